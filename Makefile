@@ -1,0 +1,48 @@
+# Two commands do all set-up: `make serve` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+SITE_PORT ?= 8000
+SANDBOX_PORT ?= 8501
+SITE_DIR ?= build/site
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+export NO_MKDOCS_2_WARNING := 1
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: install serve site test lint bench chromium clean
+
+# One virtual environment, installed against the one constraints file CI uses too.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
+
+serve: site
+	$(BIN)/python scripts/serve.py --host $(HOST) --site-port $(SITE_PORT) \
+		--sandbox-port $(SANDBOX_PORT) --site-dir $(SITE_DIR)
+
+# Browser tests run Debian's Chromium: Playwright cannot download its own here.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check sandbox scripts tests
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,29 @@
+"""nbgrader settings for the course; every trainer command reads this file.
+
+The gradebook is a SQLite file beside this one unless AIMED_GRADEBOOK_URL names
+another database (PostgreSQL on a shared JupyterHub, for instance).
+"""
+
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+c = get_config()  # noqa: F821  (injected by nbgrader)
+
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.course_id = "ai-in-medicine"
+c.CourseDirectory.db_url = os.environ.get(
+    "AIMED_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}"
+)
+
+# Every assignment opens with the same header notebook.
+c.IncludeHeaderFooter.header = str(HERE / "source" / "header.ipynb")
+
+# What a learner sees where a solution was removed.
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# A submission that loops forever is interrupted and still graded.
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True

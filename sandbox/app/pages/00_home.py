@@ -1,0 +1,21 @@
+"""Sandbox home: what the sandbox is, and the scenarios it holds."""
+
+import streamlit as st
+
+import sandbox_ui
+from aimed.i18n import t
+
+lang = sandbox_ui.current_language()
+sandbox_ui.page_header("home", lang)
+st.write(t("home.intro", lang))
+st.write(t("home.how_to", lang))
+st.info(t("home.course_link", lang))
+
+st.subheader(t("home.scenarios_heading", lang))
+scenarios = [p for p in sandbox_ui.discovered_pages() if sandbox_ui.page_namespace(p) != "home"]
+if not scenarios:
+    st.write(t("home.no_scenarios", lang))
+for path in scenarios:
+    namespace = sandbox_ui.page_namespace(path)
+    st.page_link(str(path), label=t(f"{namespace}.nav_title", lang))
+    st.caption(t(f"{namespace}.summary", lang))

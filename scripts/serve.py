@@ -1,0 +1,77 @@
+"""Serve the built course site and the sandbox together; one Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(
+    host: str = typer.Option("127.0.0.1", help="Address both servers bind to."),
+    site_port: int = typer.Option(8000, min=1, max=65535, help="Port of the course site."),
+    sandbox_port: int = typer.Option(8501, min=1, max=65535, help="Port of the sandbox."),
+    site_dir: Path = typer.Option(Path("build/site"), help="Folder of the built course site."),
+) -> None:
+    site_dir = site_dir if site_dir.is_absolute() else ROOT / site_dir
+    if not (site_dir / "index.html").is_file():
+        raise typer.BadParameter(f"{site_dir} holds no built site: run `make site` first.")
+    if site_port == sandbox_port:
+        raise typer.BadParameter("the site and the sandbox need two different ports.")
+    commands = {
+        "course site": [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(site_port),
+            "--bind",
+            host,
+            "--directory",
+            str(site_dir),
+        ],
+        "sandbox": [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "sandbox" / "app" / "streamlit_app.py"),
+            "--server.address",
+            host,
+            "--server.port",
+            str(sandbox_port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+    }
+    processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
+    typer.echo(f"Course site: http://{host}:{site_port}/   (French: /fr/)")
+    typer.echo(f"Sandbox:     http://{host}:{sandbox_port}/   (French: ?lang=fr)")
+    typer.echo("Press Ctrl-C to stop both.")
+    try:
+        while all(p.poll() is None for p in processes.values()):
+            time.sleep(0.5)
+        stopped = [name for name, p in processes.items() if p.poll() is not None]
+        typer.echo(f"{', '.join(stopped)} stopped; stopping the rest.", err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        typer.echo("\nStopping.")
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,21 @@
+"""The real Streamlit sandbox in Chromium: both languages, nothing sent off this machine."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from aimed.i18n import t
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_sandbox_home_in_each_language_stays_local(
+    page: Page, sandbox_url: str, offsite_requests: list[str], lang: str
+) -> None:
+    page.goto(f"{sandbox_url}/?lang={lang}")
+    expect(page.get_by_role("heading", name=t("home.title", lang))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(t("common.teaching_notice", lang))).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
