@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, normalise_language, t
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -56,3 +57,8 @@ def page_header(namespace: str, lang: str) -> None:
 def discovered_pages() -> list[Path]:
     """Page scripts in menu order (their numeric prefix)."""
     return sorted(PAGES_DIR.glob("[0-9][0-9]_*.py"))
+
+
+def show_input_error(error: InputError, lang: str) -> None:
+    """A clear, translated message; the widgets keep what the user entered."""
+    st.error(t("common.invalid_input", lang, reason=error.message(lang)), icon="✋")
