@@ -10,6 +10,7 @@ SANDBOX_PORT ?= 8501
 SITE_DIR ?= build/site
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
@@ -43,6 +44,10 @@ lint: $(STAMP)
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed and weight of every surface against the issue's budgets; never part of `make test`.
+bench: $(STAMP) chromium
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -27,12 +27,10 @@ def main(
         "course site": [
             sys.executable,
             "-m",
-            "http.server",
-            str(site_port),
-            "--bind",
-            host,
-            "--directory",
+            "aimed.static_server",
             str(site_dir),
+            str(site_port),
+            host,
         ],
         "sandbox": [
             sys.executable,

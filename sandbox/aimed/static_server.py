@@ -1,0 +1,84 @@
+"""A loopback static server for the built course site, with gzip as real hosts do.
+
+`make serve`, the browser tests and the benchmark share it, so the bytes the
+benchmark counts are the bytes a physician's browser receives.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from functools import lru_cache, partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"}
+
+
+@lru_cache(maxsize=512)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves a folder; compressible files go out gzipped when the browser accepts it."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = _gzipped(str(path), path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return _Body(body)
+
+
+class _Body:
+    """The minimal file-like object ``SimpleHTTPRequestHandler`` copies to the socket."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+def make_server(folder: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """A server for ``folder``; port 0 picks a free one (see ``server_address``)."""
+    return ThreadingHTTPServer((host, port), partial(SiteHandler, directory=str(folder)))
+
+
+def serve_in_thread(folder: Path, host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer, str]:
+    """Start serving in a daemon thread; the caller calls ``shutdown()``."""
+    server = make_server(folder, host)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{server.server_address[1]}"
+
+
+def main() -> None:
+    """``python -m aimed.static_server FOLDER [PORT] [HOST]``, used by ``make serve``."""
+    import sys
+
+    if len(sys.argv) < 2 or not Path(sys.argv[1]).is_dir():
+        raise SystemExit("usage: python -m aimed.static_server FOLDER [PORT] [HOST]")
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 8000
+    host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
+    make_server(Path(sys.argv[1]), host, port).serve_forever()
+
+
+if __name__ == "__main__":
+    main()

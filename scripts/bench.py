@@ -1,0 +1,397 @@
+"""Measure what users wait for, against the budgets of the benchmark issue.
+
+Run on demand (`make bench`), never inside the test suite: machines are shared and
+noisy, so figures are read against budgets by a person, not asserted. Each surface
+that does not exist yet is reported as skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aimed.static_server import serve_in_thread
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_DIR = ROOT / "sandbox" / "app"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+console = Console()
+
+
+@dataclass
+class Figure:
+    surface: str
+    name: str
+    value: float
+    unit: str
+    budget: float | None = None
+    note: str = ""
+
+    @property
+    def within_budget(self) -> bool | None:
+        return None if self.budget is None else self.value <= self.budget
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def add(self, *args: object, **kwargs: object) -> None:
+        self.figures.append(Figure(*args, **kwargs))  # type: ignore[arg-type]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed_calls(func: Callable[[], object], repeat: int) -> list[float]:
+    """Wall-clock milliseconds of each call, after one warm-up call."""
+    func()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """The built site behind the same gzip-capable server as ``make serve``."""
+    server, url = serve_in_thread(folder)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+
+
+def chromium_args() -> dict:
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- site
+
+
+def bench_site(report: Report, workdir: Path) -> None:
+    site_dir = workdir / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    build_s = time.perf_counter() - start
+    if result.returncode != 0:
+        report.skipped["site"] = "strict build failed:\n" + result.stderr[-2000:]
+        return
+    report.add("site", "strict bilingual build", build_s, "s", 20)
+    total = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file())
+    report.add("site", "built site size", total / 1e6, "MB")
+
+    if not Path(CHROMIUM).exists():
+        report.skipped["site: first-load bytes"] = f"no Chromium at {CHROMIUM}"
+        return
+    from playwright.sync_api import sync_playwright
+
+    pages = sorted(site_dir.rglob("index.html"))
+    heaviest = ("", 0)
+    with serve_folder(site_dir) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(**chromium_args())
+        for html in pages:
+            relative = html.parent.relative_to(site_dir).as_posix()
+            path = "/" if relative == "." else f"/{relative}/"
+            context = browser.new_context()  # empty cache: a first visit
+            page = context.new_page()
+            sizes: list[int] = []
+            page.on("requestfinished", lambda r, sizes=sizes: sizes.append(_transfer(r)))
+            page.goto(url + path, wait_until="networkidle")
+            context.close()
+            weight = sum(sizes)
+            report.add("site", f"first load {path}", weight / 1e3, "KB", 300)
+            if weight > heaviest[1]:
+                heaviest = (path, weight)
+        browser.close()
+    report.add("site", f"heaviest page ({heaviest[0]})", heaviest[1] / 1e3, "KB", 300)
+
+
+def _transfer(request) -> int:
+    sizes = request.sizes()
+    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
+# ------------------------------------------------------------------------ sandbox
+
+# Engine calls a page makes on one interaction: (name, module, factory returning a
+# zero-argument callable, budget in ms). A case whose module is absent is skipped.
+ENGINE_CASES: list[tuple[str, str, str, float]] = [
+    ("predictive values + 1,000-patient frequencies", "aimed.bayes", "bench_bayes", 150),
+    ("one Bayesian chest-pain differential", "aimed.chest_pain", "bench_differential", 1),
+    ("differential + what to ask next", "aimed.chest_pain", "bench_ask_next", 150),
+    ("lay-text reading", "aimed.chest_pain", "bench_lay_text", 150),
+    ("identifiable-data guard on 2,000 characters", "aimed.guard", "bench_guard", 150),
+    ("train + evaluate on 20,000 patients", "aimed.models", "bench_train_20k", 300),
+]
+
+
+def bench_bayes() -> Callable[[], object]:
+    from aimed import bayes
+
+    def call() -> object:
+        bayes.predictive_values(0.95, 0.95, 0.01)
+        return bayes.natural_frequencies(0.95, 0.95, 0.01, n=1000)
+
+    return call
+
+
+def _vignette() -> tuple[str, dict[str, str]]:
+    from aimed import chest_pain
+
+    ids = [f if isinstance(f, str) else getattr(f, "id", str(f)) for f in chest_pain.FINDINGS]
+    states = ["present", "absent", "not_asked"]
+    findings = {fid: states[i % 3] for i, fid in enumerate(ids)}
+    settings = list(chest_pain.SETTINGS)
+    setting = settings[0] if isinstance(settings[0], str) else settings[0].id
+    return setting, findings
+
+
+def bench_differential() -> Callable[[], object]:
+    from aimed import chest_pain
+
+    setting, findings = _vignette()
+    return lambda: chest_pain.differential(setting, findings)
+
+
+def bench_ask_next() -> Callable[[], object]:
+    from aimed import chest_pain
+
+    setting, findings = _vignette()
+
+    def call() -> object:
+        chest_pain.differential(setting, findings)
+        return chest_pain.what_to_ask_next(setting, findings)
+
+    return call
+
+
+def bench_lay_text() -> Callable[[], object]:
+    from aimed import chest_pain
+
+    reader = getattr(chest_pain, "read_lay_text", None)
+    if reader is None:
+        reader = importlib.import_module("aimed.lay_text").read_lay_text
+    text = (
+        "It started an hour ago, it hurts when I breathe in, I feel sweaty and sick, "
+        "no fever, the pain goes down my left arm."
+    )
+    return lambda: reader(text, "en")
+
+
+def bench_guard() -> Callable[[], object]:
+    from aimed import guard
+
+    text = ("Douleur thoracique depuis 2 h, 38.5 °C, PA 120/80, pas de fièvre hier. " * 30)[:2000]
+    return lambda: guard.find_identifiers(text)
+
+
+def bench_train_20k() -> Callable[[], object]:
+    from aimed import bench_cases
+
+    return bench_cases.train_and_evaluate_20k()
+
+
+def bench_engines(report: Report, repeat: int) -> None:
+    for name, module, factory_name, budget in ENGINE_CASES:
+        try:
+            importlib.import_module(module)
+            call = globals()[factory_name]()
+        except (ImportError, AttributeError) as error:
+            report.skipped[f"engine: {name}"] = f"{module} not available ({error})"
+            continue
+        times = timed_calls(call, repeat if budget < 300 else max(5, repeat // 20))
+        report.add("sandbox", f"{name}: median", statistics.median(times), "ms")
+        report.add("sandbox", f"{name}: p95", percentile(times, 95), "ms", budget)
+
+
+def _change_first_widget(app) -> str:
+    """Move the first slider, select box or radio to another value, as a user would."""
+    for slider in app.slider:
+        low, high = slider.min, slider.max
+        value = slider.value
+        target = high if value != high else low
+        if isinstance(value, tuple):
+            continue
+        slider.set_value(target)
+        return f"slider {slider.key or slider.label}"
+    for box in list(app.selectbox) + list(app.radio):
+        options = [o for o in box.options if o != box.value]
+        if options and box.key != "lang":
+            box.set_value(box.options[box.options.index(options[0])])
+            return f"{type(box).__name__.lower()} {box.key or box.label}"
+    return "rerun without change"
+
+
+def bench_pages(report: Report, repeat: int) -> None:
+    sys.path.insert(0, str(APP_DIR))
+    from streamlit.testing.v1 import AppTest
+
+    import sandbox_ui
+
+    for path in sandbox_ui.discovered_pages():
+        app = AppTest.from_file(str(path), default_timeout=120)
+        app.run()
+        if app.exception:
+            report.skipped[f"page {path.stem}"] = f"raised: {app.exception[0].value}"
+            continue
+        times = []
+        what = ""
+        for _ in range(repeat):
+            what = _change_first_widget(app)
+            start = time.perf_counter()
+            app.run()
+            times.append((time.perf_counter() - start) * 1000)
+        name = f"page {sandbox_ui.page_namespace(path)} rerun after {what}"
+        report.add("sandbox", f"{name}: median", statistics.median(times), "ms")
+        report.add("sandbox", f"{name}: p95", percentile(times, 95), "ms", 150)
+
+
+def bench_server_start(report: Report) -> None:
+    with contextlib.closing(__import__("socket").socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_DIR / "streamlit_app.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while time.perf_counter() - start < 120:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                    report.add(
+                        "sandbox", "start to healthy server", time.perf_counter() - start, "s"
+                    )
+                    return
+            except OSError:
+                time.sleep(0.05)
+        report.skipped["sandbox: server start"] = "not healthy within 120 s"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# ------------------------------------------------------------------------ grading
+
+
+def bench_grading(report: Report, learners: int, workdir: Path) -> None:
+    try:
+        cohort = importlib.import_module("aimed.trainer.synthetic")
+        grading = importlib.import_module("aimed.trainer.grading")
+    except ImportError as error:
+        report.skipped["grading"] = f"trainer package not available ({error})"
+        return
+    for workers in (1, 2):
+        course = workdir / f"course-{workers}"
+        notebooks = cohort.build_benchmark_course(course, learners=learners)
+        start = time.perf_counter()
+        grading.autograde_all(course, workers=workers, progress=False)
+        elapsed = time.perf_counter() - start
+        label = "serial" if workers == 1 else f"{workers} workers"
+        report.add("grading", f"autograde {notebooks} notebooks, {label}", elapsed, "s")
+        report.add("grading", f"seconds per notebook, {label}", elapsed / notebooks, "s", 1.0)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def show(report: Report) -> None:
+    table = Table(title="Benchmark", show_lines=False)
+    for column in ("surface", "measure", "value", "budget", "ok"):
+        table.add_column(column)
+    for fig in report.figures:
+        ok = {None: "", True: "yes", False: "NO"}[fig.within_budget]
+        budget = "" if fig.budget is None else f"≤ {fig.budget:g} {fig.unit}"
+        table.add_row(fig.surface, fig.name, f"{fig.value:.3g} {fig.unit}", budget, ok)
+    console.print(table)
+    for what, why in report.skipped.items():
+        console.print(f"[yellow]skipped[/] {what}: {why}")
+
+
+def main(
+    out: Path = typer.Option(Path("build/bench.json"), help="Where to write the JSON results."),
+    only: list[str] = typer.Option(  # noqa: B008
+        [], help="Measure only these surfaces: site, sandbox, grading (repeatable)."
+    ),
+    repeat: int = typer.Option(200, min=5, help="Calls per engine measurement."),
+    page_reruns: int = typer.Option(30, min=3, help="Reruns per sandbox page."),
+    learners: int = typer.Option(50, min=1, help="Synthetic learners for grading."),
+) -> None:
+    unknown = set(only) - {"site", "sandbox", "grading"}
+    if unknown:
+        raise typer.BadParameter(f"unknown surface(s): {', '.join(sorted(unknown))}")
+    surfaces = set(only) or {"site", "sandbox", "grading"}
+    report = Report()
+    workdir = Path(tempfile.mkdtemp(prefix="aimed-bench-"))
+    try:
+        if "site" in surfaces:
+            console.print("[bold]site[/] …")
+            bench_site(report, workdir)
+        if "sandbox" in surfaces:
+            console.print("[bold]sandbox[/] …")
+            bench_engines(report, repeat)
+            bench_pages(report, page_reruns)
+            bench_server_start(report)
+        if "grading" in surfaces:
+            console.print("[bold]grading[/] …")
+            bench_grading(report, learners, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    show(report)
+    out = out if out.is_absolute() else ROOT / out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "figures": [asdict(f) | {"within_budget": f.within_budget} for f in report.figures],
+        "skipped": report.skipped,
+    }
+    out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    console.print(f"JSON written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+
+
+if __name__ == "__main__":
+    typer.run(main)
