@@ -297,7 +297,7 @@ SETTING_PRESETS: Mapping[str, SettingPreset] = MappingProxyType(
             SettingPreset(
                 key="primary_care_pneumonia",
                 prevalence=0.10,
-                citation="Ebell MH, et al. Acad Emerg Med 2020 (17 studies)",
+                citation="Ebell MH, et al. Acad Emerg Med 2020",
             ),
             SettingPreset(
                 key="emergency_chest_pain",
@@ -310,7 +310,7 @@ SETTING_PRESETS: Mapping[str, SettingPreset] = MappingProxyType(
             SettingPreset(
                 key="emergency_pneumonia",
                 prevalence=0.20,
-                citation="Ebell MH, et al. Acad Emerg Med 2020 (17 studies)",
+                citation="Ebell MH, et al. Acad Emerg Med 2020",
             ),
             SettingPreset(
                 key="hospital_pneumonia_images",

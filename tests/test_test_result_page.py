@@ -1,0 +1,147 @@
+"""The "test result in context" page, driven as a user would in Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aimed.i18n import LANGUAGES, t
+
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "10_test_result.py"
+NS = "test_result"
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def metric(app: AppTest, key: str, lang: str) -> str:
+    label = t(f"{NS}.{key}", lang)
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def percent_shown(text: str) -> float:
+    """``16.1%`` or ``16,1 %`` as the number 16.1."""
+    return float(text.replace("\u00a0", "").rstrip("%").replace(",", "."))
+
+
+def alarms_shown(app: AppTest, lang: str) -> tuple[int, int]:
+    """The "false alarms among positives" metric as (false alarms, positives)."""
+    word = {"en": " of ", "fr": " sur "}[lang]
+    false_alarms, positives = metric(app, "false_alarms_label", lang).split(word)
+    return int(false_alarms), int(positives)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_default_run_shows_the_mammography_problem(lang: str) -> None:
+    app = open_page(lang)
+    assert app.title[0].value == t(f"{NS}.title", lang)
+    assert metric(app, "ppv_label", lang) == {"en": "9.2%", "fr": "9,2\u00a0%"}[lang]
+    assert alarms_shown(app, lang) == (89, 98)
+    counts = t(
+        f"{NS}.frequencies",
+        lang,
+        n={"en": "1,000", "fr": "1\u202f000"}[lang],
+        sick=10,
+        true_positives=9,
+        false_positives=89,
+        healthy=990,
+        positives=98,
+    )
+    assert counts in [m.value for m in app.markdown]
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1
+    # The legend is in the page language.
+    spec = charts[0].proto.spec
+    assert t(f"{NS}.legend.false_positive", lang) in spec
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
+    app = open_page(lang)
+    app.button(key="test_result_try_rare").click().run()
+    assert not app.exception
+    assert app.slider(key="test_result_sensitivity").value == 95.0
+    assert app.slider(key="test_result_specificity").value == 95.0
+    assert app.slider(key="test_result_prevalence").value == 1.0
+    ppv = percent_shown(metric(app, "ppv_label", lang))
+    assert ppv < 50
+    assert ppv == pytest.approx(16.1)
+    false_alarms, positives = alarms_shown(app, lang)
+    assert false_alarms > positives - false_alarms  # more false alarms than true positives
+    warnings = [w.value for w in app.warning]
+    assert any(w.startswith(t(f"{NS}.verdict_mostly_false", lang, ppv="")[:20]) for w in warnings)
+    infos = [i.value for i in app.info]
+    assert any(t(f"{NS}.try_rare.why", lang) in text for text in infos)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_mammography_guide_gives_about_nine_percent(lang: str) -> None:
+    app = open_page(lang)
+    app.slider(key="test_result_prevalence").set_value(30.0).run()
+    app.button(key="test_result_try_mammography").click().run()
+    assert not app.exception
+    assert round(percent_shown(metric(app, "ppv_label", lang))) == 9
+    assert app.selectbox(key="test_result_preset").value == "screening_mammography"
+    assert any(t(f"{NS}.try_mammography.why", lang) in i.value for i in app.info)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_higher_prevalence_raises_ppv(lang: str) -> None:
+    app = open_page(lang)
+    before = percent_shown(metric(app, "ppv_label", lang))
+    app.slider(key="test_result_prevalence").set_value(20.0).run()
+    after = percent_shown(metric(app, "ppv_label", lang))
+    assert after > 50 > before
+    assert any(
+        s.value.startswith(t(f"{NS}.verdict_mostly_true", lang, ppv="")[:20]) for s in app.success
+    )
+    # The preset no longer matches the sliders, so the page says "my own values".
+    assert app.selectbox(key="test_result_preset").value == "custom"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_preset_sets_the_prevalence_and_cites_its_source(lang: str) -> None:
+    app = open_page(lang)
+    app.selectbox(key="test_result_preset").set_value("emergency_pneumonia").run()
+    assert not app.exception
+    assert app.slider(key="test_result_prevalence").value == 20.0
+    assert any("Ebell" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_zero_prevalence_gives_a_clear_message_not_a_crash(lang: str) -> None:
+    app = open_page(lang)
+    app.slider(key="test_result_prevalence").set_value(0.0).run()
+    assert not app.exception
+    expected = t(
+        "common.invalid_input", lang, reason=t(f"{NS}.errors.prevalence", lang, given=_zero())
+    )
+    assert [e.value for e in app.error] == [expected]
+    assert app.slider(key="test_result_prevalence").value == 0.0  # the input is kept
+    assert not app.metric
+    # Moving back to a valid value brings the results back.
+    app.slider(key="test_result_prevalence").set_value(5.0).run()
+    assert not app.error
+    assert app.metric
+
+
+def _zero() -> object:
+    from aimed.bayes import _Given
+
+    return _Given(0.0, percent=True)
+
+
+def test_test_that_never_fires_says_so() -> None:
+    app = open_page("en")
+    app.slider(key="test_result_sensitivity").set_value(0.0)
+    app.slider(key="test_result_specificity").set_value(100.0).run()
+    assert not app.exception
+    assert metric(app, "ppv_label", "en") == t(f"{NS}.undefined_value", "en")
+    assert t(f"{NS}.never_positive_note", "en") in [i.value for i in app.info]
