@@ -202,7 +202,7 @@ try:
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
-    st.subheader(t(f"{NS}.results_heading", lang))
+    st.header(t(f"{NS}.results_heading", lang))
     undefined = t(f"{NS}.undefined_value", lang)
     ppv_col, npv_col, alarm_col = st.columns(3)
     ppv_col.metric(
@@ -248,7 +248,7 @@ else:
                 )
             )
 
-    st.subheader(t(f"{NS}.frequencies_heading", lang))
+    st.header(t(f"{NS}.frequencies_heading", lang))
     st.write(
         t(
             f"{NS}.frequencies",
