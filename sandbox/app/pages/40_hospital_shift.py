@@ -1,0 +1,19 @@
+"""A model moved to another hospital: discrimination, calibration and alerts, then recalibration.
+
+Engine calls come from ``aimed``; this page only lays out widgets, numbers and charts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import sandbox_ui
+from aimed.i18n import t
+
+NS = "hospital_shift"
+
+lang = sandbox_ui.current_language()
+sandbox_ui.page_header(NS, lang)
+st.write(t(f"{NS}.intro", lang))
+st.subheader(t(f"{NS}.explain.heading", lang))
+st.write(t(f"{NS}.explain.text", lang))
