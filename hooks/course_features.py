@@ -1,0 +1,379 @@
+"""MkDocs hook: the features every module page shares, rendered from markers and front matter.
+
+- `[@key]` citations -> short links to the one bibliography (unknown key = build error);
+  `<!-- bibliography -->` -> the full list with anchors.
+- `<!-- sandbox: scenario -->` -> a button opening the sandbox scenario in the page's language.
+- `<!-- exercise: id -->` -> a "Graded exercise" block linking to `downloads/<id>-<lang>.zip`
+  when the trainer command has built it; the zips are copied into the site after the build.
+- Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
+  control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
+- includes/abbreviations.<lang>.md appended to every page (hover definitions).
+- nav entries whose page is not written yet are skipped (tests/test_course_features.py fails
+  while one is missing, so a finished course never ships with a hole).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).parent))
+from course_references import (  # noqa: E402
+    CitationError,
+    Reference,
+    expand_citations,
+    load_references,
+    render_bibliography,
+)
+
+log = logging.getLogger("mkdocs.hooks.course_features")
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ("test-result", "symptom-checker", "biased-data", "hospital-shift", "shortcut")
+EXERCISES = ("reading-performance", "incomplete-input")
+LANGUAGES = ("en", "fr")
+BIBLIOGRAPHY_PAGE = "bibliography.md"
+
+SANDBOX_MARK = re.compile(r"^<!--\s*sandbox:\s*(\S+)\s*-->[ \t]*$", re.MULTILINE)
+EXERCISE_MARK = re.compile(r"^<!--\s*exercise:\s*(\S+)\s*-->[ \t]*$", re.MULTILINE)
+PROGRESS_MARK = re.compile(r"^<!--\s*progress\s*-->[ \t]*$", re.MULTILINE)
+BIBLIOGRAPHY_MARK = re.compile(r"^<!--\s*bibliography\s*-->[ \t]*$", re.MULTILINE)
+TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+QUIZ = re.compile(r"<quiz>")
+FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+TEXT = {
+    "en": {
+        "sandbox": "Try it in the sandbox",
+        "exercise_title": "Graded exercise",
+        "exercise_body": (
+            "A notebook to work through in about 30 to 45 minutes: you complete the code and "
+            "the answers, check your work with the tests it contains, then hand it to your "
+            "trainer, who grades it and returns written feedback."
+        ),
+        "exercise_link": "Download the exercise (zip)",
+        "exercise_trainer": (
+            "Your trainer distributes this exercise: ask them for the notebook "
+            "(exercise “{exercise}”)."
+        ),
+        "reading_time": "Estimated reading time: {minutes} minutes",
+        "mark_read": "I have read this module",
+        "mark_read_help": "Kept in this browser only; nothing is sent anywhere.",
+        "progress_caption": "Your progress, kept in this browser only",
+        "progress_module": "Module",
+        "progress_read": "Read",
+        "progress_quiz": "Quiz",
+        "progress_reset": "Reset my progress",
+        "progress_nojs": "Progress tracking needs JavaScript; nothing is stored without it.",
+        "progress_pending": "not started",
+    },
+    "fr": {
+        "sandbox": "Essayer dans le bac à sable",
+        "exercise_title": "Exercice noté",
+        "exercise_body": (
+            "Un notebook à traiter en 30 à 45 minutes environ : vous complétez le code et les "
+            "réponses, vérifiez votre travail avec les tests qu'il contient, puis le remettez "
+            "à votre formateur, qui le note et vous renvoie un commentaire écrit."
+        ),
+        "exercise_link": "Télécharger l'exercice (zip)",
+        "exercise_trainer": (
+            "Cet exercice est distribué par votre formateur : demandez-lui le notebook "
+            "(exercice « {exercise} »)."
+        ),
+        "reading_time": "Temps de lecture estimé\u202f: {minutes}\u00a0minutes",
+        "mark_read": "J'ai lu ce module",
+        "mark_read_help": "Conservé dans ce navigateur uniquement\u202f; rien n'est envoyé.",
+        "progress_caption": "Votre progression, conservée dans ce navigateur uniquement",
+        "progress_module": "Module",
+        "progress_read": "Lu",
+        "progress_quiz": "Quiz",
+        "progress_reset": "Effacer ma progression",
+        "progress_nojs": (
+            "Le suivi de progression nécessite JavaScript\u202f; sans lui, rien n'est conservé."
+        ),
+        "progress_pending": "pas commencé",
+    },
+}
+
+_references: dict[str, Reference] | None = None
+
+
+# ---------------------------------------------------------------- helpers (pure, tested)
+
+
+def page_language(src_uri: str) -> str:
+    """Language of a source page under the static-i18n suffix layout."""
+    return "fr" if src_uri.endswith(".fr.md") else "en"
+
+
+def english_source(src_uri: str) -> str:
+    """ "modules/x.fr.md" -> "modules/x.md" (the name nav and links use)."""
+    return src_uri[: -len(".fr.md")] + ".md" if src_uri.endswith(".fr.md") else src_uri
+
+
+def source_for(src_uri: str, lang: str) -> str:
+    """The source file of a page in a language: "modules/x.md" + fr -> "modules/x.fr.md"."""
+    base = english_source(src_uri)
+    return base if lang == "en" else base[: -len(".md")] + f".{lang}.md"
+
+
+def page_url(src_uri: str, lang: str) -> str:
+    """Site URL (directory style, no leading slash) of a page in a language."""
+    stem = english_source(src_uri)[: -len(".md")]
+    folder = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    return folder if lang == "en" else f"{lang}/{folder}"
+
+
+def relative_url(target: str, from_url: str) -> str:
+    """Link from a page at `from_url` to site path `target` (both without leading slash)."""
+    start = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    rel = posixpath.relpath(target or ".", start.rstrip("/") or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel
+
+
+def read_front_matter(text: str) -> dict[str, str]:
+    """The simple `key: value` front matter the course pages use (no nesting)."""
+    match = FRONT_MATTER.match(text)
+    fields: dict[str, str] = {}
+    if match:
+        for line in match.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                fields[key.strip()] = value.split("#", 1)[0].strip()
+    return fields
+
+
+def count_quizzes(text: str) -> int:
+    return len(QUIZ.findall(FENCE.sub("", text)))
+
+
+def sandbox_button(scenario: str, lang: str, sandbox_url: str) -> str:
+    """The HTML of the "Try it in the sandbox" button; an unknown scenario is an error."""
+    if scenario not in SCENARIOS:
+        raise PluginError(f"unknown sandbox scenario '{scenario}' (known: {', '.join(SCENARIOS)})")
+    href = f"{sandbox_url.rstrip('/')}/{scenario}?lang={lang}"
+    return (
+        f'<p class="aimed-sandbox"><a class="md-button md-button--primary aimed-sandbox__button" '
+        f'href="{html.escape(href)}" data-scenario="{scenario}">{TEXT[lang]["sandbox"]}</a></p>'
+    )
+
+
+def exercise_block(exercise: str, lang: str, zip_exists: bool, link: str) -> str:
+    """The "Graded exercise" admonition: a download link only when the zip was built."""
+    if exercise not in EXERCISES:
+        raise PluginError(f"unknown exercise '{exercise}' (known: {', '.join(EXERCISES)})")
+    words = TEXT[lang]
+    if zip_exists:
+        action = (
+            f'<a class="md-button aimed-exercise__download" href="{html.escape(link)}" '
+            f"download>{words['exercise_link']}</a>"
+        )
+    else:
+        action = words["exercise_trainer"].format(exercise=exercise)
+    return (
+        f'<div class="admonition example aimed-exercise" data-exercise="{exercise}">\n'
+        f'<p class="admonition-title">{words["exercise_title"]}</p>\n'
+        f"<p>{words['exercise_body']}</p>\n<p>{action}</p>\n</div>"
+    )
+
+
+def reading_time_line(minutes: str, lang: str) -> str:
+    if not minutes.isdigit() or int(minutes) <= 0:
+        raise PluginError(f"reading_time must be a positive number of minutes, not '{minutes}'")
+    text = TEXT[lang]["reading_time"].format(minutes=int(minutes))
+    return f'<p class="aimed-reading-time">{text}</p>'
+
+
+def read_control(module: str, lang: str) -> str:
+    words = TEXT[lang]
+    return (
+        f'<div class="aimed-read" data-module="{html.escape(module)}" hidden>\n'
+        f'<label><input type="checkbox" class="aimed-read__box"> {words["mark_read"]}</label>\n'
+        f'<p class="aimed-read__help">{words["mark_read_help"]}</p>\n</div>'
+    )
+
+
+def insert_after_title(markdown: str, block: str) -> str:
+    match = TITLE.search(markdown)
+    if not match:
+        return f"{block}\n\n{markdown}"
+    return f"{markdown[: match.end()]}\n\n{block}\n{markdown[match.end() :]}"
+
+
+def module_pages(nav: Any) -> list[str]:
+    """Source paths (English names) of nav entries, in nav order."""
+    found: list[str] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    return [path for path in found if path.endswith(".md")]
+
+
+def progress_table(docs: Path, nav: Any, lang: str, home_url: str) -> str:
+    """The home-page table progress.js fills: one row per page with a `module` front matter."""
+    words = TEXT[lang]
+    rows = []
+    for src in module_pages(nav):
+        own = docs / source_for(src, lang)
+        if not own.is_file():
+            continue
+        text = own.read_text(encoding="utf-8")
+        meta = read_front_matter(text)
+        if "module" not in meta:
+            continue
+        title_match = TITLE.search(text)
+        title = title_match.group(1).strip() if title_match else meta["module"]
+        quizzes = count_quizzes(text)
+        hrefs = " ".join(relative_url(page_url(src, other), home_url) for other in LANGUAGES)
+        link = relative_url(page_url(src, lang), home_url)
+        rows.append(
+            f'<tr data-module="{html.escape(meta["module"])}" data-pages="{hrefs}" '
+            f'data-quizzes="{quizzes}">'
+            f'<th scope="row"><a href="{link}">{html.escape(title)}</a></th>'
+            f'<td class="aimed-progress__read">{words["progress_pending"]}</td>'
+            f'<td class="aimed-progress__quiz">{"—" if quizzes == 0 else words["progress_pending"]}'
+            "</td></tr>"
+        )
+    return (
+        '<div class="aimed-progress" data-lang="' + lang + '">\n'
+        f'<p class="aimed-progress__nojs">{words["progress_nojs"]}</p>\n'
+        f'<table class="aimed-progress__table" hidden><caption>{words["progress_caption"]}'
+        f'</caption><thead><tr><th scope="col">{words["progress_module"]}</th>'
+        f'<th scope="col">{words["progress_read"]}</th>'
+        f'<th scope="col">{words["progress_quiz"]}</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>\n"
+        f'<p><button type="button" class="md-button aimed-progress__reset" hidden>'
+        f"{words['progress_reset']}</button></p>\n</div>"
+    )
+
+
+def abbreviations(lang: str) -> str:
+    path = ROOT / "includes" / f"abbreviations.{lang}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def references() -> dict[str, Reference]:
+    global _references
+    if _references is None:
+        try:
+            _references = load_references(ROOT / "references")
+        except CitationError as error:
+            raise PluginError(f"references/: {error}") from error
+    return _references
+
+
+# ---------------------------------------------------------------- MkDocs events
+
+
+@event_priority(100)
+def on_config(config: Any) -> Any:
+    """Skip nav entries whose page is not written yet (content is written in parallel)."""
+    global _references
+    _references = None  # re-read on every build (mkdocs serve)
+    docs = Path(config["docs_dir"])
+
+    def keep(item: Any) -> Any:
+        if isinstance(item, str):
+            if item.endswith(".md") and not (docs / item).is_file():
+                log.info("nav: %s is not written yet, left out of this build", item)
+                return None
+            return item
+        if isinstance(item, dict):
+            kept = {key: keep(value) for key, value in item.items()}
+            kept = {key: value for key, value in kept.items() if value not in (None, [])}
+            return kept or None
+        if isinstance(item, list):
+            return [value for value in (keep(entry) for entry in item) if value is not None]
+        return item
+
+    if config.get("nav"):
+        config["nav"] = keep(config["nav"])
+    return config
+
+
+@event_priority(100)
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Runs before mkdocs-quiz, so citations inside quiz explanations are expanded too."""
+    src = page.file.src_uri
+    lang = page_language(src)
+    where = f"{src}: "
+    try:
+        bib_link = posixpath.relpath(BIBLIOGRAPHY_PAGE, posixpath.dirname(src) or ".")
+        markdown = expand_citations(markdown, references(), lang, bib_link)
+    except CitationError as error:
+        raise PluginError(where + str(error)) from error
+
+    if BIBLIOGRAPHY_MARK.search(markdown):
+        listing = render_bibliography(references(), lang)
+        markdown = BIBLIOGRAPHY_MARK.sub(lambda _: listing, markdown)
+
+    sandbox_url = str(config["extra"].get("sandbox_url", "http://127.0.0.1:8501"))
+    try:
+        markdown = SANDBOX_MARK.sub(
+            lambda m: sandbox_button(m.group(1), lang, sandbox_url), markdown
+        )
+
+        def exercise(match: re.Match[str]) -> str:
+            name = f"{match.group(1)}-{lang}.zip"
+            built = ROOT / "build" / "downloads" / name
+            link = relative_url(f"downloads/{name}", page.url)
+            return exercise_block(match.group(1), lang, built.is_file(), link)
+
+        markdown = EXERCISE_MARK.sub(exercise, markdown)
+    except PluginError as error:
+        raise PluginError(where + str(error)) from error
+
+    meta = page.meta or {}
+    if "module" in meta:
+        blocks = []
+        if "reading_time" in meta:
+            try:
+                blocks.append(reading_time_line(str(meta["reading_time"]), lang))
+            except PluginError as error:
+                raise PluginError(where + str(error)) from error
+        if blocks:
+            markdown = insert_after_title(markdown, "\n".join(blocks))
+        markdown = f"{markdown.rstrip()}\n\n{read_control(str(meta['module']), lang)}\n"
+
+    if PROGRESS_MARK.search(markdown):
+        table = progress_table(Path(config["docs_dir"]), config["nav"], lang, page.url)
+        markdown = PROGRESS_MARK.sub(lambda _: table, markdown)
+
+    extra = abbreviations(lang)
+    if extra:
+        markdown = f"{markdown.rstrip()}\n\n{extra}\n"
+    return markdown
+
+
+def on_post_build(config: Any) -> None:
+    """Copy the exercise zips built by the trainer command into the site."""
+    source = ROOT / "build" / "downloads"
+    zips = sorted(source.glob("*.zip")) if source.is_dir() else []
+    if not zips:
+        return
+    target = Path(config["site_dir"]) / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in zips:
+        shutil.copy2(path, target / path.name)
