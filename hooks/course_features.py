@@ -37,7 +37,8 @@ from course_references import (  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.course_features")
 
-ROOT = Path(__file__).resolve().parents[1]
+# The project folder (where mkdocs.yml is): references/, includes/ and build/downloads/ live there.
+_root = Path(__file__).resolve().parents[1]
 SCENARIOS = ("test-result", "symptom-checker", "biased-data", "hospital-shift", "shortcut")
 EXERCISES = ("reading-performance", "incomplete-input")
 LANGUAGES = ("en", "fr")
@@ -270,7 +271,7 @@ def progress_table(docs: Path, nav: Any, lang: str, home_url: str) -> str:
 
 
 def abbreviations(lang: str) -> str:
-    path = ROOT / "includes" / f"abbreviations.{lang}.md"
+    path = _root / "includes" / f"abbreviations.{lang}.md"
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
@@ -278,7 +279,7 @@ def references() -> dict[str, Reference]:
     global _references
     if _references is None:
         try:
-            _references = load_references(ROOT / "references")
+            _references = load_references(_root / "references")
         except CitationError as error:
             raise PluginError(f"references/: {error}") from error
     return _references
@@ -290,8 +291,10 @@ def references() -> dict[str, Reference]:
 @event_priority(100)
 def on_config(config: Any) -> Any:
     """Skip nav entries whose page is not written yet (content is written in parallel)."""
-    global _references
+    global _references, _root
     _references = None  # re-read on every build (mkdocs serve)
+    if config.get("config_file_path"):
+        _root = Path(config["config_file_path"]).resolve().parent
     docs = Path(config["docs_dir"])
 
     def keep(item: Any) -> Any:
@@ -337,7 +340,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
         def exercise(match: re.Match[str]) -> str:
             name = f"{match.group(1)}-{lang}.zip"
-            built = ROOT / "build" / "downloads" / name
+            built = _root / "build" / "downloads" / name
             link = relative_url(f"downloads/{name}", page.url)
             return exercise_block(match.group(1), lang, built.is_file(), link)
 
@@ -369,10 +372,13 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_post_build(config: Any) -> None:
     """Copy the exercise zips built by the trainer command into the site."""
-    source = ROOT / "build" / "downloads"
+    source = _root / "build" / "downloads"
     zips = sorted(source.glob("*.zip")) if source.is_dir() else []
     if not zips:
         return
+    i18n = config["plugins"].get("i18n")
+    if i18n is not None and not getattr(i18n, "is_default_language_build", True):
+        return  # static-i18n builds French into <site>/fr: the zips go to the site root once
     target = Path(config["site_dir"]) / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     for path in zips:
