@@ -1,0 +1,343 @@
+"""Autograde every submission of a course, in parallel, without one learner stopping the rest.
+
+Each submission is first checked and repaired (``intake``), then graded by nbgrader in a
+kernel confined to its folder (``jail``) with a per-cell time limit. With several workers,
+each worker process grades into its own copy of the SQLite gradebook and the parent copies
+the scores into the course's gradebook one submission at a time, so the gradebook is the
+same as after a serial run (a test proves it). With a server database
+(``AIMED_GRADEBOOK_URL``), workers write to it directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from aimed.trainer.course import Course, TrainerError, nbgrader_config, open_course
+from aimed.trainer.intake import check_submission
+from aimed.trainer.jail import MARKER
+
+RESULTS_NAME = "autograde-results.json"
+DEFAULT_TIMEOUT = 30
+
+
+@dataclass
+class Submission:
+    """One learner's graded assignment, as the trainer's summary shows it."""
+
+    learner: str
+    assignment: str
+    status: str = "graded"  # graded | missing | unreadable | failed
+    score: float = 0.0
+    max_score: float = 0.0
+    needs_manual_grade: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """The outcome of one autograde run."""
+
+    submissions: list[Submission]
+    workers: int
+
+    @property
+    def problems(self) -> list[Submission]:
+        return [s for s in self.submissions if s.status != "graded" or s.notes]
+
+    def score_of(self, learner: str, assignment: str) -> float:
+        for sub in self.submissions:
+            if (sub.learner, sub.assignment) == (learner, assignment):
+                return sub.score
+        raise KeyError((learner, assignment))
+
+
+def ensure_tools_on_path() -> None:
+    """nbgrader runs ``alembic`` as a program: make this Python's scripts folder findable."""
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def kernel_arguments() -> list[str]:
+    """Arguments for every grading kernel: no history file, and the folder guard."""
+    guard = "import aimed.trainer.jail as _jail; _jail.install(); del _jail"
+    return [
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+        f"--IPKernelApp.exec_lines={[guard]!r}",
+    ]
+
+
+def _overrides(timeout: int | None) -> dict[str, object]:
+    values: dict[str, object] = {
+        "Execute.extra_arguments": kernel_arguments(),
+        "OverwriteCells.add_missing_cells": True,
+    }
+    if timeout is not None:
+        values["Execute.timeout"] = timeout
+    return values
+
+
+def make_api(course: Course, **overrides: object):
+    """nbgrader's API object for ``course`` (imported late: nbgrader is slow to import)."""
+    ensure_tools_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own, harmless
+
+    return NbGraderAPI(config=nbgrader_config(course, **overrides))
+
+
+def ensure_in_gradebook(course: Course, assignments: Iterable[str]) -> None:
+    """Generate the release version of any assignment the gradebook does not know yet."""
+    api = make_api(course)
+    with api.gradebook as gb:
+        known = {a.name for a in gb.assignments}
+    for name in assignments:
+        if name not in known:
+            result = api.generate_assignment(name)
+            if not result["success"]:
+                raise TrainerError(f"cannot generate {name}: {_last_line(result.get('error'))}")
+
+
+def _last_line(text: str | None) -> str:
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "unknown error"
+
+
+# ------------------------------------------------------------------ worker side
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_grade(root: str, template_db: str | None, overrides: dict, job: tuple[str, str]):
+    """Grade one submission in a worker process, into that process's own gradebook copy."""
+    course = Course(Path(root))
+    if "api" not in _WORKER:
+        if template_db:
+            fd, db_path = tempfile.mkstemp(prefix=f"worker-{os.getpid()}-", suffix=".db")
+            os.close(fd)
+            shutil.copyfile(template_db, db_path)
+            overrides = {**overrides, "CourseDirectory.db_url": f"sqlite:///{db_path}"}
+            _WORKER["db"] = db_path
+        _WORKER["api"] = make_api(course, **overrides)
+    api = _WORKER["api"]
+    assignment, learner = job
+    result = api.autograde(assignment, learner, force=True, create=True)
+    return (
+        job,
+        result["success"],
+        None if result["success"] else result.get("error"),
+        _WORKER.get("db"),
+    )
+
+
+def _copy_scores(main_db: str, worker_db: str, jobs: list[tuple[str, str]]) -> None:
+    """Copy the autograder's results for ``jobs`` from a worker's gradebook into the main one."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{worker_db}") as source, Gradebook(main_db) as target:
+        for assignment, learner in jobs:
+            graded = source.find_submission(assignment, learner)
+            target.update_or_create_student(learner)
+            target.update_or_create_submission(assignment, learner, timestamp=graded.timestamp)
+            for notebook in graded.notebooks:
+                for grade in notebook.grades:
+                    mine = target.find_grade(grade.name, notebook.name, assignment, learner)
+                    mine.auto_score = grade.auto_score
+                    mine.needs_manual_grade = grade.needs_manual_grade or (
+                        mine.manual_score is not None
+                    )
+                for comment in notebook.comments:
+                    mine = target.find_comment(comment.name, notebook.name, assignment, learner)
+                    mine.auto_comment = comment.auto_comment
+            target.db.commit()
+
+
+# ------------------------------------------------------------------ parent side
+
+
+def _notes_from_output(course: Course, sub: Submission, notebook: str) -> None:
+    path = course.autograded / sub.learner / sub.assignment / notebook
+    if not path.is_file():
+        return
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if any(MARKER in str(o.get("evalue", "")) for o in errors):
+        sub.notes.append("code tried to reach files or programs outside its folder: refused")
+    if any(o.get("ename") in ("KeyboardInterrupt", "CellTimeoutError") for o in errors):
+        sub.notes.append("a cell ran past the time limit and was stopped")
+
+
+def _record_zero(course: Course, jobs: list[tuple[str, str]]) -> None:
+    """A missing or unreadable notebook scores 0 in the gradebook, as nbgrader does."""
+    if not jobs:
+        return
+    api = make_api(course)
+    with api.gradebook as gb:
+        for assignment, learner in jobs:
+            gb.update_or_create_student(learner)
+            submission = gb.update_or_create_submission(assignment, learner)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+            gb.db.commit()
+
+
+def _read_scores(course: Course, jobs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+    from nbgrader.api import MissingEntry
+
+    api = make_api(course)
+    scores: dict[tuple[str, str], tuple] = {}
+    with api.gradebook as gb:
+        for assignment, learner in jobs:
+            try:
+                sub = gb.find_submission(assignment, learner)
+            except MissingEntry:  # grading failed before it started
+                continue
+            scores[(assignment, learner)] = (
+                float(sub.score),
+                float(sub.max_score),
+                bool(sub.needs_manual_grade),
+            )
+    return scores
+
+
+def autograde_all(
+    course_dir: Path | str | None = None,
+    workers: int = 2,
+    progress: bool = True,
+    *,
+    assignments: list[str] | None = None,
+    learners: list[str] | None = None,
+    timeout: int | None = None,
+) -> Summary:
+    """Check, repair and autograde every submission in ``submitted/``; never stop on one.
+
+    ``workers`` processes grade in parallel (1 = in this process). ``timeout`` is the
+    per-cell limit in seconds (default: the course's ``Execute.timeout``).
+    """
+    course = open_course(course_dir)
+    chosen = course.select(assignments)
+    people = learners or course.learners()
+    unknown = sorted(set(people) - set(course.learners()))
+    if unknown:
+        raise TrainerError(f"no submission folder for: {', '.join(unknown)}")
+    if not people:
+        raise TrainerError(f"no submissions in {course.submitted}: run 'aimed-trainer collect'")
+    ensure_tools_on_path()
+    by_name = {a.name: a for a in chosen}
+    jobs = [
+        (a.name, learner)
+        for learner in people
+        for a in chosen
+        if (course.submitted / learner / a.name).is_dir()
+    ]
+    ensure_in_gradebook(course, sorted({a for a, _ in jobs}))
+    subs: dict[tuple[str, str], Submission] = {}
+    for assignment, learner in jobs:
+        intake = check_submission(course, by_name[assignment], learner)
+        status = "graded" if intake.status == "ok" else intake.status
+        subs[(assignment, learner)] = Submission(learner, assignment, status, notes=intake.notes)
+    unusable = [job for job, sub in subs.items() if sub.status != "graded"]
+    _record_zero(course, unusable)
+    to_grade = [job for job in jobs if job not in unusable]
+
+    overrides = _overrides(timeout)
+    failures: dict[tuple[str, str], str] = {}
+    bar = _progress(len(to_grade)) if progress and to_grade else None
+    try:
+        if workers <= 1 or len(to_grade) <= 1:
+            api = make_api(course, **overrides) if to_grade else None
+            for job in to_grade:
+                result = api.autograde(job[0], job[1], force=True, create=True)
+                if not result["success"]:
+                    failures[job] = _last_line(result.get("error"))
+                _advance(bar, job)
+        else:
+            template = str(course.gradebook) if course.uses_sqlite() else None
+            by_db: dict[str, list[tuple[str, str]]] = {}
+            context = get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [
+                    pool.submit(_worker_grade, str(course.root), template, overrides, job)
+                    for job in to_grade
+                ]
+                for future in as_completed(futures):
+                    job, ok, error, db = future.result()
+                    if not ok:
+                        failures[job] = _last_line(error)
+                    if db:
+                        by_db.setdefault(db, []).append(job)
+                    _advance(bar, job)
+            for db, graded in by_db.items():
+                present = [j for j in graded if j not in failures]
+                _copy_scores(course.db_url(), db, present)
+                Path(db).unlink(missing_ok=True)
+    finally:
+        if bar is not None:
+            bar.stop()
+
+    scores = _read_scores(course, jobs)
+    for job, sub in subs.items():
+        if job in failures:
+            sub.status = "failed"
+            sub.notes.append(f"nbgrader could not grade it: {failures[job]}")
+        if job in scores:
+            sub.score, sub.max_score, sub.needs_manual_grade = scores[job]
+        if sub.status == "graded":
+            _notes_from_output(course, sub, by_name[job[0]].notebook)
+    summary = Summary(sorted(subs.values(), key=lambda s: (s.learner, s.assignment)), workers)
+    save_results(course, summary)
+    return summary
+
+
+def _progress(total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("Autograding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    bar.add_task("", total=total)
+    bar.start()
+    return bar
+
+
+def _advance(bar, job: tuple[str, str]) -> None:
+    if bar is not None:
+        bar.update(bar.task_ids[0], advance=1, description=f"{job[1]} / {job[0]}")
+
+
+def save_results(course: Course, summary: Summary) -> Path:
+    """Keep the run's statuses and notes beside the gradebook, merged with earlier runs."""
+    path = course.root / RESULTS_NAME
+    kept = load_results(course)
+    for sub in summary.submissions:
+        kept[(sub.learner, sub.assignment)] = sub
+    rows = [asdict(s) for s in sorted(kept.values(), key=lambda s: (s.learner, s.assignment))]
+    path.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def load_results(course: Course) -> dict[tuple[str, str], Submission]:
+    path = course.root / RESULTS_NAME
+    if not path.is_file():
+        return {}
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return {(r["learner"], r["assignment"]): Submission(**r) for r in rows}
