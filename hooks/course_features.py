@@ -107,6 +107,7 @@ TEXT = {
 }
 
 _references: dict[str, Reference] | None = None
+_left_out: set[str] = set()  # sources of pages left out of the nav until both languages exist
 
 
 # ---------------------------------------------------------------- helpers (pure, tested)
@@ -237,7 +238,7 @@ def progress_table(docs: Path, nav: Any, lang: str, home_url: str) -> str:
     rows = []
     for src in module_pages(nav):
         own = docs / source_for(src, lang)
-        if not own.is_file():
+        if not own.is_file() or source_for(src, lang) in _left_out:
             continue
         text = own.read_text(encoding="utf-8")
         meta = read_front_matter(text)
@@ -290,17 +291,24 @@ def references() -> dict[str, Reference]:
 
 @event_priority(100)
 def on_config(config: Any) -> Any:
-    """Skip nav entries whose page is not written yet (content is written in parallel)."""
+    """Skip nav entries not yet written in every language (content is written in parallel)."""
     global _references, _root
     _references = None  # re-read on every build (mkdocs serve)
+    _left_out.clear()
     if config.get("config_file_path"):
         _root = Path(config["config_file_path"]).resolve().parent
     docs = Path(config["docs_dir"])
 
     def keep(item: Any) -> Any:
         if isinstance(item, str):
-            if item.endswith(".md") and not (docs / item).is_file():
-                log.info("nav: %s is not written yet, left out of this build", item)
+            missing = [
+                source_for(item, lang)
+                for lang in LANGUAGES
+                if item.endswith(".md") and not (docs / source_for(item, lang)).is_file()
+            ]
+            if missing:
+                log.info("nav: %s not written yet: left out until both languages exist", missing)
+                _left_out.update(source_for(item, lang) for lang in LANGUAGES)
                 return None
             return item
         if isinstance(item, dict):
@@ -314,6 +322,16 @@ def on_config(config: Any) -> Any:
     if config.get("nav"):
         config["nav"] = keep(config["nav"])
     return config
+
+
+@event_priority(100)
+def on_files(files: Any, config: Any) -> Any:
+    """Drop the half-written pages left out of the nav, so strict builds pass meanwhile."""
+    for src in sorted(_left_out):
+        file = files.get_file_from_path(src)
+        if file is not None:
+            files.remove(file)
+    return files
 
 
 @event_priority(100)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from course_references import cited_keys, load_references  # noqa: E402
+
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
 QUIZ = re.compile(r"<quiz>")
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
@@ -90,3 +96,167 @@ def test_built_site_embeds_nothing_from_another_host(built_site: Path) -> None:
         for match in EMBEDDED.finditer(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, "\n".join(offenders)
+
+
+# ---------------------------------------------------------------- the pages of issue #6
+
+NAV = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+NAV_PAGES = [page for entry in NAV for page in entry.values()]
+# module page -> the sandbox scenario its button opens
+MODULES = {
+    "what-ai-is": "biased-data",
+    "reading-performance": "test-result",
+    "incomplete-input": "symptom-checker",
+}
+EXERCISES = {"reading-performance", "incomplete-input"}
+OBJECTIVES = {"en": "Learning objectives", "fr": "Objectifs d'apprentissage"}
+KEY_POINTS = {"en": "Key points to remember", "fr": "À retenir"}
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+QUIZ_BLOCK = re.compile(r"<quiz>(.*?)</quiz>", re.DOTALL)
+ANSWER = re.compile(r"^[-*]\s*\[([xX ]?)\]\s*(.*)$")
+FEEDBACK = re.compile(r"^\s*>")
+
+
+def module_source(module: str, lang: str) -> Path:
+    suffix = ".md" if lang == "en" else f".{lang}.md"
+    return COURSE / "modules" / f"{module}{suffix}"
+
+
+def front_matter(path: Path) -> dict:
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(match.group(1)) if match else {}
+
+
+def quizzes(path: Path) -> list[dict]:
+    """Each quiz of a page: its answers' correctness in order and its explanation text."""
+    found = []
+    for block in QUIZ_BLOCK.findall(FENCE.sub("", path.read_text(encoding="utf-8"))):
+        lines = [line.rstrip() for line in block.strip().splitlines()]
+        answer_lines = [i for i, line in enumerate(lines) if ANSWER.match(line)]
+        correct = [ANSWER.match(lines[i]).group(1).lower() == "x" for i in answer_lines]
+        after = lines[answer_lines[-1] + 1 :] if answer_lines else []
+        explanation = " ".join(line for line in after if line and not FEEDBACK.match(line))
+        found.append({"correct": correct, "explanation": explanation.strip()})
+    return found
+
+
+def section(text: str, heading: str) -> str:
+    """The body of a `## heading` section, up to the next heading of level 1 or 2."""
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*$(.*?)(?=^#{{1,2}} |\Z)", text, re.M | re.S)
+    return match.group(1) if match else ""
+
+
+def module_params() -> list:
+    return [pytest.param(m, lang, id=f"{m}-{lang}") for m in MODULES for lang in ("en", "fr")]
+
+
+@pytest.mark.parametrize("page", NAV_PAGES)
+def test_every_page_of_the_nav_is_written_in_both_languages(page: str) -> None:
+    english = COURSE / page
+    assert english.is_file(), f"course/{page} (in the nav) is not written"
+    assert twin(english).is_file(), f"course/{page} has no French version"
+
+
+@pytest.mark.parametrize("page", english_pages(), ids=lambda p: str(p.relative_to(COURSE)))
+def test_twin_quizzes_ask_the_same_questions_in_the_same_order(page: str) -> None:
+    french = twin(page)
+    if not french.is_file():
+        pytest.fail(f"{page.relative_to(ROOT)} has no French version")
+    english_quizzes, french_quizzes = quizzes(page), quizzes(french)
+    assert len(english_quizzes) == len(french_quizzes)
+    for number, (en, fr) in enumerate(zip(english_quizzes, french_quizzes, strict=True), 1):
+        assert en["correct"] == fr["correct"], (
+            f"question {number}: answers or right answers differ between languages"
+        )
+
+
+@pytest.mark.parametrize(("module", "lang"), module_params())
+def test_module_page_has_every_feature(module: str, lang: str) -> None:
+    path = module_source(module, lang)
+    assert path.is_file(), f"{path.relative_to(ROOT)} is not written"
+    text = path.read_text(encoding="utf-8")
+    meta = front_matter(path)
+    assert meta.get("module") == module
+    assert isinstance(meta.get("reading_time"), int) and 5 <= meta["reading_time"] <= 90
+
+    objectives = re.search(
+        rf'^!!! abstract "{re.escape(OBJECTIVES[lang])}"\n((?:\n|    .*\n)+)', text, re.M
+    )
+    assert objectives, f'no `!!! abstract "{OBJECTIVES[lang]}"` block'
+    bullets = re.findall(r"^    - ", objectives.group(1), re.M)
+    assert 3 <= len(bullets) <= 5, f"{len(bullets)} learning objectives (3 to 5 expected)"
+
+    assert re.findall(r"^<!-- sandbox: (\S+) -->$", text, re.M) == [MODULES[module]]
+    exercises = re.findall(r"^<!-- exercise: (\S+) -->$", text, re.M)
+    assert exercises == ([module] if module in EXERCISES else [])
+
+    questions = quizzes(path)
+    assert 3 <= len(questions) <= 6, f"{len(questions)} quiz questions (3 to 6 expected)"
+    assert re.search(r"^## Quiz$", text, re.M)
+    for number, question in enumerate(questions, 1):
+        assert len(question["correct"]) >= 2 and any(question["correct"])
+        assert len(question["explanation"]) >= 80, f"question {number} has no real explanation"
+
+    key_points = section(text, KEY_POINTS[lang])
+    assert len(re.findall(r"^- ", key_points, re.M)) >= 3, "no key points to remember"
+    assert "minute" not in text.split("\n## ", 1)[0].split("---", 2)[-1].lower(), (
+        "reading time is written in the prose: the hook renders it from the front matter"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_orientation_has_front_matter(lang: str) -> None:
+    path = COURSE / ("orientation.md" if lang == "en" else "orientation.fr.md")
+    assert path.is_file(), "the orientation page is not written"
+    meta = front_matter(path)
+    assert meta.get("module") == "orientation" and isinstance(meta.get("reading_time"), int)
+
+
+def all_citations() -> dict[str, list[str]]:
+    return {
+        str(path.relative_to(COURSE)): cited_keys(path.read_text(encoding="utf-8"))
+        for path in sorted(COURSE.rglob("*.md"))
+    }
+
+
+def test_every_citation_resolves_to_a_reference() -> None:
+    known = load_references(ROOT / "references")
+    unknown = {
+        page: sorted(set(keys) - set(known))
+        for page, keys in all_citations().items()
+        if set(keys) - set(known)
+    }
+    assert unknown == {}, f"citations of references that do not exist: {unknown}"
+
+
+def test_every_reference_is_cited() -> None:
+    cited = {key for keys in all_citations().values() for key in keys}
+    never = sorted(set(load_references(ROOT / "references")) - cited)
+    assert never == [], f"references never cited on any page: {never}"
+
+
+@pytest.mark.parametrize("page", english_pages(), ids=lambda p: str(p.relative_to(COURSE)))
+def test_twins_cite_the_same_references(page: Path) -> None:
+    french = twin(page)
+    if not french.is_file():
+        pytest.fail(f"{page.relative_to(ROOT)} has no French version")
+    english_keys = set(cited_keys(page.read_text(encoding="utf-8")))
+    french_keys = set(cited_keys(french.read_text(encoding="utf-8")))
+    assert english_keys == french_keys, "the two languages do not cite the same sources"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("module", "lang"), module_params())
+def test_built_module_page_shows_its_features(built_site: Path, module: str, lang: str) -> None:
+    folder = built_site / ("" if lang == "en" else lang) / "modules" / module
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    reading = {"en": "Estimated reading time:", "fr": "Temps de lecture estimé"}[lang]
+    assert reading in page
+    assert f'href="http://127.0.0.1:8501/{MODULES[module]}?lang={lang}"' in page
+    assert f'class="aimed-read" data-module="{module}"' in page
+    assert page.count('class="quiz"') == len(quizzes(module_source(module, lang)))
+    assert ('data-exercise="' + module + '"' in page) == (module in EXERCISES)
+    # every citation link lands on an anchor of the bibliography in the same language
+    bibliography = (folder.parents[1] / "bibliography" / "index.html").read_text("utf-8")
+    for key in re.findall(r'href="\.\./\.\./bibliography/#([\w-]+)"', page):
+        assert f'id="{key}"' in bibliography, f"citation {key} lands on no entry"
