@@ -96,6 +96,13 @@ MODULE_FR = (
 )
 
 
+class ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; `!ENV [NAME, default]` gives its default."""
+
+
+ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
 def write_project(
     folder: Path,
     *,
@@ -105,9 +112,7 @@ def write_project(
     zips: tuple[str, ...] = (),
 ) -> Path:
     """A copy of the real mkdocs.yml around fixture pages; returns the config file."""
-    config = yaml.safe_load(
-        re.sub(r"!!python/\S+", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    )
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     config["hooks"] = [str(ROOT / "hooks" / "course_features.py")]
     config["site_dir"] = str(folder / "site")

@@ -100,7 +100,12 @@ def test_built_site_embeds_nothing_from_another_host(built_site: Path) -> None:
 
 # ---------------------------------------------------------------- the pages of issue #6
 
-NAV = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+class ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; `!ENV [NAME, default]` gives its default."""
+
+
+ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+NAV = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)["nav"]
 NAV_PAGES = [page for entry in NAV for page in entry.values()]
 # module page -> the sandbox scenario its button opens
 MODULES = {
