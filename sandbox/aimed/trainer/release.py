@@ -1,0 +1,81 @@
+"""Learner versions of the exercises (nbgrader) and one zip per exercise and language.
+
+The course site links to ``build/downloads/<assignment>.zip``; each zip holds the release
+notebook and a short read-me in the zip's language. Zips are byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from aimed.i18n import t
+from aimed.trainer.course import REPO_ROOT, Assignment, Course, TrainerError
+
+DEFAULT_DOWNLOADS = REPO_ROOT / "build" / "downloads"
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def generate_releases(course: Course, names: list[str]) -> list[Path]:
+    """Run nbgrader's generate_assignment for each assignment; return the release notebooks."""
+    from aimed.trainer.grading import _last_line, make_api
+
+    api = make_api(course)
+    made: list[Path] = []
+    for name in names:
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            reason = _last_line(result.get("error"))
+            raise TrainerError(f"nbgrader could not release {name}: {reason}")
+        made.append(course.release / name / Assignment(name).notebook)
+    return made
+
+
+def exercise_title(notebook: Path) -> str:
+    """The first heading of the exercise (after the shared header), for the read-me."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    headings = [
+        "".join(c["source"]).splitlines()[0].lstrip("# ").strip()
+        for c in cells
+        if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("# ")
+    ]
+    return headings[1] if len(headings) > 1 else (headings[0] if headings else notebook.stem)
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def write_zip(course: Course, assignment: Assignment, downloads: Path) -> Path:
+    """``downloads/<assignment>.zip``: the release notebook and a read-me in its language."""
+    notebook = course.release / assignment.name / assignment.notebook
+    if not notebook.is_file():
+        raise TrainerError(f"no release notebook at {notebook}: run 'aimed-trainer release'")
+    lang = assignment.language
+    readme = t(
+        "trainer.zip_readme",
+        lang,
+        title=exercise_title(notebook),
+        notebook=assignment.notebook,
+    )
+    downloads.mkdir(parents=True, exist_ok=True)
+    target = downloads / f"{assignment.name}.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        _add(archive, assignment.notebook, notebook.read_bytes())
+        _add(archive, t("trainer.readme_name", lang), readme.encode("utf-8"))
+    return target
+
+
+def release(
+    course: Course, names: list[str] | None = None, downloads: Path = DEFAULT_DOWNLOADS
+) -> list[Path]:
+    """Generate the learner versions and their zips; return the zips' paths."""
+    chosen = course.select(names)
+    if not chosen:
+        raise TrainerError(f"no exercise in {course.source}")
+    generate_releases(course, [a.name for a in chosen])
+    return [write_zip(course, a, Path(downloads)) for a in chosen]
