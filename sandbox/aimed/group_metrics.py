@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
+from scipy.special import expit
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from aimed.bayes import _Given
@@ -295,7 +296,7 @@ def logistic_recalibration(y_true: np.ndarray, risk: np.ndarray) -> tuple[float,
     x = np.column_stack([np.ones(len(y)), _logit(r.astype(float))])
     beta = np.array([0.0, 1.0])
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        p = expit(x @ beta)
         gradient = x.T @ (y - p)
         hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-9 * np.eye(2)
         step = np.linalg.solve(hessian, gradient)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
@@ -76,7 +77,7 @@ class TrainedModel:
         intercept, slope = self.recalibration
         if (intercept, slope) == (0.0, 1.0):
             return risk
-        return 1.0 / (1.0 + np.exp(-(intercept + slope * _logit(risk))))
+        return expit(intercept + slope * _logit(risk))
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
