@@ -1,0 +1,298 @@
+"""Checks of the graded exercises themselves: parity of languages, nbgrader round trip, no leaks.
+
+The English and French notebooks of an exercise are one exercise: same code, same tests,
+same grade ids and points; only the prose differs. Release versions come from nbgrader and
+must carry no solution, hidden test or rubric. Set AIMED_UPDATE_GOLDEN=1 to rewrite the
+golden release files after an intended change of a source notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aimed import exercise_helpers as helpers
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES_DIR = ROOT / "exercises"
+SOURCE = EXERCISES_DIR / "source"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXERCISE_IDS = ("reading-performance", "incomplete-input")
+LANGS = ("en", "fr")
+SETUP_LINE = re.compile(r'^set_language\("(en|fr)"\)$', re.MULTILINE)
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
+SECRET_MARKERS = ("BEGIN SOLUTION", "HIDDEN TESTS", "**Rubric", "**Grille", "Model answer")
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
+
+
+def present_exercises() -> list[str]:
+    return [e for e in EXERCISE_IDS if (SOURCE / f"{e}-en" / f"{e}.ipynb").exists()]
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source_notebook(exercise: str, lang: str) -> dict:
+    return load(SOURCE / f"{exercise}-{lang}" / f"{exercise}.ipynb")
+
+
+def text(cell: dict) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def grading(cell: dict) -> dict:
+    """The nbgrader metadata that makes a cell count (checksums left out)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    keys = ("grade", "grade_id", "locked", "points", "solution", "task")
+    return {key: meta.get(key) for key in keys}
+
+
+EXERCISES = present_exercises()
+
+
+# --- One exercise in two languages --------------------------------------------------------
+
+
+def test_the_first_exercise_exists_in_both_languages() -> None:
+    for lang in LANGS:
+        assert (SOURCE / f"reading-performance-{lang}" / "reading-performance.ipynb").exists()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_code_tests_and_grading_are_identical_in_both_languages(exercise: str) -> None:
+    english, french = (source_notebook(exercise, lang) for lang in LANGS)
+    assert [c["cell_type"] for c in english["cells"]] == [c["cell_type"] for c in french["cells"]]
+    assert [c["id"] for c in english["cells"]] == [c["id"] for c in french["cells"]]
+    for en_cell, fr_cell in zip(english["cells"], french["cells"], strict=True):
+        assert grading(en_cell) == grading(fr_cell), en_cell["id"]
+        if en_cell["cell_type"] == "code":
+            # The one permitted difference: the language the helpers speak.
+            en_code = SETUP_LINE.sub('set_language("??")', text(en_cell))
+            fr_code = SETUP_LINE.sub('set_language("??")', text(fr_cell))
+            assert en_code == fr_code, f"code of cell {en_cell['id']} drifted between EN and FR"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_each_language_speaks_its_own_language(exercise: str) -> None:
+    for lang in LANGS:
+        codes = [text(c) for c in source_notebook(exercise, lang)["cells"]]
+        assert SETUP_LINE.findall("\n".join(codes)) == [lang]
+    english, french = (source_notebook(exercise, lang) for lang in LANGS)
+    untranslated = [
+        en["id"]
+        for en, fr in zip(english["cells"], french["cells"], strict=True)
+        if en["cell_type"] == "markdown" and len(text(en)) > 80 and text(en) == text(fr)
+    ]
+    assert untranslated == [], "prose identical in both languages: untranslated?"
+    assert "Réponse modèle" in json.dumps(french, ensure_ascii=False)
+    assert "Model answer" in json.dumps(english)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_source_is_kept_without_outputs(exercise: str, lang: str) -> None:
+    for cell in source_notebook(exercise, lang)["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, cell["id"]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_structure_of_a_graded_exercise(exercise: str) -> None:
+    cells = source_notebook(exercise, "en")["cells"]
+    ids = [grading(c)["grade_id"] for c in cells if grading(c)["grade_id"]]
+    assert len(ids) == len(set(ids)), "grade ids must be unique"
+    tests = [c for c in cells if c["cell_type"] == "code" and grading(c)["grade"]]
+    answers = [c for c in cells if c["cell_type"] == "code" and grading(c)["solution"]]
+    manual = [c for c in cells if c["cell_type"] == "markdown" and grading(c)["grade"]]
+    assert 8 <= len(tests) <= 14
+    assert len(answers) == len(tests)
+    assert manual, "at least one free-text answer graded by hand"
+    for cell in manual:
+        assert grading(cell)["solution"] and grading(cell)["points"] > 0
+        assert "**Rubric" in text(cell)
+    for cell in tests:
+        visible, _, _ = text(cell).partition("### BEGIN HIDDEN TESTS")
+        assert HIDDEN.search(text(cell)), f"{cell['id']} has no hidden test"
+        assert re.search(r"check_(number|choice)\(", visible), f"{cell['id']} has no visible check"
+    for cell in answers:
+        assert re.fullmatch(r"answer_q\d+ = .+", SOLUTION.search(text(cell)).group(1).strip())
+
+
+# --- Helpers the learner calls ------------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> object:
+    helpers.set_language("fr")
+    yield
+    helpers.set_language("en")
+
+
+def test_a_percentage_typed_for_a_proportion_is_explained() -> None:
+    with pytest.raises(AssertionError, match="looks like a percentage"):
+        helpers.check_number("answer_q2", 9.2, proportion=True)
+    helpers.check_number("answer_q2", 0.092, proportion=True)
+
+
+def test_a_french_decimal_comma_gets_a_hint_in_french(french: None) -> None:
+    with pytest.raises(AssertionError, match=r"virgule décimale.*écrivez 0\.25"):
+        helpers.check_number("answer_q3", (0, 25), proportion=True)
+    with pytest.raises(AssertionError, match="sans guillemets"):
+        helpers.check_number("answer_q3", "0.25", proportion=True)
+
+
+def test_counts_must_be_whole_and_possible() -> None:
+    with pytest.raises(AssertionError, match="whole number"):
+        helpers.check_number("answer_q1", 97.5, whole=True)
+    with pytest.raises(AssertionError, match="outside the possible range"):
+        helpers.check_number("answer_q1", 1200, whole=True, low=0, high=1000)
+    with pytest.raises(AssertionError, match="no answer yet"):
+        helpers.check_number("answer_q1", None)
+    helpers.check_number("answer_q1", 98, whole=True, low=0, high=1000)
+
+
+def test_choices_are_letters_in_any_case() -> None:
+    helpers.check_choice("answer_q5", " b ", ["A", "B", "C", "D"])
+    assert helpers.choice(" b ") == "B" and helpers.choice(2) == ""
+    with pytest.raises(AssertionError, match='"A", "B"'):
+        helpers.check_choice("answer_q5", "E", ["A", "B", "C", "D"])
+    with pytest.raises(AssertionError, match="one of the letters"):
+        helpers.check_choice("answer_q5", 2, ["A", "B"])
+
+
+def test_natural_frequency_table_adds_up_in_french(french: None) -> None:
+    table = helpers.natural_frequency_table(0.90, 0.91, 0.01)
+    assert table.loc["Malades", "Test positif"] == 9
+    assert table.loc["Non malades", "Test positif"] == 89
+    assert table.loc["Total", "Test positif"] == 98
+    assert table.loc["Total", "Total"] == 1000
+
+
+def test_raising_the_threshold_trades_sensitivity_for_fewer_alerts() -> None:
+    cohort = helpers.synthetic_risk_scores(n=2000, prevalence=0.10, seed=2026)
+    assert int(cohort["ill"].sum()) == 200 and cohort["score"].between(0, 100).all()
+    again = helpers.synthetic_risk_scores(n=2000, prevalence=0.10, seed=2026)
+    assert cohort.equals(again), "the same seed must give the same cohort"
+    table = helpers.threshold_table(cohort, [20, 40, 60, 80])
+    sensitivity, specificity, alerts = (table.iloc[:, i].tolist() for i in (0, 1, 2))
+    assert sensitivity == sorted(sensitivity, reverse=True) and sensitivity[0] > sensitivity[-1]
+    assert specificity == sorted(specificity) and alerts == sorted(alerts, reverse=True)
+
+
+# --- nbgrader round trip (slow) -----------------------------------------------------------
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("AIMED_GRADEBOOK_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the course root with every exercise released once by nbgrader."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(EXERCISES_DIR / "nbgrader_config.py", root)
+    shutil.copytree(SOURCE, root / "source")
+    for exercise in EXERCISES:
+        for lang in LANGS:
+            result = nbgrader(root, "generate_assignment", f"{exercise}-{lang}", "--force")
+            assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+def notebooks(base: Path) -> list[Path]:
+    return [base / f"{e}-{lang}" / f"{e}.ipynb" for e in EXERCISES for lang in LANGS]
+
+
+@pytest.mark.slow
+def test_every_source_notebook_passes_its_own_tests(course: Path) -> None:
+    paths = [str(p) for p in notebooks(course / "source")]
+    result = nbgrader(course, "validate", *paths)
+    output = result.stdout + result.stderr
+    assert output.count("Success! Your notebook passes all the tests.") == len(paths), output
+
+
+@pytest.mark.slow
+def test_no_release_notebook_passes_a_test_without_answers(course: Path) -> None:
+    paths = [str(p) for p in notebooks(course / "release")]
+    result = nbgrader(course, "validate", "--invert", *paths)
+    output = result.stdout + result.stderr
+    assert output.count("Success! The notebook does not pass any tests.") == len(paths), output
+
+
+@pytest.mark.slow
+def test_release_carries_no_solution_hidden_test_or_rubric(course: Path) -> None:
+    for exercise in EXERCISES:
+        for lang in LANGS:
+            source = source_notebook(exercise, lang)
+            released = (course / "release" / f"{exercise}-{lang}" / f"{exercise}.ipynb").read_text(
+                encoding="utf-8"
+            )
+            body = "\n".join(text(c) for c in json.loads(released)["cells"])
+            for marker in SECRET_MARKERS:
+                assert marker not in released, f"{exercise}-{lang}: {marker}"
+            secret_lines = set()
+            for cell in source["cells"]:
+                for block in HIDDEN.findall(text(cell)) + SOLUTION.findall(text(cell)):
+                    secret_lines |= {line.strip() for line in block.splitlines() if line.strip()}
+                if cell["cell_type"] == "markdown" and grading(cell)["solution"]:
+                    secret_lines |= {line.strip() for line in text(cell).splitlines()}
+            secret_lines.discard("")
+            leaked = sorted(line for line in secret_lines if line in body)
+            assert leaked == [], f"{exercise}-{lang} leaks: {leaked}"
+            assert "answer_q1 = " not in body
+
+
+def golden_view(notebook: dict) -> list[dict]:
+    """What a learner receives: each cell's type, text and grading (checksums included)."""
+    view = []
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {})
+        view.append(
+            {
+                "cell_type": cell["cell_type"],
+                "source": text(cell),
+                "editable": meta.get("editable", True),
+                "deletable": meta.get("deletable", True),
+                "nbgrader": meta.get("nbgrader"),
+            }
+        )
+    return view
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_release_matches_the_golden_file(course: Path, exercise: str, lang: str) -> None:
+    released = load(course / "release" / f"{exercise}-{lang}" / f"{exercise}.ipynb")
+    view = golden_view(released)
+    golden = GOLDEN / f"{exercise}-{lang}.release.json"
+    if os.environ.get("AIMED_UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(json.dumps(view, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}: run with AIMED_UPDATE_GOLDEN=1"
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert view == expected, f"release of {exercise}-{lang} changed; review, then update golden"
+    # The learner sees the shared header first, and every grade cell is locked.
+    assert view[0]["source"].startswith("# AI in medicine, for physicians")
+    for cell in view:
+        if cell["nbgrader"] and cell["nbgrader"]["grade"] and not cell["nbgrader"]["solution"]:
+            assert cell["editable"] is False and cell["deletable"] is False
