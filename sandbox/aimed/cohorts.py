@@ -377,7 +377,7 @@ SITE_SETTINGS = {
         "age": 70.0,
         "other_tachycardia": 0.5,
         "other_tachypnoea": 0.5,
-        "temp_offset": -0.5,
+        "temp_offset": -0.8,
         "temp_noise": 0.9,
     },
 }
@@ -391,7 +391,7 @@ def hospital_cohort(n: int, *, site: str = "A", seed: int = 0) -> Cohort:
     (label and outcome). Site A: sepsis 7% (Wong et al. 2021), mean age 58, oral
     temperatures. Site B (illustrative): sepsis 20%, mean age 70, half of the patients
     tachycardic and half tachypnoeic for other reasons (atrial fibrillation, pain,
-    chronic lung disease), and axillary temperatures that read 0.5 °C lower with three
+    chronic lung disease), and axillary temperatures that read 0.8 °C lower with three
     times the measurement noise. Trained at A, a model ranks B's patients less well (AUC
     about 0.83 at A, 0.77 at B on 20,000 patients) and under-estimates their risk.
     """
