@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,3 +39,118 @@ def test_language_switch_lands_on_the_same_page(page: Page, site_url: str) -> No
     page.hover(".md-header__option .md-select")
     page.click('a.md-select__link[hreflang="en"]')
     expect(page).to_have_url(f"{site_url}/about/")
+
+
+# ---------------------------------------------------------------- course features (issue #6)
+
+MODULE = "/modules/what-ai-is/"
+FRENCH_MODULE = "/fr/modules/what-ai-is/"
+QUIZ_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('quiz_progress_')).sort()"
+
+
+def answer_question(quiz: Locator, correctly: bool) -> None:
+    """Pick a right (or a wrong) answer; single-answer quizzes submit on the click."""
+    choice = "[data-correct=true]" if correctly else ":not([data-correct=true])"
+    quiz.locator(f"input[name=answer]{choice}").first.check()
+    submit = quiz.locator("button.quiz-button")
+    if submit.count() and submit.first.is_visible():
+        submit.first.click()
+
+
+def progress_row(page: Page, module: str):
+    return page.locator(f'.aimed-progress tr[data-module="{module}"]')
+
+
+def test_quiz_gives_feedback_and_progress_survives_a_reload(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + MODULE)
+    quiz = page.locator(".quiz").first
+    expect(quiz.locator(".quiz-feedback")).to_be_hidden()
+    expect(quiz.locator("section.content")).to_be_hidden()
+
+    answer_question(quiz, correctly=False)
+    expect(quiz.locator(".quiz-feedback")).to_be_visible()
+    expect(quiz.locator(".quiz-feedback")).to_contain_text("Incorrect")
+    # the explanation of every option appears with the feedback
+    expect(quiz.locator("section.content")).to_be_visible()
+    expect(quiz.locator("section.content")).not_to_be_empty()
+
+    # the first answer counts: the question is locked and the right answer shown
+    expect(quiz.locator("input[name=answer]").first).to_be_disabled()
+    second = page.locator(".quiz").nth(1)
+    answer_question(second, correctly=True)
+    expect(second.locator(".quiz-feedback")).to_contain_text("Correct")
+
+    read = page.get_by_label("I have read this module")
+    expect(read).to_be_visible()
+    expect(read).not_to_be_checked()
+    read.check()
+
+    page.reload()
+    expect(page.get_by_label("I have read this module")).to_be_checked()
+    expect(page.locator(".quiz").first.locator(".quiz-feedback")).to_contain_text("Incorrect")
+    restored = page.locator(".quiz").nth(1)
+    expect(restored.locator("input[data-correct=true]")).to_be_checked()
+    expect(restored.locator(".quiz-feedback")).to_contain_text("Correct")
+    assert page.evaluate(QUIZ_KEYS) == [f"quiz_progress_{MODULE}"]
+
+    page.goto(site_url + "/")
+    row = progress_row(page, "what-ai-is")
+    expect(row.locator(".aimed-progress__read")).to_have_text("Yes")
+    expect(row.locator(".aimed-progress__quiz")).to_contain_text("in progress: 1 of ")
+    # the same progress, in French, on the French home page
+    page.goto(site_url + "/fr/")
+    row = progress_row(page, "what-ai-is")
+    expect(row.locator(".aimed-progress__read")).to_have_text("Oui")
+    expect(row.locator(".aimed-progress__quiz")).to_contain_text("en cours : 1 sur ")
+    assert offsite_requests == []
+
+
+def test_reset_clears_this_course_progress_only(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + FRENCH_MODULE)
+    questions = page.locator(".quiz")
+    total = questions.count()
+    for number in range(total):
+        answer_question(questions.nth(number), correctly=True)
+    page.get_by_label("J'ai lu ce module").check()
+    page.evaluate("localStorage.setItem('another_site_setting', 'kept')")
+
+    page.goto(site_url + "/")
+    row = progress_row(page, "what-ai-is")
+    expect(row.locator(".aimed-progress__read")).to_have_text("Yes")
+    # answered in French, counted on the English home page too
+    expect(row.locator(".aimed-progress__quiz")).to_have_text(f"{total} of {total} correct: passed")
+    rows_before = page.locator(".aimed-progress tbody tr").count()
+    assert rows_before >= 3, "the home page should list the orientation and modules"
+
+    page.get_by_role("button", name="Reset my progress").click()
+    expect(row.locator(".aimed-progress__read")).to_have_text("Not yet")
+    expect(row.locator(".aimed-progress__quiz")).to_have_text("not started")
+    assert page.evaluate(QUIZ_KEYS) == []
+    assert page.evaluate("localStorage.getItem('aimed_course_read')") is None
+    assert page.evaluate("localStorage.getItem('another_site_setting')") == "kept"
+
+    page.reload()
+    expect(row.locator(".aimed-progress__read")).to_have_text("Not yet")
+    page.goto(site_url + FRENCH_MODULE)
+    expect(page.get_by_label("J'ai lu ce module")).not_to_be_checked()
+    expect(page.locator(".quiz").first.locator(".quiz-feedback")).to_be_hidden()
+    assert offsite_requests == []
+
+
+def test_language_switch_on_a_module_lands_on_the_same_module(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + MODULE)
+    english_title = page.locator("h1").inner_text()
+    page.hover(".md-header__option .md-select")
+    page.click('a.md-select__link[hreflang="fr"]')
+    expect(page).to_have_url(site_url + FRENCH_MODULE)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).not_to_have_text(english_title)
+    expect(page.locator(".aimed-reading-time")).to_contain_text("Temps de lecture estimé")
+    expect(page.get_by_role("link", name="Essayer dans le bac à sable")).to_be_visible()
+    assert offsite_requests == []

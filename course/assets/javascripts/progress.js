@@ -7,7 +7,8 @@
  *   {"quiz-0": {"answered": true, "correct": false, ...}, ...}; we only read them.
  * - The home page's ".aimed-progress" table lists modules; each row names the module's pages
  *   in both languages (data-pages, relative links) and its number of questions (data-quizzes).
- *   A module is read if marked in either language; its quiz score is the better of the two.
+ *   A module is read if marked in either language; its quiz score is the better of the two;
+ *   a quiz is passed with every question answered and two thirds right (see passMark).
  * - "Reset" removes our key and the quiz keys of the listed pages, nothing else.
  */
 (function () {
@@ -16,10 +17,14 @@
   var READ_KEY = "aimed_course_read"; // {"<module>": "<ISO date>"}
   var QUIZ_PREFIX = "quiz_progress_";
   var TEXT = {
-    en: { yes: "Yes", no: "Not yet", notStarted: "not started", passed: "passed",
-          score: "{correct} of {total} correct", none: "—" },
-    fr: { yes: "Oui", no: "Pas encore", notStarted: "pas commencé", passed: "réussi",
-          score: "{correct} sur {total} justes", none: "—" },
+    en: { yes: "Yes", no: "Not yet", notStarted: "not started", none: "—",
+          inProgress: "in progress: {correct} of {total} correct",
+          passed: "{correct} of {total} correct: passed",
+          failed: "{correct} of {total} correct: not passed" },
+    fr: { yes: "Oui", no: "Pas encore", notStarted: "pas commencé", none: "—",
+          inProgress: "en cours : {correct} sur {total} justes",
+          passed: "{correct} sur {total} justes : réussi",
+          failed: "{correct} sur {total} justes : non réussi" },
   };
 
   function words() {
@@ -70,6 +75,12 @@
     return { answered: answered, correct: correct };
   }
 
+  // A quiz is passed when every question is answered and at least two thirds are right at
+  // the first attempt (mkdocs-quiz locks a question once answered; "reset" starts again).
+  function passMark(total) {
+    return Math.ceil((2 * total) / 3);
+  }
+
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) {
       return String(values[key]);
@@ -116,12 +127,16 @@
           best = score;
         }
       });
+      var values = { correct: best.correct, total: total };
+      var passed = best.answered >= total && best.correct >= passMark(total);
       row.dataset.correct = String(best.correct);
+      row.dataset.passed = passed ? "yes" : "no";
       if (best.answered === 0) {
         quizCell.textContent = text.notStarted;
+      } else if (best.answered < total) {
+        quizCell.textContent = format(text.inProgress, values);
       } else {
-        var label = format(text.score, { correct: best.correct, total: total });
-        quizCell.textContent = best.correct >= total ? label + " (" + text.passed + ")" : label;
+        quizCell.textContent = format(passed ? text.passed : text.failed, values);
       }
     });
   }
