@@ -1,11 +1,21 @@
-"""The course site in Chromium: no request leaves localhost, the language switch works."""
+"""The course site in Chromium: quizzes, progress, language switch, sandbox button, no request off
+this machine."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from aimed.static_server import serve_in_thread
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -153,4 +163,49 @@ def test_language_switch_on_a_module_lands_on_the_same_module(
     expect(page.locator("h1")).not_to_have_text(english_title)
     expect(page.locator(".aimed-reading-time")).to_contain_text("Temps de lecture estimé")
     expect(page.get_by_role("link", name="Essayer dans le bac à sable")).to_be_visible()
+    assert offsite_requests == []
+
+
+@pytest.fixture(scope="module")
+def site_with_sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str) -> Iterator[str]:
+    """The course site built to link to the real sandbox started for this test run."""
+    site_dir = tmp_path_factory.mktemp("site-with-sandbox")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "AIMED_SANDBOX_URL": sandbox_url},
+    )
+    assert result.returncode == 0, result.stderr
+    server, url = serve_in_thread(site_dir)
+    yield url
+    server.shutdown()
+
+
+SCENARIOS = {
+    "what-ai-is": "biased-data",
+    "reading-performance": "test-result",
+    "incomplete-input": "symptom-checker",
+}
+
+
+def test_sandbox_button_opens_the_scenario_in_the_page_language(
+    page: Page, site_with_sandbox: str, sandbox_url: str, offsite_requests: list[str]
+) -> None:
+    for module, scenario in SCENARIOS.items():
+        page.goto(f"{site_with_sandbox}/fr/modules/{module}/")
+        button = page.get_by_role("link", name="Essayer dans le bac à sable")
+        expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=fr")
+        page.goto(f"{site_with_sandbox}/modules/{module}/")
+        button = page.get_by_role("link", name="Try it in the sandbox")
+        expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=en")
+
+    # follow the button of Module 2 (French) to the real sandbox page
+    page.goto(f"{site_with_sandbox}/fr/modules/reading-performance/")
+    page.get_by_role("link", name="Essayer dans le bac à sable").click()
+    expect(page).to_have_url(re.compile(re.escape(f"{sandbox_url}/test-result") + r"\?lang=fr"))
+    expect(page.locator("h1").first).to_contain_text(
+        "Un résultat de test en contexte", timeout=60_000
+    )
     assert offsite_requests == []
