@@ -44,8 +44,8 @@ def finding_key(finding: str) -> str:
 
 
 def percent(value: float, lang: str) -> str:
-    """``0.161`` -> ``16.1%`` in English, ``16,1 %`` in French."""
-    shown = f"{value * 100:.1f}"
+    """``0.161`` -> ``16.1%`` in English, ``16,1 %`` in French; below 1%, two digits (0.05%)."""
+    shown = f"{value * 100:.1f}" if value >= 0.01 else f"{value * 100:.2g}"
     return shown.replace(".", ",") + "\u00a0%" if lang == "fr" else shown + "%"
 
 

@@ -1,0 +1,311 @@
+"""The symptom-checker page, driven as a user would in Streamlit's AppTest, in both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
+from aimed.guard import MAX_CHARS, nir_key
+from aimed.i18n import LANGUAGES, t
+
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "20_symptom_checker.py"
+NS = "symptom_checker"
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def percent(value: float, lang: str) -> str:
+    shown = f"{value * 100:.1f}" if value >= 0.01 else f"{value * 100:.2g}"
+    return shown.replace(".", ",") + "\u00a0%" if lang == "fr" else shown + "%"
+
+
+def name(kind: str, key: str, lang: str) -> str:
+    return t(f"{NS}.{kind}.{key}", lang)
+
+
+def shown_probability(app: AppTest, condition: str, lang: str) -> str:
+    """The "after the findings" cell of a condition's row in the results table."""
+    table = app.table[0].value
+    label = name("conditions", condition, lang)
+    column = t(f"{NS}.page.table_now", lang)
+    row = table[table[t(f"{NS}.page.table_condition", lang)].str.endswith(label)]
+    assert len(row) == 1
+    return row[column].iloc[0]
+
+
+def texts(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown]
+
+
+def change_shown(app: AppTest, lang: str) -> str:
+    heading = f"**{t(f'{NS}.page.change_heading', lang)}.** "
+    found = [m for m in texts(app) if m.startswith(heading)]
+    assert len(found) == 1, "no explanation of what changed"
+    return found[0].removeprefix(heading)
+
+
+def errors(app: AppTest) -> list[str]:
+    return [e.value for e in app.error]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_default_run_scores_every_condition_alone(lang: str) -> None:
+    app = open_page(lang)
+    assert app.title[0].value == t(f"{NS}.title", lang)
+    assert any(w.value == t("common.teaching_notice", lang) for w in app.warning)
+    table = app.table[0].value
+    assert len(table) == 9
+    # Primary care, nothing asked: chest-wall pain leads at its pre-test probability.
+    assert shown_probability(app, "chest_wall", lang) == percent(0.466, lang)
+    total = assess({}, "primary_care").total
+    assert t(f"{NS}.page.not_a_sum", lang, total=percent(total, lang)) in [
+        i.value for i in app.info
+    ]
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.dumps(json.loads(charts[0].proto.spec), ensure_ascii=False)
+    assert name("conditions", "aortic_dissection", lang) in spec
+    assert t(f"{NS}.page.kind_dangerous", lang) in spec
+    # The chart carries a text summary; rare conditions still show a non-zero figure.
+    assert percent(0.0005, lang) in charts[0].proto.alt
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_toggles_move_the_probabilities_and_explain_the_change(lang: str) -> None:
+    app = open_page(lang)
+    before = shown_probability(app, "acs", lang)
+    app.radio(key=f"{NS}_f_sweating").set_value("present").run()
+    assert not app.exception
+    expected = assess({"sweating": "present"}, "primary_care").probability("acs")
+    assert shown_probability(app, "acs", lang) == percent(expected, lang) != before
+    reason = t(f"{NS}.page.reason_present", lang, finding=name("findings", "sweating", lang))
+    assert reason in change_shown(app, lang)
+    # A finding with no ratio for a condition is marked "no evidence" in its row.
+    app.radio(key=f"{NS}_f_haemoptysis").set_value("present").run()
+    table = app.table[0].value
+    gord = table[table[t(f"{NS}.page.table_condition", lang)] == name("conditions", "gord", lang)]
+    no_evidence = gord[t(f"{NS}.page.table_no_evidence", lang)].iloc[0]
+    assert name("findings", "haemoptysis", lang) in no_evidence
+    # "What to ask next" never lists a finding already answered.
+    listed = next(m for m in texts(app) if m.startswith("1. ")).splitlines()
+    assert len(listed) == 5
+    items = [line.split(". ", 1)[1] for line in listed]
+    for finding in ("sweating", "haemoptysis"):
+        asked = t(
+            f"{NS}.page.next_item",
+            lang,
+            finding=name("findings", finding, lang),
+            condition="",
+            if_present="",
+            if_absent="",
+        ).split(name("findings", finding, lang))
+        prefix = name("findings", finding, lang) + asked[1][:2]
+        assert not [item for item in items if item.startswith(prefix)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_changing_the_setting_changes_the_pretest_probabilities(lang: str) -> None:
+    app = open_page(lang)
+    app.radio(key=f"{NS}_setting").set_value("emergency").run()
+    assert not app.exception
+    assert shown_probability(app, "acs", lang) == percent(0.10, lang)
+    reason = t(
+        f"{NS}.page.reason_setting",
+        lang,
+        before=name("settings", "primary_care", lang),
+        after=name("settings", "emergency", lang),
+    )
+    assert reason in change_shown(app, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "en",
+            "Crushing pain going down my left arm, no fever but I feel sick",
+            {"pressure_pain": "present", "radiation_arm": "present", "fever": "absent"},
+        ),
+        (
+            "fr",
+            "Douleur en étau dans le bras gauche, pas de fièvre mais j'ai envie de vomir",
+            {"pressure_pain": "present", "radiation_arm": "present", "fever": "absent"},
+        ),
+    ],
+)
+def test_free_text_is_read_and_applied(lang: str, text: str, expected: dict[str, str]) -> None:
+    app = open_page(lang)
+    app.text_area(key=f"{NS}_text").input(text)
+    app.button(key=f"{NS}_read").click().run()
+    assert not app.exception
+    for finding, answer in expected.items():
+        assert app.radio(key=f"{NS}_f_{finding}").value == answer
+    assert app.radio(key=f"{NS}_f_nausea").value == "present"
+    understood = [s.value for s in app.success]
+    assert understood and understood[0].startswith(f"**{t(f'{NS}.page.understood', lang)}**")
+    assert name("findings", "fever", lang) in understood[0]
+    never = [i.value for i in app.info if t(f"{NS}.page.never_mentioned", lang) in i.value]
+    assert never and name("findings", "sudden_dyspnoea", lang) in never[0]
+
+
+REFUSED = [
+    ("Mr Smith has crushing chest pain", "title_name"),
+    ("Mme Martin transpire beaucoup", "title_name"),
+    ("chest pain, call me on 06 12 34 56 78", "phone"),
+    ("douleur, né le 12 mars 1970", "date_of_birth"),
+    ("IPP 123456, douleur en étau", "hospital_number"),
+    ("write to jean.dupont@example.fr", "email"),
+]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("text", "kind"), REFUSED)
+def test_identifiers_are_refused_and_nothing_is_lost(lang: str, text: str, kind: str) -> None:
+    app = open_page(lang)
+    app.radio(key=f"{NS}_f_cough").set_value("absent").run()
+    app.text_area(key=f"{NS}_text").input(text)
+    app.button(key=f"{NS}_read").click().run()
+    assert not app.exception
+    reason = t(f"guard.errors.{kind}", lang)
+    assert errors(app) == [t("common.invalid_input", lang, reason=reason)]
+    # Nothing was read or applied; the text and the earlier answer are kept.
+    assert not [s for s in app.success if t(f"{NS}.page.understood", lang) in s.value]
+    assert app.radio(key=f"{NS}_f_pressure_pain").value == "unasked"
+    assert app.radio(key=f"{NS}_f_sweating").value == "unasked"
+    assert app.radio(key=f"{NS}_f_cough").value == "absent"
+    assert app.text_area(key=f"{NS}_text").value == text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_valid_nir_is_refused_as_a_nir(lang: str) -> None:
+    app = open_page(lang)
+    key = nir_key("1850578006084")
+    app.text_area(key=f"{NS}_text").input(f"douleur thoracique, 1 85 05 78 006 084 {key:02d}")
+    app.button(key=f"{NS}_read").click().run()
+    assert errors(app) == [t("common.invalid_input", lang, reason=t("guard.errors.nir", lang))]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_too_long_and_empty_text_get_clear_messages(lang: str) -> None:
+    app = open_page(lang)
+    long_text = "sweating " * 250
+    app.text_area(key=f"{NS}_text").input(long_text)
+    app.button(key=f"{NS}_read").click().run()
+    reason = t("guard.errors.too_long", lang, limit=MAX_CHARS, length=len(long_text))
+    assert errors(app) == [t("common.invalid_input", lang, reason=reason)]
+    assert app.radio(key=f"{NS}_f_sweating").value == "unasked"
+    assert app.text_area(key=f"{NS}_text").value == long_text
+
+    app.text_area(key=f"{NS}_text").input("   ")
+    app.button(key=f"{NS}_read").click().run()
+    reason = t("lay_text.errors.empty", lang)
+    assert errors(app) == [t("common.invalid_input", lang, reason=reason)]
+
+    # Fixing the text clears the message.
+    app.text_area(key=f"{NS}_text").input("I am sweating")
+    app.button(key=f"{NS}_read").click().run()
+    assert errors(app) == []
+    assert app.radio(key=f"{NS}_f_sweating").value == "present"
+
+
+# --- Guided paths -------------------------------------------------------------------------
+
+
+def click_guide(app: AppTest, name: str) -> AppTest:
+    app.button(key=f"{NS}_try_{name}").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guided_missing_finding_flips_the_leading_diagnosis(lang: str) -> None:
+    app = click_guide(open_page(lang), "missing_finding")
+    assert app.radio(key=f"{NS}_f_palpation").value == "present"
+    expected = t(
+        f"{NS}.page.change_leading",
+        lang,
+        before=name("conditions", "acs", lang),
+        after=name("conditions", "chest_wall", lang),
+        reasons=t(f"{NS}.page.reason_present", lang, finding=name("findings", "palpation", lang)),
+    )
+    assert change_shown(app, lang) == expected
+    assert any(
+        w.value.startswith(t(f"{NS}.guides.missing_finding.done", lang)[:20]) for w in app.warning
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guided_lay_wording_reports_the_missed_phrase(lang: str) -> None:
+    app = click_guide(open_page(lang), "lay_wording")
+    path = GUIDED_PATHS["lay_wording"]
+    assert app.text_area(key=f"{NS}_text").value == path.lay_text[lang]
+    assert app.radio(key=f"{NS}_f_sweating").value == "present"
+    assert app.radio(key=f"{NS}_f_pressure_pain").value == "unasked"
+    missed = [w.value for w in app.warning if t(f"{NS}.page.not_understood", lang) in w.value]
+    assert len(missed) == 1
+    assert {"en": "elephant", "fr": "éléphant"}[lang] in missed[0]
+    said = assess({"sweating": "present"}, "emergency").probability("acs")
+    meant = assess({"sweating": "present", "pressure_pain": "present"}, "emergency")
+    done = [w.value for w in app.warning if percent(said, lang) in w.value]
+    assert done and percent(meant.probability("acs"), lang) in done[0]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guided_double_counting_shows_overconfidence(lang: str) -> None:
+    app = click_guide(open_page(lang), "double_counting")
+    path = GUIDED_PATHS["double_counting"]
+    gap = next(g for g in independence_check(path.answers, path.setting) if g.condition == "acs")
+    assert gap.independent - gap.grouped > path.margin
+    item = t(
+        f"{NS}.page.correlated_item",
+        lang,
+        condition=name("conditions", "acs", lang),
+        independent=percent(gap.independent, lang),
+        grouped=percent(gap.grouped, lang),
+        groups=", ".join(name("groups", g, lang) for g in gap.shared_groups),
+    )
+    assert f"- {item}" in texts(app)
+    assert shown_probability(app, "acs", lang) == percent(gap.independent, lang)
+    done = t(
+        f"{NS}.guides.double_counting.done",
+        lang,
+        independent=percent(gap.independent, lang),
+        grouped=percent(gap.grouped, lang),
+        excess=f"{gap.excess * 100:.0f}",
+    )
+    assert done in [w.value for w in app.warning]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guided_wrong_setting_changes_the_ranking(lang: str) -> None:
+    app = click_guide(open_page(lang), "wrong_setting")
+    assert app.radio(key=f"{NS}_setting").value == "primary_care"
+    reasons = t(
+        f"{NS}.page.reason_setting",
+        lang,
+        before=name("settings", "emergency", lang),
+        after=name("settings", "primary_care", lang),
+    )
+    expected = t(
+        f"{NS}.page.change_leading",
+        lang,
+        before=name("conditions", "acs", lang),
+        after=name("conditions", "chest_wall", lang),
+        reasons=reasons,
+    )
+    assert change_shown(app, lang) == expected
+    # Going back to the emergency department puts ACS first again.
+    app.radio(key=f"{NS}_setting").set_value("emergency").run()
+    table = app.table[0].value
+    first = table[t(f"{NS}.page.table_condition", lang)].iloc[0]
+    assert first.endswith(name("conditions", "acs", lang))
