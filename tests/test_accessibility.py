@@ -1,0 +1,64 @@
+"""axe-core scan of every course page in both languages: no serious or critical violation.
+
+Pages are scanned as a reader meets them (progress table shown by its script) and once more
+after a quiz question is answered, since the feedback and explanation appear only then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOCKING = {"serious", "critical"}
+AXE = Axe()
+
+
+def page_paths() -> list[str]:
+    """Every page of the course in both languages, from the sources (one test per page)."""
+    paths = []
+    for source in sorted((ROOT / "course").rglob("*.md")):
+        relative = source.relative_to(ROOT / "course").as_posix()
+        french = relative.endswith(".fr.md")
+        stem = relative.removesuffix(".fr.md" if french else ".md")
+        folder = "" if stem == "index" else stem.removesuffix("/index") + "/"
+        paths.append(("/fr/" if french else "/") + folder)
+    return paths
+
+
+def blocking_violations(page: Page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+@pytest.mark.parametrize("path", page_paths())
+def test_page_has_no_serious_accessibility_violation(
+    page: Page, site_url: str, path: str, offsite_requests: list[str]
+) -> None:
+    response = page.goto(site_url + path, wait_until="networkidle")
+    assert response is not None and response.ok, f"{path} is not served"
+    assert blocking_violations(page) == []
+    assert offsite_requests == []
+
+
+@pytest.mark.parametrize("path", ["/modules/what-ai-is/", "/fr/modules/what-ai-is/"])
+def test_answered_quiz_has_no_serious_accessibility_violation(
+    page: Page, site_url: str, path: str
+) -> None:
+    page.goto(site_url + path, wait_until="networkidle")
+    quizzes = page.locator(".quiz")
+    quizzes.nth(0).locator("input[name=answer]:not([data-correct=true])").first.check()
+    quizzes.nth(1).locator("input[name=answer][data-correct=true]").first.check()
+    page.locator(".aimed-read input").check()
+    page.locator(".quiz-feedback").first.wait_for(state="visible")
+    assert blocking_violations(page) == []
