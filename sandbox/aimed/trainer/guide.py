@@ -1,0 +1,125 @@
+"""The trainer's guide: every source notebook, executed, with solutions and rubrics.
+
+jupyter-book 1.x (Sphinx) builds it offline; jupyter-book 2 fetches its theme from the
+web at build time, so the project pins ``jupyter-book<2``. The book's settings and
+introduction live in ``exercises/guide/``; the table of contents is made from the
+course's assignments at each build, so a new exercise appears without editing it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from aimed.trainer.course import REPO_ROOT, Course, TrainerError
+from aimed.trainer.release import exercise_title
+
+GUIDE_SETTINGS = REPO_ROOT / "exercises" / "guide"
+DEFAULT_GUIDE = REPO_ROOT / "build" / "guide"
+_MARKER = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$|^\s*=+\s*(BEGIN|END) MARK SCHEME\s*=+\s*$")
+_OFF_HOST = re.compile(
+    r"<(?:script|img)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def _for_trainers(notebook: dict) -> dict:
+    """Show where each answer, rubric and grade sits, in words rather than nbgrader markers."""
+    for cell in notebook["cells"]:
+        info = cell.get("metadata", {}).get("nbgrader", {})
+        if cell["cell_type"] != "markdown" or not info.get("solution"):
+            continue
+        lines = [line for line in "".join(cell["source"]).splitlines() if not _MARKER.match(line)]
+        points = info.get("points", 0)
+        banner = f"> **Trainer only: model answer and rubric, graded by hand ({points} points).**"
+        cell["source"] = "\n".join([banner, "", *lines])
+    return notebook
+
+
+def stage(course: Course, folder: Path, settings: Path = GUIDE_SETTINGS) -> Path:
+    """Lay out the book's sources in ``folder``: settings, introduction, notebooks, contents."""
+    if not (settings / "_config.yml").is_file():
+        raise TrainerError(f"no guide settings at {settings / '_config.yml'}")
+    for item in settings.iterdir():
+        if item.is_file():
+            shutil.copy2(item, folder / item.name)
+    parts: dict[str, list[dict]] = {}
+    titles: dict[str, str] = {}
+    for assignment in course.assignments():
+        source = course.source / assignment.name / assignment.notebook
+        target = folder / assignment.name / assignment.notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = _for_trainers(json.loads(source.read_text(encoding="utf-8")))
+        target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
+        for extra in source.parent.iterdir():  # data files an exercise reads
+            if extra.is_file() and extra.suffix != ".ipynb":
+                shutil.copy2(extra, target.parent / extra.name)
+        parts.setdefault(assignment.exercise, []).append(
+            {"file": f"{assignment.name}/{assignment.notebook.removesuffix('.ipynb')}"}
+        )
+        if assignment.language == "en" or assignment.exercise not in titles:
+            titles[assignment.exercise] = exercise_title(source)
+    if not parts:
+        raise TrainerError(f"no exercise in {course.source}")
+    toc = {
+        "format": "jb-book",
+        "root": "intro",
+        "parts": [
+            {"caption": titles[exercise], "chapters": chapters}
+            for exercise, chapters in parts.items()
+        ],
+    }
+    (folder / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def off_host_loads(site: Path) -> list[str]:
+    """Every script, style sheet or image in the built pages that would load from the web."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for match in _OFF_HOST.finditer(page.read_text(encoding="utf-8", errors="replace")):
+            found.append(f"{page.relative_to(site)}: {match.group(0)}")
+    return found
+
+
+def build_guide(course: Course, out_dir: Path = DEFAULT_GUIDE) -> Path:
+    """Build the guide into ``out_dir`` (its ``index.html`` opens in any browser, offline)."""
+    from aimed.trainer.grading import ensure_tools_on_path
+
+    ensure_tools_on_path()
+    out_dir = Path(out_dir)
+    with tempfile.TemporaryDirectory(prefix="aimed-guide-") as scratch:
+        book = Path(scratch) / "book"
+        book.mkdir()
+        stage(course, book)
+        command = [
+            sys.executable,
+            "-c",
+            "from jupyter_book.cli.main import main; main()",
+            "build",
+            str(book),
+            "--path-output",
+            str(Path(scratch) / "out"),
+            "--all",
+            "-q",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True)
+        html = Path(scratch) / "out" / "_build" / "html"
+        failed = "Execution Failed" in done.stdout + done.stderr or done.returncode != 0
+        if failed or not (html / "index.html").is_file():
+            log = (done.stdout + done.stderr).strip().splitlines()[-15:]
+            raise TrainerError("the guide did not build:\n" + "\n".join(log))
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        shutil.copytree(html, out_dir)
+    leaks = off_host_loads(out_dir)
+    if leaks:
+        raise TrainerError("the guide would load files from the web:\n" + "\n".join(leaks[:10]))
+    return out_dir / "index.html"
