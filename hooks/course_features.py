@@ -214,29 +214,38 @@ def insert_after_title(markdown: str, block: str) -> str:
     return f"{markdown[: match.end()]}\n\n{block}\n{markdown[match.end() :]}"
 
 
-def module_pages(nav: Any) -> list[str]:
-    """Source paths (English names) of nav entries, in nav order."""
-    found: list[str] = []
+def nav_titles(nav: Any) -> dict[str, str]:
+    """Source path (English name) -> nav title, in nav order."""
+    found: dict[str, str] = {}
 
-    def walk(item: Any) -> None:
-        if isinstance(item, str):
-            found.append(item)
+    def walk(item: Any, title: str) -> None:
+        if isinstance(item, str) and item.endswith(".md"):
+            found[item] = title
         elif isinstance(item, dict):
-            for value in item.values():
-                walk(value)
+            for key, value in item.items():
+                walk(value, key)
         elif isinstance(item, list):
             for value in item:
-                walk(value)
+                walk(value, title)
 
-    walk(nav or [])
-    return [path for path in found if path.endswith(".md")]
+    walk(nav or [], "")
+    return found
 
 
-def progress_table(docs: Path, nav: Any, lang: str, home_url: str) -> str:
+def nav_translations(config: Any) -> dict[str, str]:
+    """The nav titles of the language being built (static-i18n's nav_translations)."""
+    i18n = config["plugins"].get("i18n")
+    language = getattr(i18n, "current_language_config", None) if i18n else None
+    return dict(getattr(language, "nav_translations", None) or {})
+
+
+def progress_table(
+    docs: Path, nav: Any, lang: str, home_url: str, translations: dict[str, str] | None = None
+) -> str:
     """The home-page table progress.js fills: one row per page with a `module` front matter."""
     words = TEXT[lang]
     rows = []
-    for src in module_pages(nav):
+    for src, nav_title in nav_titles(nav).items():
         own = docs / source_for(src, lang)
         if not own.is_file() or source_for(src, lang) in _left_out:
             continue
@@ -245,7 +254,9 @@ def progress_table(docs: Path, nav: Any, lang: str, home_url: str) -> str:
         if "module" not in meta:
             continue
         title_match = TITLE.search(text)
-        title = title_match.group(1).strip() if title_match else meta["module"]
+        title = (translations or {}).get(nav_title, nav_title)
+        if not title:
+            title = title_match.group(1).strip() if title_match else meta["module"]
         quizzes = count_quizzes(text)
         hrefs = " ".join(relative_url(page_url(src, other), home_url) for other in LANGUAGES)
         link = relative_url(page_url(src, lang), home_url)
@@ -260,12 +271,12 @@ def progress_table(docs: Path, nav: Any, lang: str, home_url: str) -> str:
     return (
         '<div class="aimed-progress" data-lang="' + lang + '">\n'
         f'<p class="aimed-progress__nojs">{words["progress_nojs"]}</p>\n'
-        f'<table class="aimed-progress__table" hidden><caption>{words["progress_caption"]}'
+        f'<div class="md-typeset__table"><table hidden><caption>{words["progress_caption"]}'
         f'</caption><thead><tr><th scope="col">{words["progress_module"]}</th>'
         f'<th scope="col">{words["progress_read"]}</th>'
         f'<th scope="col">{words["progress_quiz"]}</th></tr></thead><tbody>'
         + "".join(rows)
-        + "</tbody></table>\n"
+        + "</tbody></table></div>\n"
         f'<p><button type="button" class="md-button aimed-progress__reset" hidden>'
         f"{words['progress_reset']}</button></p>\n</div>"
     )
@@ -379,7 +390,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = f"{markdown.rstrip()}\n\n{read_control(str(meta['module']), lang)}\n"
 
     if PROGRESS_MARK.search(markdown):
-        table = progress_table(Path(config["docs_dir"]), config["nav"], lang, page.url)
+        table = progress_table(
+            Path(config["docs_dir"]), config["nav"], lang, page.url, nav_translations(config)
+        )
         markdown = PROGRESS_MARK.sub(lambda _: table, markdown)
 
     extra = abbreviations(lang)

@@ -100,6 +100,7 @@ def test_built_site_embeds_nothing_from_another_host(built_site: Path) -> None:
 
 # ---------------------------------------------------------------- the pages of issue #6
 
+
 class ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml; `!ENV [NAME, default]` gives its default."""
 
