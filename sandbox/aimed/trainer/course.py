@@ -125,8 +125,10 @@ class Course:
         return self.db_url().startswith("sqlite:")
 
 
-def open_course(root: Path | str | None = None) -> Course:
+def open_course(root: Course | Path | str | None = None) -> Course:
     """The course at ``root`` (default: this repository's ``exercises/``); checks it is one."""
+    if isinstance(root, Course):
+        return root
     path = Path(root).expanduser().resolve() if root else DEFAULT_COURSE
     if not path.is_dir():
         raise TrainerError(f"no course folder at {path}")

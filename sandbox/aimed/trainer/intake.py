@@ -78,6 +78,11 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
     result = Intake(learner, assignment.name)
     folder = course.submitted / learner / assignment.name
     expected = folder / assignment.notebook
+    set_aside = course.originals / learner / assignment.name / assignment.notebook
+    if not expected.exists() and set_aside.is_file() and not list(folder.glob("*.ipynb")):
+        result.status = "unreadable"  # found so on an earlier run and set aside then
+        result.notes.append(f"{expected.name} cannot be read; kept in originals/")
+        return result
     if not expected.exists():
         others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
         if len(others) == 1:

@@ -1,0 +1,237 @@
+"""``aimed-trainer``: the trainer's whole cycle, one subcommand per step.
+
+    aimed-trainer release                       # learner versions + build/downloads/*.zip
+    aimed-trainer collect reading-performance-fr ~/Downloads/moodle-export.zip
+    aimed-trainer autograde --workers 2         # every submission, with a progress bar
+    aimed-trainer feedback                      # feedback/<learner>/<assignment>/*.html
+    aimed-trainer export                        # grades as CSV
+    aimed-trainer report                        # cohort analytics, CSV and HTML
+    aimed-trainer guide                         # build/guide/index.html (trainers only)
+
+Every command works on ``exercises/`` unless ``--course`` names another course folder.
+A problem the trainer can fix ends the command with a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aimed.errors import InputError
+from aimed.trainer.course import Course, TrainerError, open_course
+
+app = typer.Typer(
+    help="Release, collect, autograde and report on the course's graded exercises.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+CourseOption = Annotated[
+    Path | None,
+    typer.Option("--course", help="Course folder (default: this repository's exercises/)."),
+]
+ExercisesArgument = Annotated[
+    list[str] | None,
+    typer.Argument(help="Exercise ids or assignments (default: all).", show_default=False),
+]
+LearnerOption = Annotated[
+    list[str] | None,
+    typer.Option("--learner", help="Only this learner (repeat for several)."),
+]
+
+
+def friendly(command):
+    """Turn the trainer's fixable problems into one red line and exit code 2."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (TrainerError, InputError) as error:
+            errors.print(f"[bold red]error:[/] {error}", highlight=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            errors.print("[bold red]stopped[/]: nothing past this point was done.")
+            raise typer.Exit(130) from None
+
+    return run
+
+
+def _course(path: Path | None) -> Course:
+    return open_course(path)
+
+
+@app.command()
+@friendly
+def release(
+    exercises: ExercisesArgument = None,
+    course: CourseOption = None,
+    downloads: Annotated[
+        Path | None, typer.Option(help="Folder for the zips (default: build/downloads/).")
+    ] = None,
+) -> None:
+    """Generate the learner versions (nbgrader) and one zip per exercise and language."""
+    from aimed.trainer.release import DEFAULT_DOWNLOADS
+    from aimed.trainer.release import release as do_release
+
+    where = _course(course)
+    zips = do_release(where, exercises, downloads or DEFAULT_DOWNLOADS)
+    for path in zips:
+        console.print(f"released {path.stem}: {path}")
+
+
+@app.command()
+@friendly
+def collect(
+    assignment: Annotated[str, typer.Argument(help="e.g. reading-performance-fr.")],
+    source: Annotated[Path, typer.Argument(help="A folder per learner, or the platform's zip.")],
+    course: CourseOption = None,
+) -> None:
+    """Copy submissions into submitted/<learner>/<assignment>/ from a folder or a zip."""
+    from aimed.trainer.collect import collect as do_collect
+
+    where = _course(course)
+    chosen = where.select([assignment])
+    if len(chosen) != 1:
+        names = " or ".join(a.name for a in chosen)
+        raise TrainerError(f"say which language: {names}")
+    collected = do_collect(where, chosen[0], source)
+    table = Table("learner", "name", "files", "note", title=f"Collected for {chosen[0].name}")
+    for item in collected:
+        table.add_row(item.learner, item.name, ", ".join(item.files), item.note)
+    console.print(table)
+    console.print(f"{len(collected)} learners in {where.submitted}")
+
+
+@app.command()
+@friendly
+def autograde(
+    exercises: ExercisesArgument = None,
+    learner: LearnerOption = None,
+    course: CourseOption = None,
+    workers: Annotated[
+        int, typer.Option(min=0, max=32, help="Notebooks graded at once (0: one per CPU).")
+    ] = 0,
+    timeout: Annotated[
+        int | None, typer.Option(min=1, help="Seconds a cell may run (default: course setting).")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Autograde every collected submission; broken ones are reported, never block others."""
+    from aimed.trainer.grading import autograde_all
+
+    where = _course(course)
+    count = workers or max(1, min(os.cpu_count() or 1, 8))
+    summary = autograde_all(
+        where, count, progress, assignments=exercises, learners=learner, timeout=timeout
+    )
+    table = Table("learner", "assignment", "status", "score", "notes", title="Autograde")
+    for sub in summary.submissions:
+        colour = "green" if sub.status == "graded" and not sub.notes else "yellow"
+        table.add_row(
+            sub.learner,
+            sub.assignment,
+            f"[{colour}]{sub.status}[/]",
+            f"{sub.score:g} / {sub.max_score:g}" + (" + manual" if sub.needs_manual_grade else ""),
+            "; ".join(sub.notes),
+        )
+    console.print(table)
+    console.print(
+        f"{len(summary.submissions)} submissions, {len(summary.problems)} with something to "
+        "check. Free-text answers: grade them in the formgrader ('aimed-trainer formgrader')."
+    )
+
+
+@app.command()
+@friendly
+def feedback(
+    exercises: ExercisesArgument = None,
+    learner: LearnerOption = None,
+    course: CourseOption = None,
+) -> None:
+    """Write one HTML feedback file per learner and exercise (no hidden tests in it)."""
+    from aimed.trainer.feedback import generate_feedback
+
+    where = _course(course)
+    pages = generate_feedback(where, exercises, learner)
+    if not pages:
+        raise TrainerError("nothing autograded yet: run 'aimed-trainer autograde' first")
+    for page in pages:
+        console.print(str(page))
+    console.print(f"{len(pages)} feedback files in {where.feedback}")
+
+
+@app.command()
+@friendly
+def export(
+    course: CourseOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder (default: <course>/reports).")] = None,
+) -> None:
+    """Grades as CSV: per learner, per exercise and per question."""
+    from aimed.trainer.export import export_grades
+
+    where = _course(course)
+    for path in export_grades(where, out or where.root / "reports"):
+        console.print(str(path))
+
+
+@app.command()
+@friendly
+def report(
+    course: CourseOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder (default: <course>/reports).")] = None,
+) -> None:
+    """Cohort analytics: success rate per question and the most-missed questions."""
+    from aimed.trainer.report import cohort_stats, most_missed, write_report
+
+    where = _course(course)
+    stats, _ = cohort_stats(where)
+    if not stats:
+        raise TrainerError("no grades yet: run 'aimed-trainer autograde' first")
+    csv_path, html_path = write_report(where, out or where.root / "reports")
+    table = Table("exercise", "question", "success rate", title="Most missed questions")
+    for item in most_missed(stats):
+        table.add_row(item.exercise, item.question, f"{100 * (item.success_rate or 0):.0f}%")
+    console.print(table)
+    console.print(f"{csv_path}\n{html_path}")
+
+
+@app.command()
+@friendly
+def guide(
+    course: CourseOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder (default: build/guide/).")] = None,
+) -> None:
+    """Build the trainer's guide (solutions and rubrics): open its index.html locally."""
+    from aimed.trainer.guide import DEFAULT_GUIDE, build_guide
+
+    index = build_guide(_course(course), out or DEFAULT_GUIDE)
+    console.print(f"trainer's guide: {index}")
+
+
+@app.command()
+@friendly
+def formgrader(course: CourseOption = None) -> None:
+    """Say how to open nbgrader's formgrader to grade free-text answers by rubric."""
+    where = _course(course)
+    console.print(
+        "Grade the free-text answers in nbgrader's formgrader:\n"
+        f"  cd {where.root}\n"
+        "  jupyter lab --ServerApp.ip=127.0.0.1\n"
+        "then, in JupyterLab, menu Nbgrader -> Formgrader -> Manual Grading. The rubrics are\n"
+        "in the trainer's guide ('aimed-trainer guide'). Afterwards run 'aimed-trainer\n"
+        "feedback' and 'aimed-trainer export' again so the manual points count."
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
