@@ -147,8 +147,9 @@ def render_bibliography(references: dict[str, Reference], lang: str) -> str:
     blocks = []
     for ref in ordered:
         title = html.escape(ref.title.rstrip("."), quote=False)
+        authors = html.escape(ref.authors.rstrip("."), quote=False)
         text = (
-            f"**{ref.label(lang)}**. {html.escape(ref.authors, quote=False)}. {title}. "
+            f"**{ref.label(lang)}**. {authors}. {title}. "
             f"*{html.escape(ref.source, quote=False)}*, {ref.year}."
         )
         if ref.url:

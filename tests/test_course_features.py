@@ -40,10 +40,16 @@ source = "N Engl J Med 383(25):2477-8"
 url = "https://doi.org/10.1056/NEJMc2029240"
 
 [smith2021]
-authors = "Smith AB, Jones C"
+authors = "Smith AB, Jones C, et al."
 year = 2021
 title = "A two-author paper"
 source = "BMJ 1:1"
+
+[jones2022]
+authors = "Jones C, Smith AB"
+year = 2022
+title = "A two-author paper."
+source = "Lancet 2:2"
 
 [who2023]
 authors = "World Health Organization"
@@ -80,7 +86,7 @@ Which is right?
 - [x] This one
 - [ ] That one
 
-This one, because of [@smith2021]; that one is wrong.
+This one, because of [@jones2022]; that one is wrong.
 </quiz>
 
 ## Key points to remember
@@ -176,8 +182,9 @@ def load_references_from(text: str) -> dict[str, Reference]:
 def test_short_labels_follow_the_number_of_authors() -> None:
     refs = load_references_from(REFERENCES)
     assert refs["sjoding2020"].label("en") == "Sjoding et al., 2020"
-    assert refs["smith2021"].label("en") == "Smith and Jones, 2021"
-    assert refs["smith2021"].label("fr") == "Smith et Jones, 2021"
+    assert refs["smith2021"].label("en") == "Smith et al., 2021"
+    assert refs["jones2022"].label("en") == "Jones and Smith, 2022"
+    assert refs["jones2022"].label("fr") == "Jones et Smith, 2022"
     assert refs["who2023"].label("fr") == "WHO, 2023"
 
 
@@ -216,11 +223,14 @@ def test_an_entry_missing_a_field_is_refused(tmp_path: Path) -> None:
 
 def test_bibliography_lists_every_entry_with_its_anchor() -> None:
     listing = render_bibliography(load_references_from(REFERENCES), "en")
-    assert listing.count("{: #") == 3
+    assert listing.count("{: #") == 4
+    assert "Smith AB, Jones C, et al.. " not in listing and "paper.." not in listing
     assert "{: #sjoding2020 .aimed-reference }" in listing
     assert "<https://doi.org/10.1056/NEJMc2029240>" in listing
-    # sorted by first author: Sjoding, Smith, World Health Organization
-    assert listing.index("#sjoding2020") < listing.index("#smith2021") < listing.index("#who2023")
+    assert "Dickson RP, Iwashyna TJ, Gay SE, Valley TS. Racial Bias" in listing
+    # sorted by first author: Jones, Sjoding, Smith, World Health Organization
+    order = [listing.index(f"#{key}") for key in ("jones2022", "sjoding2020", "smith2021")]
+    assert order == sorted(order) and order[-1] < listing.index("#who2023")
 
 
 # ---------------------------------------------------------------- whole builds
@@ -246,7 +256,7 @@ def test_module_page_gets_every_feature(tmp_path: Path) -> None:
     assert "<code>[@notakey]</code>" in english
     # a citation in a quiz explanation is expanded too
     quiz = english[english.index('class="quiz"') :]
-    assert "Smith and Jones, 2021</a>" in quiz
+    assert "Jones and Smith, 2022</a>" in quiz
     # the exercise: French zip built -> link; English zip missing -> trainer, no link
     assert 'href="../../../downloads/reading-performance-fr.zip"' in french
     assert "downloads/reading-performance-en.zip" not in english
@@ -259,7 +269,7 @@ def test_module_page_gets_every_feature(tmp_path: Path) -> None:
     assert '<abbr title="Valeur prédictive positive">VPP</abbr>' in french
     assert "Positive predictive value" not in french
     bibliography = html(tmp_path, "fr/bibliography")
-    for key in ("sjoding2020", "smith2021", "who2023"):
+    for key in ("sjoding2020", "smith2021", "who2023", "jones2022"):
         assert f'id="{key}"' in bibliography
 
 
