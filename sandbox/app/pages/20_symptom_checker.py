@@ -288,7 +288,7 @@ st.radio(
     on_change=edited,
 )
 
-st.subheader(t(f"{NS}.page.text_heading", lang))
+st.header(t(f"{NS}.page.text_heading", lang))
 st.text_area(t(f"{NS}.page.text_label", lang), key=TEXT, help=t(f"{NS}.page.text_help", lang))
 st.button(t(f"{NS}.page.text_button", lang), key=f"{NS}_read", on_click=read_text)
 if st.session_state[TEXT_ERROR] is not None:
@@ -317,7 +317,7 @@ if reading is not None:
         items = "\n".join(f"- {finding_name(f, lang)}" for f in reading.never_mentioned)
         st.info(f"**{t(f'{NS}.page.never_mentioned', lang)}**\n\n{items}")
 
-st.subheader(t(f"{NS}.page.findings_heading", lang))
+st.header(t(f"{NS}.page.findings_heading", lang))
 st.write(t(f"{NS}.page.findings_help", lang))
 st.button(t(f"{NS}.page.reset", lang), key=f"{NS}_reset", on_click=reset)
 columns = st.columns(2)
@@ -351,7 +351,7 @@ if LAST in st.session_state and st.session_state[LAST] != (
     st.session_state[CHANGE] = compare(assess(last_answers, last_setting), result)
 remember(*state)
 
-st.subheader(t(f"{NS}.page.results_heading", lang))
+st.header(t(f"{NS}.page.results_heading", lang))
 change = st.session_state.get(CHANGE)
 if change is not None:
     st.markdown(f"**{t(f'{NS}.page.change_heading', lang)}.** {change_text(change, lang)}")
@@ -403,7 +403,7 @@ with st.expander(t(f"{NS}.page.sources_heading", lang)):
             )
     st.markdown("\n".join(f"- {line}" for line in lines))
 
-st.subheader(t(f"{NS}.page.next_heading", lang))
+st.header(t(f"{NS}.page.next_heading", lang))
 st.write(t(f"{NS}.page.next_intro", lang))
 suggestions = next_questions(answers, setting, limit=NEXT_SHOWN)
 if suggestions:
@@ -424,7 +424,7 @@ if suggestions:
 else:
     st.write(t(f"{NS}.page.next_none", lang))
 
-st.subheader(t(f"{NS}.page.correlated_heading", lang))
+st.header(t(f"{NS}.page.correlated_heading", lang))
 st.write(t(f"{NS}.page.correlated_intro", lang))
 gaps = independence_check(answers, setting)
 if gaps:
