@@ -42,6 +42,8 @@ class Reference:
         if self.short:
             return self.short
         names = [surname(name) for name in self.authors.split(",") if name.strip()]
+        if "et al." in names:  # "Smith AB, et al.": more authors than listed
+            return f"{names[0]} et al."
         if len(names) == 1:
             return names[0]
         if len(names) == 2:
@@ -53,8 +55,8 @@ class Reference:
 
 
 def surname(name: str) -> str:
-    """ "Sjoding MW" -> "Sjoding"; an organisation name is kept whole."""
-    words = name.split()
+    """Family name: "Sjoding MW" -> "Sjoding"; "ACSEL (...); fieldwork by X" -> "ACSEL"."""
+    words = re.split(r"[(;]", name, maxsplit=1)[0].split()
     if len(words) > 1 and INITIALS.match(words[-1]):
         words = words[:-1]
     return " ".join(words)

@@ -186,6 +186,9 @@ def test_short_labels_follow_the_number_of_authors() -> None:
     assert refs["jones2022"].label("en") == "Jones and Smith, 2022"
     assert refs["jones2022"].label("fr") == "Jones et Smith, 2022"
     assert refs["who2023"].label("fr") == "WHO, 2023"
+    assert Reference("k", "Bösner S, et al.", 2010, "t", "s").label("fr") == "Bösner et al., 2010"
+    survey = Reference("k", "ACSEL (L'association numérique); fieldwork by X", 2025, "t", "s")
+    assert survey.label("en") == "ACSEL, 2025"
 
 
 def test_citations_become_links_to_the_bibliography_anchor() -> None:
