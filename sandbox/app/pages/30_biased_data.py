@@ -1,19 +1,325 @@
 """Biased training data: train a real model on a biased synthetic cohort, see whom it fails.
 
-Engine calls come from ``aimed``; this page only lays out widgets, numbers and charts.
+Cohorts, training and per-group metrics come from ``aimed.scenarios_bias`` and
+``aimed.models``; this page lays out widgets, caches trained models per setting, and draws.
 """
 
 from __future__ import annotations
 
+import model_charts
+import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed.errors import InputError
+from aimed.group_metrics import GROUP_METRICS, group_gap
 from aimed.i18n import t
+from aimed.models import MODEL_KINDS, Evaluation, evaluate
+from aimed.scenarios_bias import BIASES, TRY_THIS, BiasRun, run_biased_data
 
 NS = "biased_data"
+BIAS, BIAS_ON, SHARE = f"{NS}_bias", f"{NS}_bias_on", f"{NS}_share"
+THRESHOLD, KIND, N, SEED, GUIDE = (
+    f"{NS}_threshold",
+    f"{NS}_kind",
+    f"{NS}_n",
+    f"{NS}_seed",
+    f"{NS}_guide",
+)
+DEFAULTS = {
+    BIAS: "device",
+    BIAS_ON: True,
+    SHARE: 50,
+    THRESHOLD: 50,
+    KIND: "logistic",
+    N: 10_000,
+    SEED: 0,
+    GUIDE: None,
+}
+BASE_THRESHOLD = 0.5  # the model is trained once per setting; the slider only re-scores it
+GUIDES = {guide.key: guide for guide in TRY_THIS[NS]}
+# The per-group rate the chart shows: missed patients, or for the cost label, who is flagged.
+CHART_METRIC = {
+    "device": "false_negative_rate",
+    "proxy": "selection_rate",
+    "representation": "false_negative_rate",
+}
+SMALL_GAP = 0.05  # below 5 percentage points the page calls the gap small
+MIN_BIN = 20  # reliability points from fewer patients are too noisy to show
+
+
+def guide_widgets(key: str) -> dict[str, object]:
+    """Widget values a guided path sets, from the engine's shared ``TRY_THIS`` settings."""
+    settings = GUIDES[key].settings
+    return {
+        BIAS: settings["bias"],
+        BIAS_ON: bool(settings.get("bias_on", True)),
+        SHARE: round(float(settings.get("share_b", 0.5)) * 100),
+        THRESHOLD: round(float(settings.get("threshold", BASE_THRESHOLD)) * 100),
+        KIND: "logistic",
+    }
+
+
+def apply_guide(key: str) -> None:
+    st.session_state.update(guide_widgets(key))
+    st.session_state[GUIDE] = key
+
+
+def settings_changed() -> None:
+    """A widget moved: the guided path no longer describes what is shown."""
+    guide = st.session_state[GUIDE]
+    if guide and any(st.session_state[k] != v for k, v in guide_widgets(guide).items()):
+        st.session_state[GUIDE] = None
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def trained(bias: str, bias_on: bool, share: int, kind: str, n: int, seed: int) -> BiasRun:
+    """One trained model per setting; the threshold is applied afterwards."""
+    return run_biased_data(
+        bias,
+        bias_on=bias_on,
+        share_b=share / 100,
+        threshold=BASE_THRESHOLD,
+        kind=kind,
+        n=n,
+        seed=seed,
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def scored(
+    bias: str, bias_on: bool, share: int, kind: str, n: int, seed: int, threshold: int
+) -> Evaluation:
+    run = trained(bias, bias_on, share, kind, n, seed)
+    if threshold == round(BASE_THRESHOLD * 100):
+        return run.evaluation
+    return evaluate(run.evaluation.model, run.evaluation.test, threshold=threshold / 100)
+
+
+def group_label(bias: str, group: str, lang: str) -> str:
+    """Table and chart label of a group; the device cohort says which skin tone it stands for."""
+    if group == "all":
+        return t("cohorts.groups.all", lang)
+    return t(f"cohorts.{'device_groups' if bias == 'device' else 'groups'}.{group}", lang)
+
+
+def group_table(by_group: pd.DataFrame, bias: str, lang: str) -> pd.DataFrame:
+    """The engine's per-group metrics as the page shows them: percentages, translated labels."""
+    shown = pd.DataFrame(
+        {
+            t(f"cohorts.metrics.{metric}", lang): [
+                model_charts.count(int(v), lang)
+                if metric == "n"
+                else model_charts.percent(float(v), lang)
+                for v in by_group[metric]
+            ]
+            for metric in GROUP_METRICS
+        },
+        index=[group_label(bias, str(g), lang) for g in by_group.index],
+    )
+    shown.index.name = t(f"{NS}.chart.group_axis", lang)
+    return shown
+
+
+def gap_sentences(by_group: pd.DataFrame, bias: str, lang: str) -> tuple[list[str], bool]:
+    """The gap in words, and whether it is large enough to warn about."""
+    pct = model_charts.percent
+    groups = by_group.drop(index="all", errors="ignore")
+    if bias == "proxy":
+        selected, need = groups["selection_rate"], groups["sensitivity"]
+        sentences = [
+            t(
+                f"{NS}.gap.selected",
+                lang,
+                rate_a=pct(selected["A"], lang),
+                rate_b=pct(selected["B"], lang),
+            ),
+            t(
+                f"{NS}.gap.selected_need",
+                lang,
+                rate_a=pct(need["A"], lang),
+                rate_b=pct(need["B"], lang),
+            ),
+        ]
+        return sentences, abs(need["A"] - need["B"]) >= SMALL_GAP
+    gap = group_gap(by_group, "false_negative_rate")
+    if gap.difference < SMALL_GAP:
+        missed = groups["false_negative_rate"]
+        return [
+            t(f"{NS}.gap.small", lang, rate_a=pct(missed["A"], lang), rate_b=pct(missed["B"], lang))
+        ], False
+    sentence = t(
+        f"{NS}.gap.missed",
+        lang,
+        worse_rate=pct(gap.worse_value, lang),
+        worse=t(f"{NS}.groups.{gap.worse_group}", lang),
+        better_rate=pct(gap.better_value, lang),
+        better=t(f"{NS}.groups.{gap.better_group}", lang),
+        outcome=t(f"{NS}.outcome.{bias}", lang),
+    )
+    return [sentence], True
+
 
 lang = sandbox_ui.current_language()
 sandbox_ui.page_header(NS, lang)
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
+
+with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUIDE])):
+    for name in GUIDES:
+        st.write(t(f"{NS}.try_{name}.intro", lang))
+        st.button(
+            t(f"{NS}.try_{name}.button", lang),
+            key=f"{NS}_try_{name}",
+            on_click=apply_guide,
+            args=(name,),
+        )
+        if st.session_state[GUIDE] == name:
+            st.success(t(f"{NS}.try_{name}.done", lang))
+            st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
+
+st.subheader(t(f"{NS}.settings_heading", lang))
+st.selectbox(
+    t(f"{NS}.bias_label", lang),
+    options=list(BIASES),
+    format_func=lambda key: t(f"{NS}.bias.{key}", lang),
+    help=t(f"{NS}.bias_help", lang),
+    key=BIAS,
+    on_change=settings_changed,
+)
+bias = st.session_state[BIAS]
+st.write(t(f"{NS}.bias_on.{bias}", lang))
+left, right = st.columns(2)
+if bias == "representation":
+    left.slider(
+        t(f"{NS}.share_label", lang),
+        min_value=0,
+        max_value=100,
+        step=1,
+        help=t(f"{NS}.share_help", lang),
+        key=SHARE,
+        on_change=settings_changed,
+    )
+else:
+    left.toggle(
+        t(f"{NS}.bias_on_label", lang),
+        help=t(f"{NS}.bias_on_help", lang),
+        key=BIAS_ON,
+        on_change=settings_changed,
+    )
+right.slider(
+    t(f"{NS}.threshold_label", lang),
+    min_value=0,
+    max_value=100,
+    step=1,
+    help=t(f"{NS}.threshold_help", lang),
+    key=THRESHOLD,
+    on_change=settings_changed,
+)
+with st.expander(t(f"{NS}.more_settings", lang)):
+    st.selectbox(
+        t(f"{NS}.model_label", lang),
+        options=list(MODEL_KINDS),
+        format_func=lambda key: t(f"{NS}.models.{key}", lang),
+        help=t(f"{NS}.model_help", lang),
+        key=KIND,
+        on_change=settings_changed,
+    )
+    st.number_input(
+        t(f"{NS}.n_label", lang),
+        min_value=0,
+        max_value=50_000,
+        step=1_000,
+        help=t(f"{NS}.n_help", lang),
+        key=N,
+    )
+    st.number_input(
+        t(f"{NS}.seed_label", lang),
+        min_value=0,
+        max_value=10_000,
+        step=1,
+        help=t(f"{NS}.seed_help", lang),
+        key=SEED,
+    )
+
+try:
+    evaluation = scored(
+        bias,
+        bool(st.session_state[BIAS_ON]) or bias == "representation",
+        int(st.session_state[SHARE]) if bias == "representation" else 50,
+        st.session_state[KIND],
+        int(st.session_state[N]),
+        int(st.session_state[SEED]),
+        int(st.session_state[THRESHOLD]),
+    )
+except InputError as error:
+    sandbox_ui.show_input_error(error, lang)
+else:
+    by_group = evaluation.by_group
+    st.subheader(t(f"{NS}.results_heading", lang))
+    st.write(
+        t(
+            f"{NS}.results_intro",
+            lang,
+            n=model_charts.count(len(evaluation.test), lang),
+            outcome=t(f"{NS}.outcome.{bias}", lang),
+        )
+    )
+    for group in ("A", "B"):
+        if pd.isna(by_group.loc[group, "sensitivity"]):
+            st.info(t(f"{NS}.no_positives", lang, group=group))
+
+    st.subheader(t(f"{NS}.gap_heading", lang))
+    sentences, large = gap_sentences(by_group, bias, lang)
+    for sentence in sentences:
+        (st.warning if large else st.info)(sentence)
+
+    st.subheader(t(f"{NS}.table_heading", lang))
+    st.table(group_table(by_group, bias, lang))
+
+    st.subheader(t(f"{NS}.chart_heading", lang))
+    metric = CHART_METRIC[bias]
+    metric_name = t(f"cohorts.metrics.{metric}", lang)
+    bars = pd.DataFrame(
+        {
+            "group": [group_label(bias, g, lang) for g in ("A", "B")],
+            "value": [float(by_group.loc[g, metric]) * 100 for g in ("A", "B")],
+        }
+    )
+    summary = t(
+        f"{NS}.chart.summary",
+        lang,
+        metric=metric_name,
+        values="; ".join(
+            f"{group_label(bias, g, lang)} {model_charts.percent(by_group.loc[g, metric], lang)}"
+            for g in ("A", "B")
+        ),
+    )
+    st.altair_chart(
+        model_charts.bar_chart(
+            bars,
+            category="group",
+            value="value",
+            category_title=t(f"{NS}.chart.group_axis", lang),
+            value_title=t(f"{NS}.chart.value_axis", lang, metric=metric_name),
+            title=t(f"{NS}.chart.{metric}", lang),
+        ),
+        width="stretch",
+    )
+    st.write(summary)
+
+    st.subheader(t(f"{NS}.calibration_heading", lang))
+    st.write(t(f"{NS}.calibration_intro", lang))
+    curves = evaluation.reliability.loc[lambda c: c["n"] >= MIN_BIN]
+    curves = curves.assign(series=[group_label(bias, g, lang) for g in curves["group"]])
+    st.altair_chart(
+        model_charts.reliability_chart(
+            curves, [group_label(bias, g, lang) for g in ("A", "B")], NS, lang
+        ),
+        width="stretch",
+    )
+    st.write(t(f"{NS}.chart.calibration_summary", lang, minimum=MIN_BIN))
+
 st.subheader(t(f"{NS}.explain.heading", lang))
-st.write(t(f"{NS}.explain.device", lang))
+st.write(t(f"{NS}.explain.{bias}", lang))
