@@ -266,3 +266,32 @@ def test_built_module_page_shows_its_features(built_site: Path, module: str, lan
     bibliography = (folder.parents[1] / "bibliography" / "index.html").read_text("utf-8")
     for key in re.findall(r'href="\.\./\.\./bibliography/#([\w-]+)"', page):
         assert f'id="{key}"' in bibliography, f"citation {key} lands on no entry"
+
+
+ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+)$", re.MULTILINE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_page_defines_its_abbreviations_in_its_language(built_site: Path, lang: str) -> None:
+    """Hover definitions (<abbr title>) from includes/abbreviations.<lang>.md, never the other.
+
+    Quiz texts are converted apart by mkdocs-quiz, so abbreviations there carry no definition.
+    """
+    source = ROOT / "includes" / f"abbreviations.{lang}.md"
+    definitions = dict(ABBREVIATION.findall(source.read_text(encoding="utf-8")))
+    assert definitions, f"{source.relative_to(ROOT)} defines no abbreviation"
+    for page in english_pages() if lang == "en" else french_pages():
+        relative = page.relative_to(COURSE).as_posix().removesuffix(".fr.md").removesuffix(".md")
+        folder = "" if relative == "index" else relative + "/"
+        html = (built_site / ("fr/" if lang == "fr" else "") / folder / "index.html").read_text(
+            encoding="utf-8"
+        )
+        shown = dict(
+            (term, title)
+            for title, term in re.findall(r'<abbr title="([^"]*)">([^<]+)</abbr>', html)
+        )
+        if relative.startswith("modules/") or relative in {"orientation", "glossary"}:
+            assert shown, f"{page.relative_to(ROOT)}: no abbreviation has a hover definition"
+        wrong = {term: title for term, title in shown.items() if definitions.get(term) != title}
+        assert wrong == {}, f"{page.relative_to(ROOT)}: definitions from the other language?"
