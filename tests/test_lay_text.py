@@ -27,6 +27,11 @@ def answers(text: str) -> dict[str, str]:
         ("I have a fever", {"fever": "present"}),
         ("j'ai de la fievre", {"fever": "present"}),  # accents optional
         ("I’m not sweating", {"sweating": "absent"}),  # curly apostrophe
+        ("Ni fièvre ni toux", {"fever": "absent", "cough": "absent"}),
+        ("The pain does not go to my arm", {"radiation_arm": "absent"}),
+        # A negative word inside the phrase itself is not a negation.
+        ("je n'arrive pas à respirer", {"sudden_dyspnoea": "present"}),
+        ("I can't breathe", {"sudden_dyspnoea": "present"}),
     ],
 )
 def test_negation_in_both_languages(text: str, expected: dict[str, str]) -> None:
