@@ -184,6 +184,7 @@ def guide_done(name: str, lang: str) -> str:
             said=percent(said.probability("acs"), lang),
             meant=percent(meant.probability("acs"), lang),
         )
+    # double_counting
     gap = next(g for g in independence_check(path.answers, path.setting) if g.condition == "acs")
     return t(
         key,
@@ -342,14 +343,11 @@ except InputError as error:
     sandbox_ui.show_input_error(error, lang)
     st.stop()
 
-state = (setting, dict(result.answers))
-if LAST in st.session_state and st.session_state[LAST] != (
-    state[0],
-    {k: v.value for k, v in state[1].items()},
-):
-    last_setting, last_answers = st.session_state[LAST]
-    st.session_state[CHANGE] = compare(assess(last_answers, last_setting), result)
-remember(*state)
+# Explain the difference with the previous run (kept in session_state), then keep this one.
+previous = st.session_state.get(LAST)
+remember(setting, dict(result.answers))
+if previous is not None and previous != st.session_state[LAST]:
+    st.session_state[CHANGE] = compare(assess(previous[1], previous[0]), result)
 
 st.header(t(f"{NS}.page.results_heading", lang))
 change = st.session_state.get(CHANGE)
