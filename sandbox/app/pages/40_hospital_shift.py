@@ -1,19 +1,293 @@
 """A model moved to another hospital: discrimination, calibration and alerts, then recalibration.
 
-Engine calls come from ``aimed``; this page only lays out widgets, numbers and charts.
+Cohorts, training, recalibration and site metrics come from ``aimed.scenarios_bias`` and
+``aimed.group_metrics``; this page lays out widgets, caches trained models per setting, and draws.
 """
 
 from __future__ import annotations
 
+import model_charts
+import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed.errors import InputError
+from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
+from aimed.models import MODEL_KINDS, Evaluation
+from aimed.scenarios_bias import TRY_THIS, ShiftRun, run_hospital_shift
 
 NS = "hospital_shift"
+THRESHOLD, RECALIBRATE, LOCAL_N = f"{NS}_threshold", f"{NS}_recalibrate", f"{NS}_local_n"
+KIND, N, SEED, GUIDE = f"{NS}_kind", f"{NS}_n", f"{NS}_seed", f"{NS}_guide"
+SHIFT = TRY_THIS[NS][0].settings  # the engine's guided settings, shared with its tests
+DEFAULTS = {
+    THRESHOLD: round(float(SHIFT["threshold"]) * 100),
+    RECALIBRATE: False,
+    LOCAL_N: int(SHIFT["recalibration_n"]),
+    KIND: "logistic",
+    N: 10_000,
+    SEED: 0,
+    GUIDE: None,
+}
+# Guided paths: "move" shows the failure, "recalibrate" the remedy, both on the engine's settings.
+GUIDED = {THRESHOLD: DEFAULTS[THRESHOLD], LOCAL_N: DEFAULTS[LOCAL_N], KIND: "logistic"}
+GUIDES = {"move": {**GUIDED, RECALIBRATE: False}, "recalibrate": {**GUIDED, RECALIBRATE: True}}
+PLACES = ("internal", "external", "recalibrated")
+AUC_DROP = 0.02  # a fall in AUC smaller than this is called "holds"
+CALIBRATED = (0.8, 1.25)  # observed / expected inside this range is called calibrated
+MIN_BIN = 20  # reliability points from fewer patients are too noisy to show
+
+
+def apply_guide(name: str) -> None:
+    st.session_state.update(GUIDES[name])
+    st.session_state[GUIDE] = name
+
+
+def settings_changed() -> None:
+    """A widget moved: the guided path no longer describes what is shown."""
+    guide = st.session_state[GUIDE]
+    if guide and any(st.session_state[k] != v for k, v in GUIDES[guide].items()):
+        st.session_state[GUIDE] = None
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def trained(kind: str, n: int, seed: int, local_n: int) -> ShiftRun:
+    """Train at A, score at A and B, recalibrate on B's local sample; once per setting."""
+    return run_hospital_shift(
+        n=n,
+        recalibration_n=local_n,
+        threshold=float(SHIFT["threshold"]),
+        kind=kind,
+        seed=seed,
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def performances(
+    kind: str, n: int, seed: int, local_n: int, threshold: int
+) -> dict[str, SitePerformance]:
+    """AUC, calibration and alerts at each place for the page's threshold."""
+    run = trained(kind, n, seed, local_n)
+    places = dict(zip(PLACES, (run.at_a, run.at_b, run.at_b_recalibrated), strict=True))
+    return {
+        name: site_performance(e.test.y_true, e.risk, threshold / 100) for name, e in places.items()
+    }
+
+
+def side_by_side(
+    perf: dict[str, SitePerformance], shown: tuple[str, ...], lang: str
+) -> pd.DataFrame:
+    pct, dec = model_charts.percent, model_charts.decimal
+    rows = {
+        "n": lambda p: model_charts.count(p.n, lang),
+        "prevalence": lambda p: pct(p.prevalence, lang),
+        "auc": lambda p: dec(p.auc, lang),
+        "mean_predicted": lambda p: pct(p.calibration.mean_risk, lang),
+        "calibration_slope": lambda p: dec(p.calibration.slope, lang),
+        "alerts_per_100": lambda p: dec(p.alerts_per_100, lang, 1),
+        "sensitivity": lambda p: pct(p.sensitivity, lang),
+        "ppv": lambda p: pct(p.ppv, lang),
+    }
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.columns.{name}", lang): [cell(perf[p]) for p in shown]
+            for name, cell in rows.items()
+        },
+        index=[t(f"{NS}.sites.{p}", lang) for p in shown],
+    )
+    table.index.name = t(f"{NS}.columns.site", lang)
+    return table
+
+
+def verdicts(
+    perf: dict[str, SitePerformance], recalibrated: bool, n_local: int, lang: str
+) -> list[tuple[str, bool]]:
+    """Sentences naming what moved, each with whether it is a warning."""
+    pct, dec = model_charts.percent, model_charts.decimal
+    a, b = perf["internal"], perf["external"]
+    auc_values = {"auc_a": dec(a.auc, lang), "auc_b": dec(b.auc, lang)}
+    dropped = a.auc - b.auc >= AUC_DROP
+    out = [
+        (t(f"{NS}.verdict.{'auc_drop' if dropped else 'auc_holds'}", lang, **auc_values), dropped)
+    ]
+    ratio = b.calibration.observed_expected
+    off = not CALIBRATED[0] <= ratio <= CALIBRATED[1]
+    out.append(
+        (
+            t(
+                f"{NS}.verdict.{'miscalibrated' if off else 'calibrated'}",
+                lang,
+                predicted=pct(b.calibration.mean_risk, lang),
+                observed=pct(b.calibration.observed_rate, lang),
+            ),
+            off,
+        )
+    )
+    out.append(
+        (
+            t(
+                f"{NS}.verdict.alerts",
+                lang,
+                alerts_a=dec(a.alerts_per_100, lang, 1),
+                alerts_b=dec(b.alerts_per_100, lang, 1),
+            ),
+            False,
+        )
+    )
+    if recalibrated:
+        r = perf["recalibrated"]
+        out.append(
+            (
+                t(
+                    f"{NS}.verdict.recalibration",
+                    lang,
+                    n_local=model_charts.count(n_local, lang),
+                    predicted=pct(r.calibration.mean_risk, lang),
+                    observed=pct(r.calibration.observed_rate, lang),
+                    alerts=dec(r.alerts_per_100, lang, 1),
+                    auc=dec(r.auc, lang),
+                ),
+                False,
+            )
+        )
+    return out
+
+
+def curves(evaluations: dict[str, Evaluation], lang: str) -> pd.DataFrame:
+    frames = [
+        e.reliability.loc[lambda c: c["n"] >= MIN_BIN].assign(series=t(f"{NS}.sites.{name}", lang))
+        for name, e in evaluations.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
 
 lang = sandbox_ui.current_language()
 sandbox_ui.page_header(NS, lang)
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
+
+with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUIDE])):
+    for name in GUIDES:
+        st.write(t(f"{NS}.try_{name}.intro", lang))
+        st.button(
+            t(f"{NS}.try_{name}.button", lang),
+            key=f"{NS}_try_{name}",
+            on_click=apply_guide,
+            args=(name,),
+        )
+        if st.session_state[GUIDE] == name:
+            st.success(t(f"{NS}.try_{name}.done", lang))
+            st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
+
+st.subheader(t(f"{NS}.settings_heading", lang))
+left, right = st.columns(2)
+left.slider(
+    t(f"{NS}.threshold_label", lang),
+    min_value=0,
+    max_value=100,
+    step=1,
+    help=t(f"{NS}.threshold_help", lang),
+    key=THRESHOLD,
+    on_change=settings_changed,
+)
+right.toggle(
+    t(f"{NS}.recalibrate_label", lang),
+    help=t(f"{NS}.recalibrate_help", lang),
+    key=RECALIBRATE,
+    on_change=settings_changed,
+)
+right.number_input(
+    t(f"{NS}.recalibration_label", lang),
+    min_value=0,
+    max_value=5_000,
+    step=50,
+    help=t(f"{NS}.recalibration_help", lang),
+    key=LOCAL_N,
+    on_change=settings_changed,
+    disabled=not st.session_state[RECALIBRATE],
+)
+with st.expander(t(f"{NS}.more_settings", lang)):
+    st.selectbox(
+        t(f"{NS}.model_label", lang),
+        options=list(MODEL_KINDS),
+        format_func=lambda key: t(f"{NS}.models.{key}", lang),
+        help=t(f"{NS}.model_help", lang),
+        key=KIND,
+        on_change=settings_changed,
+    )
+    st.number_input(
+        t(f"{NS}.n_label", lang),
+        min_value=0,
+        max_value=50_000,
+        step=1_000,
+        help=t(f"{NS}.n_help", lang),
+        key=N,
+    )
+    st.number_input(
+        t(f"{NS}.seed_label", lang),
+        min_value=0,
+        max_value=10_000,
+        step=1,
+        help=t(f"{NS}.seed_help", lang),
+        key=SEED,
+    )
+
+recalibrated = bool(st.session_state[RECALIBRATE])
+# Without recalibration the local sample is not shown, so the engine's default size is used.
+local_n = int(st.session_state[LOCAL_N]) if recalibrated else DEFAULTS[LOCAL_N]
+settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]), local_n)
+try:
+    run = trained(*settings)
+    perf = performances(*settings, int(st.session_state[THRESHOLD]))
+except InputError as error:
+    sandbox_ui.show_input_error(error, lang)
+else:
+    shown = PLACES if recalibrated else PLACES[:2]
+    st.subheader(t(f"{NS}.results_heading", lang))
+    st.write(t(f"{NS}.results_intro", lang, n=model_charts.count(perf["external"].n, lang)))
+    if recalibrated:
+        st.write(
+            t(f"{NS}.results_intro_recalibrated", lang, n_local=model_charts.count(local_n, lang))
+        )
+    columns = st.columns(len(shown))
+    for column, place in zip(columns, shown, strict=True):
+        site = t(f"{NS}.sites.{place}", lang)
+        column.metric(
+            t(f"{NS}.metric.auc", lang, site=site), model_charts.decimal(perf[place].auc, lang)
+        )
+        column.metric(
+            t(f"{NS}.metric.alerts", lang, site=site),
+            model_charts.decimal(perf[place].alerts_per_100, lang, 1),
+        )
+        column.metric(
+            t(f"{NS}.metric.calibration", lang, site=site),
+            t(
+                f"{NS}.metric.calibration_value",
+                lang,
+                predicted=model_charts.percent(perf[place].calibration.mean_risk, lang),
+                observed=model_charts.percent(perf[place].calibration.observed_rate, lang),
+            ),
+        )
+    for sentence, warn in verdicts(perf, recalibrated, local_n, lang):
+        (st.warning if warn else st.info)(sentence)
+
+    st.subheader(t(f"{NS}.table_heading", lang))
+    st.table(side_by_side(perf, shown, lang))
+
+    st.subheader(t(f"{NS}.calibration_heading", lang))
+    st.write(t(f"{NS}.calibration_intro", lang))
+    evaluations = dict(zip(PLACES, (run.at_a, run.at_b, run.at_b_recalibrated), strict=True))
+    labels = [t(f"{NS}.sites.{p}", lang) for p in shown]
+    st.altair_chart(
+        model_charts.reliability_chart(
+            curves({p: evaluations[p] for p in shown}, lang), labels, NS, lang
+        ),
+        width="stretch",
+    )
+    st.write(t(f"{NS}.chart.summary", lang, sites=", ".join(labels), minimum=MIN_BIN))
+
 st.subheader(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.text", lang))
+st.write(t(f"{NS}.explain.remedy", lang))
