@@ -37,7 +37,7 @@ def test_every_row_of_the_data_file_has_a_source() -> None:
     assert len(rows) > 40
     for row in rows:
         assert len(row["source"].strip()) > 20, row
-        assert row["status"] in {"factsheet", "recalled", "approximation"}
+        assert row["status"] in {"factsheet", "checked", "recalled", "approximation"}
         if row["status"] == "approximation":
             assert row["source"].startswith("Approximation")
         else:

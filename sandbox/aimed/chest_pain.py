@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 DATA_FILE = Path(__file__).parent / "data" / "chest_pain.toml"
-STATUSES = ("factsheet", "recalled", "approximation")
+STATUSES = ("factsheet", "checked", "recalled", "approximation")
 
 
 class Answer(StrEnum):
