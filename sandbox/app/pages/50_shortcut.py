@@ -1,19 +1,249 @@
 """Shortcut learning: a feature that tracks the outcome at the training site only.
 
-Engine calls come from ``aimed``; this page only lays out widgets, numbers and charts.
+Cohorts, training, site metrics and permutation importances come from
+``aimed.scenarios_bias`` and ``aimed.group_metrics``; this page lays out widgets, caches
+trained models per setting, and draws.
 """
 
 from __future__ import annotations
 
+import model_charts
+import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed.errors import InputError
+from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
+from aimed.models import MODEL_KINDS
+from aimed.scenarios_bias import SHORTCUT_FEATURE, TRY_THIS, ShortcutRun, run_shortcut
 
 NS = "shortcut"
+USE_SHORTCUT, THRESHOLD = f"{NS}_use_shortcut", f"{NS}_threshold"
+KIND, N, SEED, GUIDE = f"{NS}_kind", f"{NS}_n", f"{NS}_seed", f"{NS}_guide"
+GUIDED = TRY_THIS[NS][0]  # the engine's guided settings, shared with its tests
+BASE_THRESHOLD = float(GUIDED.settings["threshold"])
+DEFAULTS = {
+    USE_SHORTCUT: True,
+    THRESHOLD: round(BASE_THRESHOLD * 100),
+    KIND: "logistic",
+    N: 10_000,
+    SEED: 0,
+    GUIDE: None,
+}
+
+
+def guide_widgets(settings: dict[str, object]) -> dict[str, object]:
+    return {
+        USE_SHORTCUT: not settings["remove_marker"],
+        THRESHOLD: round(float(settings["threshold"]) * 100),
+        KIND: "logistic",
+    }
+
+
+# "shortcut" shows the failure; "remove" is the engine's contrast, where it shrinks.
+GUIDES = {
+    "shortcut": guide_widgets(dict(GUIDED.settings)),
+    "remove": guide_widgets(dict(GUIDED.contrast)),
+}
+VARIANTS = {"with_shortcut": False, "without_shortcut": True}  # name -> remove_marker
+SITES = ("internal", "external")
+ACCURACY_DROP = 0.05  # a fall smaller than 5 points is called "holds"
+
+
+def apply_guide(name: str) -> None:
+    st.session_state.update(GUIDES[name])
+    st.session_state[GUIDE] = name
+
+
+def settings_changed() -> None:
+    """A widget moved: the guided path no longer describes what is shown."""
+    guide = st.session_state[GUIDE]
+    if guide and any(st.session_state[k] != v for k, v in GUIDES[guide].items()):
+        st.session_state[GUIDE] = None
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def trained(remove_marker: bool, kind: str, n: int, seed: int) -> ShortcutRun:
+    """One trained model (and its importances) per setting; the threshold is applied after."""
+    return run_shortcut(
+        remove_marker=remove_marker, n=n, threshold=BASE_THRESHOLD, kind=kind, seed=seed
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def performances(
+    remove_marker: bool, kind: str, n: int, seed: int, threshold: int
+) -> dict[str, SitePerformance]:
+    run = trained(remove_marker, kind, n, seed)
+    return {
+        site: site_performance(e.test.y_true, e.risk, threshold / 100)
+        for site, e in (("internal", run.internal), ("external", run.external))
+    }
+
+
+def comparison(perf: dict[str, dict[str, SitePerformance]], lang: str) -> pd.DataFrame:
+    """Both variants at both hospitals: the price of the shortcut, and of removing it."""
+    pct, dec = model_charts.percent, model_charts.decimal
+    rows = []
+    for variant in VARIANTS:
+        for site in SITES:
+            p = perf[variant][site]
+            rows.append(
+                {
+                    t(f"{NS}.columns.variant", lang): t(f"{NS}.variants.{variant}", lang),
+                    t(f"{NS}.columns.site", lang): t(f"{NS}.sites.{site}", lang),
+                    t(f"{NS}.columns.accuracy", lang): pct(p.accuracy, lang),
+                    t(f"{NS}.columns.auc", lang): dec(p.auc, lang),
+                    t(f"{NS}.columns.sensitivity", lang): pct(p.sensitivity, lang),
+                    t(f"{NS}.columns.specificity", lang): pct(p.specificity, lang),
+                }
+            )
+    return pd.DataFrame(rows).set_index(t(f"{NS}.columns.variant", lang))
+
 
 lang = sandbox_ui.current_language()
 sandbox_ui.page_header(NS, lang)
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
+
+with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUIDE])):
+    for name in GUIDES:
+        st.write(t(f"{NS}.try_{name}.intro", lang))
+        st.button(
+            t(f"{NS}.try_{name}.button", lang),
+            key=f"{NS}_try_{name}",
+            on_click=apply_guide,
+            args=(name,),
+        )
+        if st.session_state[GUIDE] == name:
+            st.success(t(f"{NS}.try_{name}.done", lang))
+            st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
+
+st.subheader(t(f"{NS}.settings_heading", lang))
+left, right = st.columns(2)
+left.toggle(
+    t(f"{NS}.use_shortcut_label", lang),
+    help=t(f"{NS}.use_shortcut_help", lang),
+    key=USE_SHORTCUT,
+    on_change=settings_changed,
+)
+right.slider(
+    t(f"{NS}.threshold_label", lang),
+    min_value=0,
+    max_value=100,
+    step=1,
+    help=t(f"{NS}.threshold_help", lang),
+    key=THRESHOLD,
+    on_change=settings_changed,
+)
+with st.expander(t(f"{NS}.more_settings", lang)):
+    st.selectbox(
+        t(f"{NS}.model_label", lang),
+        options=list(MODEL_KINDS),
+        format_func=lambda key: t(f"{NS}.models.{key}", lang),
+        help=t(f"{NS}.model_help", lang),
+        key=KIND,
+        on_change=settings_changed,
+    )
+    st.number_input(
+        t(f"{NS}.n_label", lang),
+        min_value=0,
+        max_value=50_000,
+        step=1_000,
+        help=t(f"{NS}.n_help", lang),
+        key=N,
+    )
+    st.number_input(
+        t(f"{NS}.seed_label", lang),
+        min_value=0,
+        max_value=10_000,
+        step=1,
+        help=t(f"{NS}.seed_help", lang),
+        key=SEED,
+    )
+
+settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]))
+threshold = int(st.session_state[THRESHOLD])
+chosen = "with_shortcut" if st.session_state[USE_SHORTCUT] else "without_shortcut"
+try:
+    run = trained(VARIANTS[chosen], *settings)
+    perf = {v: performances(remove, *settings, threshold) for v, remove in VARIANTS.items()}
+except InputError as error:
+    sandbox_ui.show_input_error(error, lang)
+else:
+    pct = model_charts.percent
+    shown = perf[chosen]
+    st.subheader(t(f"{NS}.results_heading", lang))
+    st.write(t(f"{NS}.results_intro", lang))
+    cols = st.columns(4)
+    for column, (label, value) in zip(
+        cols,
+        (
+            ("internal_accuracy", pct(shown["internal"].accuracy, lang)),
+            ("external_accuracy", pct(shown["external"].accuracy, lang)),
+            ("internal_auc", model_charts.decimal(shown["internal"].auc, lang)),
+            ("external_auc", model_charts.decimal(shown["external"].auc, lang)),
+        ),
+        strict=True,
+    ):
+        column.metric(t(f"{NS}.metric.{label}", lang), value)
+    accuracies = {
+        "internal": pct(shown["internal"].accuracy, lang),
+        "external": pct(shown["external"].accuracy, lang),
+    }
+    dropped = shown["internal"].accuracy - shown["external"].accuracy >= ACCURACY_DROP
+    (st.warning if dropped else st.info)(
+        t(f"{NS}.verdict.{'drop' if dropped else 'holds'}", lang, **accuracies)
+    )
+
+    st.subheader(t(f"{NS}.importance_heading", lang))
+    st.write(t(f"{NS}.importance_intro", lang))
+    importances = run.importances
+    top = str(importances["feature"].iloc[0])
+    top_name = t(f"cohorts.features.{top}", lang)
+    if top == SHORTCUT_FEATURE:
+        st.warning(t(f"{NS}.verdict.shortcut_first", lang, feature=top_name))
+    else:
+        st.info(t(f"{NS}.verdict.clinical_first", lang, feature=top_name))
+    bars = pd.DataFrame(
+        {
+            "feature": [t(f"cohorts.features.{f}", lang) for f in importances["feature"]],
+            "importance": importances["importance"].clip(lower=0.0),
+        }
+    )
+    st.altair_chart(
+        model_charts.bar_chart(
+            bars,
+            category="feature",
+            value="importance",
+            category_title=t(f"{NS}.chart.feature_axis", lang),
+            value_title=t(f"{NS}.chart.importance_axis", lang),
+            title=t(f"{NS}.chart.importance_title", lang),
+            horizontal=True,
+            value_format=".3f",
+        ),
+        width="stretch",
+    )
+    ranking = "; ".join(
+        f"{name} {model_charts.decimal(float(v), lang, 3)}"
+        for name, v in zip(bars["feature"], bars["importance"], strict=True)
+    )
+    st.write(t(f"{NS}.chart.importance_summary", lang, ranking=ranking))
+
+    st.subheader(t(f"{NS}.table_heading", lang))
+    st.table(comparison(perf, lang))
+    without = perf["without_shortcut"]
+    st.info(
+        t(
+            f"{NS}.verdict.comparison",
+            lang,
+            internal=pct(without["internal"].accuracy, lang),
+            external=pct(without["external"].accuracy, lang),
+        )
+    )
+
 st.subheader(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.text", lang))
+st.write(t(f"{NS}.explain.lesson", lang))
