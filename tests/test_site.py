@@ -262,6 +262,12 @@ def test_built_module_page_shows_its_features(built_site: Path, module: str, lan
     assert f'class="aimed-read" data-module="{module}"' in page
     assert page.count('class="quiz"') == len(quizzes(module_source(module, lang)))
     assert ('data-exercise="' + module + '"' in page) == (module in EXERCISES)
+    if module in EXERCISES:
+        # a download link exactly when the trainer command has built the zip
+        name = f"{module}-{lang}.zip"
+        built = (ROOT / "build" / "downloads" / name).is_file()
+        assert (f"downloads/{name}" in page) == built
+        assert (built_site / "downloads" / name).is_file() == built
     # every citation link lands on an anchor of the bibliography in the same language
     bibliography = (folder.parents[1] / "bibliography" / "index.html").read_text("utf-8")
     for key in re.findall(r'href="\.\./\.\./bibliography/#([\w-]+)"', page):
