@@ -8,8 +8,8 @@
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
   control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
 - includes/abbreviations.<lang>.md appended to every page (hover definitions).
-- nav entries whose page is not written yet are skipped (tests/test_course_features.py fails
-  while one is missing, so a finished course never ships with a hole).
+- nav entries not yet written in both languages are left out (tests/test_site.py fails while
+  one is missing, so a finished course never ships with a hole).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -145,16 +146,11 @@ def relative_url(target: str, from_url: str) -> str:
     return rel
 
 
-def read_front_matter(text: str) -> dict[str, str]:
-    """The simple `key: value` front matter the course pages use (no nesting)."""
+def read_front_matter(text: str) -> dict[str, Any]:
+    """The YAML front matter of a page source (empty when it has none)."""
     match = FRONT_MATTER.match(text)
-    fields: dict[str, str] = {}
-    if match:
-        for line in match.group(1).splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                fields[key.strip()] = value.split("#", 1)[0].strip()
-    return fields
+    meta = yaml.safe_load(match.group(1)) if match else None
+    return meta if isinstance(meta, dict) else {}
 
 
 def count_quizzes(text: str) -> int:
@@ -256,12 +252,12 @@ def progress_table(
         title_match = TITLE.search(text)
         title = (translations or {}).get(nav_title, nav_title)
         if not title:
-            title = title_match.group(1).strip() if title_match else meta["module"]
+            title = title_match.group(1).strip() if title_match else str(meta["module"])
         quizzes = count_quizzes(text)
         hrefs = " ".join(relative_url(page_url(src, other), home_url) for other in LANGUAGES)
         link = relative_url(page_url(src, lang), home_url)
         rows.append(
-            f'<tr data-module="{html.escape(meta["module"])}" data-pages="{hrefs}" '
+            f'<tr data-module="{html.escape(str(meta["module"]))}" data-pages="{hrefs}" '
             f'data-quizzes="{quizzes}">'
             f'<th scope="row"><a href="{link}">{html.escape(title)}</a></th>'
             f'<td class="aimed-progress__read">{words["progress_pending"]}</td>'
