@@ -12,9 +12,9 @@ import streamlit as st
 
 import sandbox_ui
 from aimed.errors import InputError
-from aimed.group_metrics import GROUP_METRICS, group_gap
+from aimed.group_metrics import GROUP_METRICS, group_gap, group_metrics, predict_at
 from aimed.i18n import t
-from aimed.models import MODEL_KINDS, Evaluation, evaluate
+from aimed.models import MODEL_KINDS
 from aimed.scenarios_bias import BIASES, TRY_THIS, BiasRun, run_biased_data
 
 NS = "biased_data"
@@ -87,13 +87,15 @@ def trained(bias: str, bias_on: bool, share: int, kind: str, n: int, seed: int) 
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def scored(
+def by_group_at(
     bias: str, bias_on: bool, share: int, kind: str, n: int, seed: int, threshold: int
-) -> Evaluation:
-    run = trained(bias, bias_on, share, kind, n, seed)
+) -> pd.DataFrame:
+    """Per-group metrics at the page's threshold, from the cached model's risks."""
+    evaluation = trained(bias, bias_on, share, kind, n, seed).evaluation
     if threshold == round(BASE_THRESHOLD * 100):
-        return run.evaluation
-    return evaluate(run.evaluation.model, run.evaluation.test, threshold=threshold / 100)
+        return evaluation.by_group
+    test = evaluation.test
+    return group_metrics(test.y_true, predict_at(evaluation.risk, threshold / 100), test.groups)
 
 
 def group_label(bias: str, group: str, lang: str) -> str:
@@ -243,20 +245,20 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         key=SEED,
     )
 
+settings = (
+    bias,
+    bool(st.session_state[BIAS_ON]) or bias == "representation",
+    int(st.session_state[SHARE]) if bias == "representation" else 50,
+    st.session_state[KIND],
+    int(st.session_state[N]),
+    int(st.session_state[SEED]),
+)
 try:
-    evaluation = scored(
-        bias,
-        bool(st.session_state[BIAS_ON]) or bias == "representation",
-        int(st.session_state[SHARE]) if bias == "representation" else 50,
-        st.session_state[KIND],
-        int(st.session_state[N]),
-        int(st.session_state[SEED]),
-        int(st.session_state[THRESHOLD]),
-    )
+    evaluation = trained(*settings).evaluation
+    by_group = by_group_at(*settings, int(st.session_state[THRESHOLD]))
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
-    by_group = evaluation.by_group
     st.subheader(t(f"{NS}.results_heading", lang))
     st.write(
         t(
