@@ -105,7 +105,10 @@ def collect(
         names = " or ".join(a.name for a in chosen)
         raise TrainerError(f"say which language: {names}")
     collected = do_collect(where, chosen[0], source)
-    table = Table("learner", "name", "files", "note", title=f"Collected for {chosen[0].name}")
+    table = Table(title=f"Collected for {chosen[0].name}")
+    table.add_column("learner", no_wrap=True)
+    for column in ("name", "files", "note"):
+        table.add_column(column, overflow="fold")
     for item in collected:
         table.add_row(item.learner, item.name, ", ".join(item.files), item.note)
     console.print(table)
@@ -134,7 +137,12 @@ def autograde(
     summary = autograde_all(
         where, count, progress, assignments=exercises, learners=learner, timeout=timeout
     )
-    table = Table("learner", "assignment", "status", "score", "notes", title="Autograde")
+    table = Table(title="Autograde")
+    table.add_column("learner", no_wrap=True)
+    table.add_column("assignment", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("score", no_wrap=True)
+    table.add_column("notes", overflow="fold")
     for sub in summary.submissions:
         colour = "green" if sub.status == "graded" and not sub.notes else "yellow"
         table.add_row(

@@ -1,0 +1,269 @@
+"""The trainer's command end to end on a copy of the course: release, collect, grade, report.
+
+One course folder per module: released once, a Moodle-style zip collected, graded once.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aimed.trainer.cli import app
+from aimed.trainer.feedback import split_hidden
+from aimed.trainer.synthetic import copy_course, solutions
+
+EXERCISE = "reading-performance"
+ASSIGNMENT = "reading-performance-en"
+NOTEBOOK = "reading-performance.ipynb"
+OFF_HOST = re.compile(
+    r"<(?:script|img)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//",
+    re.IGNORECASE,
+)
+runner = CliRunner()
+
+
+def run(*args: str) -> object:
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def _filled(release: dict, answers: dict[str, str], chosen: set[str], extra: dict) -> bytes:
+    nb = json.loads(json.dumps(release))
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in extra:
+            cell["source"] = extra[grade_id]
+        elif grade_id in chosen:
+            cell["source"] = answers[grade_id]
+    return json.dumps(nb).encode()
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("trainer")
+    root = copy_course(base / "course").root
+    downloads = base / "downloads"
+    result = run("release", "--course", root, "--downloads", downloads)
+    assert result.exit_code == 0, result.output
+    release = json.loads((root / "release" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
+    answers = solutions(root / "source" / ASSIGNMENT / NOTEBOOK)
+    export = base / "moodle-export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        prefix = "_assignsubmission_file_"
+        archive.writestr(
+            f"Éloïse Durand_17{prefix}/{NOTEBOOK}", _filled(release, answers, set(answers), {})
+        )
+        archive.writestr(
+            f"Jean Martin_18{prefix}/mes réponses.ipynb",
+            _filled(release, answers, set(), {"answer_q1": "answer_q1 = 50"}),
+        )
+        archive.writestr(f"Zoé Roy_19{prefix}/answers.pdf", b"%PDF-1.4 not a notebook")
+        archive.writestr("../escaped.txt", b"zip slip")
+    result = run("collect", ASSIGNMENT, export, "--course", root)
+    assert result.exit_code == 0, result.output
+    graded = run("autograde", ASSIGNMENT, "--course", root, "--workers", 2, "--timeout", 10)
+    assert graded.exit_code == 0, graded.output
+    return {"root": root, "downloads": downloads, "base": base, "graded": graded.output}
+
+
+@pytest.mark.slow
+def test_release_writes_a_zip_per_exercise_and_language(course) -> None:
+    root, downloads = course["root"], course["downloads"]
+    assignments = sorted(p.name for p in (root / "source").iterdir() if p.is_dir())
+    assert sorted(p.stem for p in downloads.glob("*.zip")) == assignments
+    for name in assignments:
+        with zipfile.ZipFile(downloads / f"{name}.zip") as archive:
+            names = sorted(archive.namelist())
+            notebook = archive.read(names[0] if names[0].endswith(".ipynb") else names[1])
+            readme_name = "LISEZMOI.txt" if name.endswith("-fr") else "README.txt"
+            assert readme_name in names and len(names) == 2
+            readme = archive.read(readme_name).decode("utf-8")
+        assert (
+            notebook == (root / "release" / name / f"{name.rsplit('-', 1)[0]}.ipynb").read_bytes()
+        )
+        text = notebook.decode("utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+        if name.endswith("-fr"):
+            assert "Décompressez" in readme and "Unzip" not in readme
+        else:
+            assert "Unzip" in readme
+
+
+@pytest.mark.slow
+def test_release_zips_are_reproducible(course, tmp_path: Path) -> None:
+    result = run("release", EXERCISE, "--course", course["root"], "--downloads", tmp_path)
+    assert result.exit_code == 0, result.output
+    for name in ("reading-performance-en", "reading-performance-fr"):
+        again = (tmp_path / f"{name}.zip").read_bytes()
+        assert again == (course["downloads"] / f"{name}.zip").read_bytes()
+
+
+@pytest.mark.slow
+def test_collect_reads_a_moodle_zip_and_names_learners_safely(course) -> None:
+    root = course["root"]
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == [
+        "eloise-durand-17",
+        "jean-martin-18",
+        "zoe-roy-19",
+    ]
+    assert (root / "submitted" / "jean-martin-18" / ASSIGNMENT / NOTEBOOK).is_file()
+    assert not (course["base"] / "escaped.txt").exists()
+    assert not list(root.rglob("escaped.txt"))
+    with (root / "learners.csv").open(encoding="utf-8") as handle:
+        names = {row["learner"]: row["name"] for row in csv.DictReader(handle)}
+    assert names["eloise-durand-17"] == "Éloïse Durand"
+
+
+@pytest.mark.slow
+def test_autograde_reports_each_learner(course) -> None:
+    output = course["graded"]
+    assert "eloise-durand-17" in output and "zoe-roy-19" in output
+    assert "missing" in output
+    results = json.loads((course["root"] / "autograde-results.json").read_text("utf-8"))
+    by_learner = {r["learner"]: r for r in results}
+    assert by_learner["zoe-roy-19"]["status"] == "missing"
+    eloise, jean = by_learner["eloise-durand-17"], by_learner["jean-martin-18"]
+    assert eloise["score"] > 0 and eloise["score"] == eloise["max_score"] - _manual_points(course)
+    assert jean["score"] == 0
+
+
+def _manual_points(course) -> float:
+    nb = json.loads((course["root"] / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
+    return sum(
+        c["metadata"]["nbgrader"].get("points", 0)
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown" and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+    )
+
+
+@pytest.mark.slow
+def test_feedback_hides_hidden_tests_and_loads_nothing_from_the_web(course) -> None:
+    root = course["root"]
+    result = run("feedback", "--course", root)
+    assert result.exit_code == 0, result.output
+    pages = sorted((root / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
+    assert [p.parts[-3] for p in pages] == ["eloise-durand-17", "jean-martin-18"]
+    source = json.loads((root / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
+    hidden_lines = set()
+    for cell in source["cells"]:
+        visible, hidden = split_hidden("".join(cell["source"]))
+        hidden_lines |= {line.strip() for line in hidden.splitlines() if len(line.strip()) > 12} - {
+            line.strip() for line in visible.splitlines()
+        }
+    assert hidden_lines, "the exercise should have hidden tests"
+    for page in pages:
+        text = page.read_text("utf-8")
+        plain = re.sub(r"<[^>]+>", "", text)
+        import html
+
+        plain = html.unescape(plain)
+        assert [line for line in hidden_lines if line in plain] == []
+        assert "HIDDEN TESTS" not in plain
+        assert OFF_HOST.findall(text) == []
+        assert "mathjax" not in text.lower() or "cdn" not in text.lower()
+    jean = root / "feedback" / "jean-martin-18" / ASSIGNMENT / "reading-performance.html"
+    assert "A check of this answer that is kept hidden did not pass" in jean.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_export_writes_grades_per_learner_exercise_and_question(course) -> None:
+    root = course["root"]
+    result = run("export", "--course", root)
+    assert result.exit_code == 0, result.output
+    reports = root / "reports"
+    with (reports / "grades-by-question.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    eloise = [r for r in rows if r["learner"] == "eloise-durand-17"]
+    assert {r["question"] for r in eloise} >= {"test_q1", "test_q2"}
+    assert all(float(r["score"]) == float(r["max_score"]) for r in eloise if r["kind"] == "auto")
+    with (reports / "grades-by-exercise.csv").open(encoding="utf-8") as handle:
+        exercise_rows = {r["learner"]: r for r in csv.DictReader(handle)}
+    assert exercise_rows["zoe-roy-19"]["status"] == "missing"
+    assert exercise_rows["eloise-durand-17"]["name"] == "Éloïse Durand"
+    with (reports / "grades-by-learner.csv").open(encoding="utf-8") as handle:
+        learners = {r["learner"]: r for r in csv.DictReader(handle)}
+    assert float(learners["jean-martin-18"]["total"]) == 0
+
+
+@pytest.mark.slow
+def test_report_ranks_the_most_missed_questions(course) -> None:
+    root = course["root"]
+    result = run("report", "--course", root)
+    assert result.exit_code == 0, result.output
+    with (root / "reports" / "cohort-report.csv").open(encoding="utf-8") as handle:
+        rows = {r["question"]: r for r in csv.DictReader(handle)}
+    # Two usable submissions (the learner with no notebook is counted apart): one right.
+    assert rows["test_q2"]["learners"] == "2" and rows["test_q2"]["success_rate"] == "0.5"
+    page = (root / "reports" / "cohort-report.html").read_text("utf-8")
+    assert "Most missed questions" in page and "Left out of the figures" in page
+    assert OFF_HOST.findall(page) == []
+
+
+@pytest.mark.slow
+def test_serial_and_parallel_grading_give_the_same_gradebook(tmp_path: Path) -> None:
+    from aimed.trainer.course import open_course
+    from aimed.trainer.export import question_grades
+    from aimed.trainer.grading import autograde_all
+    from aimed.trainer.synthetic import FAIR_KINDS, build_cohort
+
+    grades = []
+    for workers in (1, 2):
+        root = tmp_path / f"w{workers}"
+        build_cohort(
+            root, learners=4, seed=3, kinds=(*FAIR_KINDS, "exception"), assignments=[ASSIGNMENT]
+        )
+        autograde_all(root, workers=workers, progress=False)
+        grades.append(question_grades(open_course(root)))
+    assert grades[0] == grades[1]
+    assert {g.score for g in grades[0]} != {0.0}
+
+
+def test_missing_course_folder_is_one_clear_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["autograde", "--course", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no course folder" in result.output and "Traceback" not in result.output
+
+
+def test_unknown_exercise_lists_the_known_ones(tmp_path: Path) -> None:
+    root = copy_course(tmp_path / "course").root
+    result = runner.invoke(app, ["release", "no-such-exercise", "--course", str(root)])
+    assert result.exit_code == 2
+    assert "unknown exercise 'no-such-exercise'" in result.output
+    assert ASSIGNMENT in result.output
+
+
+def test_collect_refuses_a_damaged_zip_and_an_ambiguous_exercise(tmp_path: Path) -> None:
+    root = copy_course(tmp_path / "course").root
+    damaged = tmp_path / "export.zip"
+    damaged.write_bytes(b"PK\x03\x04 cut short")
+    result = runner.invoke(app, ["collect", ASSIGNMENT, str(damaged), "--course", str(root)])
+    assert result.exit_code == 2 and "not a zip file" in result.output
+    result = runner.invoke(app, ["collect", EXERCISE, str(tmp_path), "--course", str(root)])
+    assert result.exit_code == 2 and "say which language" in result.output
+    assert not (root / "submitted").exists()
+
+
+def test_autograde_without_submissions_says_what_to_do(tmp_path: Path) -> None:
+    root = copy_course(tmp_path / "course").root
+    result = runner.invoke(app, ["autograde", "--course", str(root)])
+    assert result.exit_code == 2 and "aimed-trainer collect" in result.output
+
+
+def test_collect_from_a_folder_per_learner(tmp_path: Path) -> None:
+    root = copy_course(tmp_path / "course").root
+    inbox = tmp_path / "inbox"
+    (inbox / "Anne Petit" / "sub").mkdir(parents=True)
+    (inbox / "Anne Petit" / "sub" / NOTEBOOK).write_text("{}")
+    (inbox / "Anne Petit" / ".ipynb_checkpoints").mkdir()
+    (inbox / "Anne Petit" / ".ipynb_checkpoints" / "old.ipynb").write_text("{}")
+    (inbox / "bob.ipynb").write_text("{}")
+    result = runner.invoke(app, ["collect", ASSIGNMENT, str(inbox), "--course", str(root)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == ["anne-petit", "bob"]
+    assert (root / "submitted" / "bob" / ASSIGNMENT / NOTEBOOK).is_file()
+    assert not (root / "submitted" / "anne-petit" / ASSIGNMENT / "old.ipynb").exists()
