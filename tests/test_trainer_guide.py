@@ -1,0 +1,75 @@
+"""The trainer's guide builds offline from the source notebooks, executed, with solutions."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aimed.trainer.cli import app
+from aimed.trainer.course import DEFAULT_COURSE, open_course
+from aimed.trainer.guide import off_host_loads
+from aimed.trainer.synthetic import solutions
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("guide") / "guide"
+    result = CliRunner().invoke(app, ["guide", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _text(page: Path) -> str:
+    """The page's words, with Sphinx's typographic quotes and dashes made plain again."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+    plain = plain.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "--"}))
+    return " ".join(plain.split())
+
+
+def _plain(markdown_line: str) -> str:
+    return " ".join(markdown_line.replace("*", "").replace("`", "").split())
+
+
+@pytest.mark.slow
+def test_every_exercise_has_a_page_with_its_solutions_and_rubric(guide: Path) -> None:
+    assert (guide / "index.html").is_file()
+    for assignment in open_course(DEFAULT_COURSE).assignments():
+        page = guide / assignment.name / assignment.notebook.replace(".ipynb", ".html")
+        text = _text(page)
+        source = DEFAULT_COURSE / "source" / assignment.name / assignment.notebook
+        for grade_id, answer in solutions(source).items():
+            first = _plain(answer.splitlines()[0])
+            assert first in text, f"{assignment.name}: solution of {grade_id} missing"
+        assert "Trainer only: model answer and rubric" in text
+        assert "BEGIN SOLUTION" not in text.replace("### BEGIN SOLUTION", "")
+
+
+@pytest.mark.slow
+def test_the_notebooks_were_executed(guide: Path) -> None:
+    for assignment in open_course(DEFAULT_COURSE).assignments():
+        page = guide / assignment.name / assignment.notebook.replace(".ipynb", ".html")
+        source = json.loads(
+            (DEFAULT_COURSE / "source" / assignment.name / assignment.notebook).read_text("utf-8")
+        )
+        assert all(not c.get("outputs") for c in source["cells"] if c["cell_type"] == "code")
+        outputs = page.read_text(encoding="utf-8").count('class="cell_output')
+        assert outputs >= 2, f"{assignment.name}: no executed output in the guide"
+
+
+@pytest.mark.slow
+def test_the_guide_loads_nothing_from_the_web(guide: Path) -> None:
+    assert off_host_loads(guide) == []
+    pages = list(guide.rglob("*.html"))
+    assert len(pages) >= 3
+    assert not any("cdn.jsdelivr" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_the_off_host_scan_catches_a_cdn_script(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<script src="https://cdn.example.org/x.js"></script>')
+    (tmp_path / "b.html").write_text('<link rel="stylesheet" href="_static/local.css">')
+    assert [line.split(":")[0] for line in off_host_loads(tmp_path)] == ["a.html"]
