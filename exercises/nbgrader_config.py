@@ -27,3 +27,20 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A submission that loops forever is interrupted and still graded.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+
+# Grading kernels run with a guard that keeps learner code inside its submission folder
+# (aimed/trainer/jail.py); a deleted test cell is put back before grading.
+c.Execute.extra_arguments = [
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.log_level=ERROR",
+    "--IPKernelApp.exec_lines=['import aimed.trainer.jail as _jail; _jail.install(); del _jail']",
+]
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback never shows hidden tests or what their failure would reveal (aimed/trainer/feedback.py).
+# `aimed-trainer feedback` also removes every script that would load from the web (MathJax).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "aimed.trainer.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
