@@ -7,7 +7,7 @@
   when the trainer command has built it; the zips are copied into the site after the build.
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
   control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
-- includes/abbreviations.<lang>.md appended to every page (hover definitions).
+- includes/abbreviations.<lang>.md: hover definitions on every page of that language.
 - nav entries not yet written in both languages are left out (tests/test_site.py fails while
   one is missing, so a finished course never ships with a hole).
 """
@@ -53,6 +53,7 @@ TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 QUIZ = re.compile(r"<quiz>")
 FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.+)$", re.MULTILINE)
 
 TEXT = {
     "en": {
@@ -278,9 +279,11 @@ def progress_table(
     )
 
 
-def abbreviations(lang: str) -> str:
+def abbreviations(lang: str) -> dict[str, str]:
+    """`*[AUC]: Area under the ROC curve` lines of includes/abbreviations.<lang>.md."""
     path = _root / "includes" / f"abbreviations.{lang}.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return {term.strip(): title.strip() for term, title in ABBREVIATION.findall(text)}
 
 
 def references() -> dict[str, Reference]:
@@ -391,9 +394,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         )
         markdown = PROGRESS_MARK.sub(lambda _: table, markdown)
 
-    extra = abbreviations(lang)
-    if extra:
-        markdown = f"{markdown.rstrip()}\n\n{extra}\n"
+    # Hover definitions: given to the abbr extension as its glossary for this page, so the
+    # quiz fragments mkdocs-quiz converts separately get them too (not only the page body).
+    config["mdx_configs"]["abbr"] = {"glossary": abbreviations(lang)}
     return markdown
 
 

@@ -86,7 +86,7 @@ Which is right?
 - [x] This one
 - [ ] That one
 
-This one, because of [@jones2022]; that one is wrong.
+This one, because of [@jones2022]; that one is wrong, and the PPV says why.
 </quiz>
 
 ## Key points to remember
@@ -271,6 +271,7 @@ def test_module_page_gets_every_feature(tmp_path: Path) -> None:
     assert '<abbr title="Positive predictive value">PPV</abbr>' in english
     assert '<abbr title="Valeur prédictive positive">VPP</abbr>' in french
     assert "Positive predictive value" not in french
+    assert '<abbr title="Positive predictive value">PPV</abbr> says why' in quiz
     bibliography = html(tmp_path, "fr/bibliography")
     for key in ("sjoding2020", "smith2021", "who2023", "jones2022"):
         assert f'id="{key}"' in bibliography

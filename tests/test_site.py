@@ -280,10 +280,7 @@ ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+)$", re.MULTILINE)
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_every_page_defines_its_abbreviations_in_its_language(built_site: Path, lang: str) -> None:
-    """Hover definitions (<abbr title>) from includes/abbreviations.<lang>.md, never the other.
-
-    Quiz texts are converted apart by mkdocs-quiz, so abbreviations there carry no definition.
-    """
+    """Hover definitions (<abbr title>) from includes/abbreviations.<lang>.md, never the other."""
     source = ROOT / "includes" / f"abbreviations.{lang}.md"
     definitions = dict(ABBREVIATION.findall(source.read_text(encoding="utf-8")))
     assert definitions, f"{source.relative_to(ROOT)} defines no abbreviation"
