@@ -309,3 +309,44 @@ def test_guided_wrong_setting_changes_the_ranking(lang: str) -> None:
     table = app.table[0].value
     first = table[t(f"{NS}.page.table_condition", lang)].iloc[0]
     assert first.endswith(name("conditions", "acs", lang))
+
+
+# --- The real page in Chromium ------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_page_in_chromium_is_accessible_and_stays_local(
+    page, sandbox_url: str, offsite_requests: list[str], lang: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    # A fresh server answers a first deep link with a "page not found" dialog (reported to
+    # the lead: streamlit_app.py); open the home page first, as a user arriving would.
+    page.goto(f"{sandbox_url}/?lang={lang}")
+    expect(page.get_by_role("heading", name=t("home.title", lang))).to_be_visible(timeout=30_000)
+    page.goto(f"{sandbox_url}/symptom-checker?lang={lang}")
+    expect(page.get_by_role("heading", name=t(f"{NS}.title", lang))).to_be_visible(timeout=30_000)
+    heading = page.get_by_role("heading", name=t(f"{NS}.page.correlated_heading", lang))
+    expect(heading).to_be_visible(timeout=60_000)  # the whole page has run
+    page.locator("summary", has_text=t("common.try_this", lang)).click()
+    page.get_by_role("button", name=t(f"{NS}.guides.wrong_setting.button", lang)).click()
+    before = name("conditions", "acs", lang)
+    after = name("conditions", "chest_wall", lang)
+    expect(page.get_by_text(t(f"{NS}.page.change_heading", lang))).to_be_visible(timeout=30_000)
+    reasons = t(
+        f"{NS}.page.reason_setting",
+        lang,
+        before=name("settings", "emergency", lang),
+        after=name("settings", "primary_care", lang),
+    )
+    change = t(f"{NS}.page.change_leading", lang, before=before, after=after, reasons=reasons)
+    expect(page.get_by_text(change)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    violations = Axe().run(page).response["violations"]
+    serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
+    assert serious == [], serious
+    assert [v["id"] for v in violations if v["id"] == "heading-order"] == []
+    assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
