@@ -12,7 +12,9 @@ alert burden in one :class:`Evaluation`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import ThreadpoolController
 
 from aimed.bayes import _Given
 from aimed.cohorts import Cohort, _check_seed
@@ -73,11 +76,22 @@ class TrainedModel:
         missing = [f for f in self.features if f not in frame.columns]
         if missing:
             raise InputError("cohorts.errors.missing_feature", feature=", ".join(missing))
-        risk = self.estimator.predict_proba(frame.loc[:, list(self.features)])[:, 1]
+        with _one_thread():
+            risk = self.estimator.predict_proba(frame.loc[:, list(self.features)])[:, 1]
         intercept, slope = self.recalibration
         if (intercept, slope) == (0.0, 1.0):
             return risk
         return expit(intercept + slope * _logit(risk))
+
+
+@cache
+def _thread_pools() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _one_thread() -> AbstractContextManager[object]:
+    """One OpenMP/BLAS thread: on a small shared server, more threads only wait on each other."""
+    return _thread_pools().limit(limits=1)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -140,7 +154,8 @@ def train_model(
             early_stopping=False,
             random_state=seed,
         )
-    estimator.fit(X, y)
+    with _one_thread():
+        estimator.fit(X, y)
     return TrainedModel(estimator=estimator, features=chosen, kind=kind, seed=seed)
 
 
@@ -186,14 +201,15 @@ def permutation_importances(
         raise InputError("cohorts.errors.n_repeats", given=_Given(n_repeats, percent=False))
     _check_both_outcomes(cohort.y_true, "cohorts.errors.one_class")
     X = cohort.frame.loc[:, list(model.features)]
-    result = permutation_importance(
-        model.estimator,
-        X,
-        cohort.y_true,
-        scoring="roc_auc",
-        n_repeats=n_repeats,
-        random_state=seed,
-    )
+    with _one_thread():
+        result = permutation_importance(
+            model.estimator,
+            X,
+            cohort.y_true,
+            scoring="roc_auc",
+            n_repeats=n_repeats,
+            random_state=seed,
+        )
     table = pd.DataFrame(
         {
             "feature": list(model.features),
