@@ -10,20 +10,26 @@ notebooks' hidden tests, never here, so nothing in this module gives an answer a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from aimed.bayes import natural_frequencies
+from aimed.chest_pain import Answer, assess, independence_check, next_questions
 from aimed.i18n import normalise_language, t
 
 __all__ = [
+    "add_back_table",
     "check_choice",
     "check_number",
     "choice",
     "current_language",
+    "differential_table",
+    "findings_table",
+    "independence_table",
     "natural_frequency_table",
+    "next_questions_table",
     "set_language",
     "synthetic_risk_scores",
     "threshold_table",
@@ -186,3 +192,113 @@ def threshold_table(cohort: pd.DataFrame, thresholds: Sequence[int]) -> pd.DataF
             }
         )
     return pd.DataFrame(rows).set_index(_text("table.threshold"))
+
+
+# --- The symptom checker, read as tables (aimed.chest_pain does the scoring) --------------
+
+
+def _name(kind: str, key: str) -> str:
+    """A condition, finding, answer or setting named in the learner's language."""
+    return t(f"symptom_checker.{kind}.{key}", _state["lang"])
+
+
+def findings_table(answers: Mapping[str, Answer | str]) -> pd.DataFrame:
+    """What the checker was told: each finding in words, with its answer."""
+    return pd.DataFrame(
+        {_text("table.answer"): [_name("answers", Answer(str(v))) for v in answers.values()]},
+        index=pd.Index([_name("findings", k) for k in answers], name=_text("table.finding")),
+    )
+
+
+def differential_table(
+    answers: Mapping[str, Answer | str], setting: str, top: int = 5
+) -> pd.DataFrame:
+    """The checker's differential, most probable first: before and after the findings.
+
+    Probabilities are proportions rounded to 3 decimals; each condition is scored on
+    its own (:func:`aimed.chest_pain.assess`), so they need not add up to 1.
+    """
+    result = assess(answers, setting)
+    rows = [
+        {
+            _text("table.condition"): _name("conditions", r.condition),
+            _text("table.dangerous"): _text("table.yes") if r.dangerous else "",
+            _text("table.pre_test"): round(r.pre_test, 3),
+            _text("table.post_test"): round(r.post_test, 3),
+        }
+        for r in result.results[:top]
+    ]
+    frame = pd.DataFrame(rows)
+    frame.index = pd.RangeIndex(1, len(rows) + 1, name=_text("table.rank"))
+    return frame
+
+
+def add_back_table(
+    partial: Mapping[str, Answer | str],
+    full: Mapping[str, Answer | str],
+    setting: str,
+    watch: str = "acs",
+) -> pd.DataFrame:
+    """Each finding of ``full`` missing from ``partial``, added back alone: what leads then?
+
+    One row per missing finding: its answer, the leading condition once it is known,
+    and the probability of the ``watch`` condition. The first row is the partial input
+    as it stands, for comparison.
+    """
+    now = assess(partial, setting)
+    rows = [
+        {
+            _text("table.finding"): _text("table.as_entered"),
+            _text("table.answer"): "",
+            _text("table.leading"): _name("conditions", now.leading),
+            _text("table.probability_of", condition=_name("conditions", watch)): round(
+                now.probability(watch), 3
+            ),
+        }
+    ]
+    for finding, answer in full.items():
+        if finding in partial:
+            continue
+        after = assess({**partial, finding: answer}, setting)
+        rows.append(
+            {
+                _text("table.finding"): _name("findings", finding),
+                _text("table.answer"): _name("answers", Answer(str(answer))),
+                _text("table.leading"): _name("conditions", after.leading),
+                _text("table.probability_of", condition=_name("conditions", watch)): round(
+                    after.probability(watch), 3
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def next_questions_table(
+    answers: Mapping[str, Answer | str], setting: str, limit: int = 5
+) -> pd.DataFrame:
+    """The checker's "ask this next" list (:func:`aimed.chest_pain.next_questions`), in words."""
+    rows = [
+        {
+            _text("table.finding"): _name("findings", s.finding),
+            _text("table.moves_most"): _name("conditions", s.moves_most),
+            _text("table.if_present"): round(s.if_present, 3),
+            _text("table.if_absent"): round(s.if_absent, 3),
+        }
+        for s in next_questions(answers, setting, limit=limit)
+    ]
+    frame = pd.DataFrame(rows)
+    frame.index = pd.RangeIndex(1, len(rows) + 1, name=_text("table.rank"))
+    return frame
+
+
+def independence_table(answers: Mapping[str, Answer | str], setting: str) -> pd.DataFrame:
+    """Per condition: findings multiplied as independent vs related findings counted once."""
+    rows = [
+        {
+            _text("table.condition"): _name("conditions", gap.condition),
+            _text("table.independent"): round(gap.independent, 3),
+            _text("table.grouped"): round(gap.grouped, 3),
+        }
+        for gap in independence_check(answers, setting)
+    ]
+    return pd.DataFrame(rows)
