@@ -1,0 +1,147 @@
+"""The "model moved to another hospital" page, driven as a learner would in AppTest.
+
+Moving the model must cost discrimination and calibration at hospital B and change the
+alert count; recalibration on local patients must repair calibration and leave the AUC.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import model_charts
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aimed.errors import InputError
+from aimed.i18n import LANGUAGES, t
+from aimed.scenarios_bias import run_hospital_shift
+
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "40_hospital_shift.py"
+NS = "hospital_shift"
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=120)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def number(text: str, lang: str) -> float:
+    """``0.77``/``0,77``, ``20.3%``/``20,3 %``, ``10,000``/``10 000``; percentages as fractions."""
+    clean = text.replace("\u00a0", "").replace("\u202f", "")
+    clean = clean.replace(",", ".") if lang == "fr" else clean.replace(",", "")
+    if clean.endswith("%"):
+        return float(clean.rstrip("%")) / 100
+    return float(clean)
+
+
+def table(app: AppTest, lang: str) -> dict[str, dict[str, float]]:
+    """The side-by-side table as {place: {column: value}}, places in the page's order."""
+    frame: pd.DataFrame = app.table[0].value
+    places = ("internal", "external", "recalibrated")[: len(frame)]
+    columns = ("n", "prevalence", "auc", "mean_predicted", "calibration_slope", "alerts_per_100")
+    return {
+        place: {c: number(row[t(f"{NS}.columns.{c}", lang)], lang) for c in columns}
+        for place, (_, row) in zip(places, frame.iterrows(), strict=True)
+    }
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_moving_the_model_costs_discrimination_and_calibration(lang: str) -> None:
+    app = open_page(lang)
+    app.button(key=f"{NS}_try_move").click().run()
+    assert not app.exception
+    assert app.toggle(key=f"{NS}_recalibrate").value is False
+    rows = table(app, lang)
+    assert set(rows) == {"internal", "external"}
+    a, b = rows["internal"], rows["external"]
+    assert a["auc"] - b["auc"] >= 0.03
+    assert b["prevalence"] > 2 * a["prevalence"]
+    assert b["mean_predicted"] < 0.75 * b["prevalence"]  # risks too low at B
+    assert abs(a["mean_predicted"] - a["prevalence"]) < 0.01  # and right at A
+    assert b["alerts_per_100"] > a["alerts_per_100"]
+    # The verdicts are the engine's numbers, worded in the page language.
+    run = run_hospital_shift(threshold=0.2, recalibration_n=200)
+    auc_a = model_charts.decimal(run.at_a.performance.auc, lang)
+    auc_b = model_charts.decimal(run.at_b.performance.auc, lang)
+    warnings = texts(app.warning)
+    assert t(f"{NS}.verdict.auc_drop", lang, auc_a=auc_a, auc_b=auc_b) in warnings
+    calibration = run.at_b.performance.calibration
+    assert (
+        t(
+            f"{NS}.verdict.miscalibrated",
+            lang,
+            predicted=model_charts.percent(calibration.mean_risk, lang),
+            observed=model_charts.percent(calibration.observed_rate, lang),
+        )
+        in warnings
+    )
+    assert any(t(f"{NS}.try_move.why", lang) in text for text in texts(app.info))
+    assert len(app.get("vega_lite_chart")) == 1
+    assert "Wong" in t(f"{NS}.explain.text", lang)
+    assert t(f"{NS}.explain.text", lang) in texts(app.markdown)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_recalibration_on_local_patients_fixes_risks_not_ranking(lang: str) -> None:
+    app = open_page(lang)
+    app.button(key=f"{NS}_try_recalibrate").click().run()
+    assert not app.exception
+    assert app.toggle(key=f"{NS}_recalibrate").value is True
+    assert app.number_input(key=f"{NS}_local_n").value == 200
+    rows = table(app, lang)
+    b, fixed = rows["external"], rows["recalibrated"]
+    assert abs(fixed["mean_predicted"] - fixed["prevalence"]) < 0.05  # 200 patients: some noise
+    gap_before = abs(b["mean_predicted"] - b["prevalence"])
+    assert abs(fixed["mean_predicted"] - fixed["prevalence"]) < gap_before / 2
+    assert fixed["auc"] == b["auc"]  # same order of patients, same AUC
+    assert abs(fixed["calibration_slope"] - 1) < abs(b["calibration_slope"] - 1)
+    assert t(f"{NS}.try_recalibrate.done", lang) in texts(app.success)
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    series = next(layer for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
+    assert series["encoding"]["color"]["scale"]["domain"] == [
+        t(f"{NS}.sites.{place}", lang) for place in ("internal", "external", "recalibrated")
+    ]
+
+
+def test_threshold_moves_the_alert_burden() -> None:
+    app = open_page("en")
+    before = table(app, "en")
+    app.slider(key=f"{NS}_threshold").set_value(50).run()
+    assert not app.exception
+    after = table(app, "en")
+    for place in ("internal", "external"):
+        assert after[place]["alerts_per_100"] < before[place]["alerts_per_100"]
+        assert after[place]["auc"] == before[place]["auc"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_bad_settings_give_a_translated_message_and_keep_the_widgets(lang: str) -> None:
+    app = open_page(lang)
+    app.toggle(key=f"{NS}_recalibrate").set_value(True).run()
+    app.number_input(key=f"{NS}_local_n").set_value(10).run()
+    assert not app.exception
+    with pytest.raises(InputError) as too_small:
+        run_hospital_shift(recalibration_n=10)
+    reason = too_small.value.message(lang)
+    assert texts(app.error) == [t("common.invalid_input", lang, reason=reason)]
+    assert app.number_input(key=f"{NS}_local_n").value == 10
+    assert not app.table
+
+    app.number_input(key=f"{NS}_local_n").set_value(200).run()
+    app.slider(key=f"{NS}_threshold").set_value(0).run()
+    with pytest.raises(InputError) as threshold:
+        run_hospital_shift(threshold=0.0)
+    assert texts(app.error) == [
+        t("common.invalid_input", lang, reason=threshold.value.message(lang))
+    ]
+    app.slider(key=f"{NS}_threshold").set_value(20).run()
+    assert not app.error and app.table
