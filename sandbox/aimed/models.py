@@ -11,7 +11,7 @@ alert burden in one :class:`Evaluation`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from aimed.bayes import _Given
-from aimed.cohorts import Cohort, _check_seed
+from aimed.cohorts import Cohort, _check_seed, device_bias_cohort
 from aimed.errors import InputError
 from aimed.group_metrics import (
     SitePerformance,
@@ -44,6 +44,7 @@ __all__ = [
     "MIN_RECALIBRATION_SAMPLE",
     "Evaluation",
     "TrainedModel",
+    "benchmark_call",
     "evaluate",
     "permutation_importances",
     "recalibrate",
@@ -275,3 +276,15 @@ def train_and_evaluate(
     cut = check_threshold(threshold)
     model = train_model(train, kind=kind, features=features, seed=seed)
     return evaluate(model, test, threshold=cut)
+
+
+def benchmark_call(n: int = 20_000, *, seed: int = 0) -> Callable[[], Evaluation]:
+    """A zero-argument call for scripts/bench.py: train and evaluate on ``n`` patients.
+
+    Cohorts are drawn once, outside the timed call (pages cache them too); each call
+    trains the default logistic model on ``n`` device-bias patients and evaluates it on
+    ``n`` others, with per-group metrics, AUC, calibration and the reliability curve.
+    """
+    train = device_bias_cohort(n, seed=seed)
+    test = device_bias_cohort(n, seed=seed + 1)
+    return lambda: train_and_evaluate(train, test, threshold=0.5, seed=seed)
