@@ -33,6 +33,11 @@ def name(kind: str, key: str, lang: str) -> str:
     return t(f"{NS}.{kind}.{key}", lang)
 
 
+def inline(text: str) -> str:
+    """A condition's name inside a sentence starts in lower case."""
+    return text[:1].lower() + text[1:]
+
+
 def shown_probability(app: AppTest, condition: str, lang: str) -> str:
     """The "after the findings" cell of a condition's row in the results table."""
     table = app.table[0].value
@@ -234,8 +239,8 @@ def test_guided_missing_finding_flips_the_leading_diagnosis(lang: str) -> None:
     expected = t(
         f"{NS}.page.change_leading",
         lang,
-        before=name("conditions", "acs", lang),
-        after=name("conditions", "chest_wall", lang),
+        before=inline(name("conditions", "acs", lang)),
+        after=inline(name("conditions", "chest_wall", lang)),
         reasons=t(f"{NS}.page.reason_present", lang, finding=name("findings", "palpation", lang)),
     )
     assert change_shown(app, lang) == expected
@@ -299,8 +304,8 @@ def test_guided_wrong_setting_changes_the_ranking(lang: str) -> None:
     expected = t(
         f"{NS}.page.change_leading",
         lang,
-        before=name("conditions", "acs", lang),
-        after=name("conditions", "chest_wall", lang),
+        before=inline(name("conditions", "acs", lang)),
+        after=inline(name("conditions", "chest_wall", lang)),
         reasons=reasons,
     )
     assert change_shown(app, lang) == expected
@@ -333,8 +338,8 @@ def test_page_in_chromium_is_accessible_and_stays_local(
     expect(heading).to_be_visible(timeout=60_000)  # the whole page has run
     page.locator("summary", has_text=t("common.try_this", lang)).click()
     page.get_by_role("button", name=t(f"{NS}.guides.wrong_setting.button", lang)).click()
-    before = name("conditions", "acs", lang)
-    after = name("conditions", "chest_wall", lang)
+    before = inline(name("conditions", "acs", lang))
+    after = inline(name("conditions", "chest_wall", lang))
     expect(page.get_by_text(t(f"{NS}.page.change_heading", lang))).to_be_visible(timeout=30_000)
     reasons = t(
         f"{NS}.page.reason_setting",

@@ -60,6 +60,12 @@ def condition_name(key: str, lang: str) -> str:
     return t(f"{NS}.conditions.{key}", lang)
 
 
+def condition_inline(key: str, lang: str) -> str:
+    """The name inside a sentence: "leads with acute coronary syndrome"."""
+    shown = condition_name(key, lang)
+    return shown[:1].lower() + shown[1:]
+
+
 def finding_name(key: str, lang: str) -> str:
     return t(f"{NS}.findings.{key}", lang)
 
@@ -141,8 +147,8 @@ def change_text(change: Change, lang: str) -> str:
         return t(
             f"{NS}.page.change_leading",
             lang,
-            before=condition_name(change.leading_before, lang),
-            after=condition_name(change.leading_after, lang),
+            before=condition_inline(change.leading_before, lang),
+            after=condition_inline(change.leading_after, lang),
             reasons=joined,
         )
     if not change.moves:
@@ -151,8 +157,8 @@ def change_text(change: Change, lang: str) -> str:
     return t(
         f"{NS}.page.change_same",
         lang,
-        leading=condition_name(change.leading_after, lang),
-        condition=condition_name(condition, lang),
+        leading=condition_inline(change.leading_after, lang),
+        condition=condition_inline(condition, lang),
         before=percent(before, lang),
         after=percent(after, lang),
         reasons=joined,
@@ -167,8 +173,8 @@ def guide_done(name: str, lang: str) -> str:
         return t(
             key,
             lang,
-            before=condition_name(before.leading, lang),
-            after=condition_name(after.leading, lang),
+            before=condition_inline(before.leading, lang),
+            after=condition_inline(after.leading, lang),
             before_probability=percent(before.results[0].post_test, lang),
             after_probability=percent(after.results[0].post_test, lang),
             acs_after=percent(after.probability("acs"), lang),
@@ -358,9 +364,9 @@ st.markdown(
     t(
         f"{NS}.page.leading",
         lang,
-        condition=condition_name(top.condition, lang),
+        condition=condition_inline(top.condition, lang),
         probability=percent(top.post_test, lang),
-        dangerous=condition_name(dangerous.condition, lang),
+        dangerous=condition_inline(dangerous.condition, lang),
         dangerous_probability=percent(dangerous.post_test, lang),
     )
 )
@@ -378,7 +384,7 @@ with st.expander(t(f"{NS}.page.sources_heading", lang)):
             t(
                 f"{NS}.page.sources_pretest",
                 lang,
-                condition=condition_name(r.condition, lang),
+                condition=condition_inline(r.condition, lang),
                 setting=t(f"{NS}.settings.{setting}", lang),
                 probability=percent(pretest.probability, lang),
                 source=pretest.source,
@@ -412,7 +418,7 @@ if suggestions:
                 f"{NS}.page.next_item",
                 lang,
                 finding=finding_name(s.finding, lang),
-                condition=condition_name(s.moves_most, lang),
+                condition=condition_inline(s.moves_most, lang),
                 if_present=percent(s.if_present, lang),
                 if_absent=percent(s.if_absent, lang),
             )
