@@ -94,9 +94,10 @@ def run_biased_data(
 
     ``bias="device"``: the oximeter over-reads more in group B (``bias_on``) or equally
     in both. ``"proxy"``: trained on future cost (``bias_on``) or on health need; judged
-    on need. ``"representation"``: ``share_b`` is group B's share of the training set;
-    the test set is half A, half B (``bias_on`` is ignored). ``n`` patients are used to
-    train and another ``n`` to test (seed + 1).
+    on need. ``"representation"``: ``share_b`` is group B's share of the training set
+    and the test set is half A, half B (``bias_on`` is ignored); the other biases keep
+    their generator's mix (device: half and half; proxy: 12.3% in B, as in Obermeyer's
+    sample). ``n`` patients are used to train and another ``n`` to test (seed + 1).
     """
     bias = _check_choice(bias, BIASES, "cohorts.errors.bias")
     cut = check_threshold(threshold)
