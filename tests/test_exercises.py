@@ -329,3 +329,78 @@ def test_release_matches_the_golden_file(course: Path, exercise: str, lang: str)
     for cell in view:
         if cell["nbgrader"] and cell["nbgrader"]["grade"] and not cell["nbgrader"]["solution"]:
             assert cell["editable"] is False and cell["deletable"] is False
+
+
+# --- Grading a real submission (slow) -----------------------------------------------------
+
+
+def filled_from_source(release: dict, source: dict, skip: set[str] = frozenset()) -> dict:
+    """The release notebook with each answer cell as the source's solution wrote it."""
+    solutions = {
+        grading(c)["grade_id"]: SOLUTION.search(text(c)).group(1)
+        for c in source["cells"]
+        if c["cell_type"] == "code" and grading(c)["solution"]
+    }
+    for cell in release["cells"]:
+        grade_id = grading(cell)["grade_id"]
+        if grade_id in solutions and grade_id not in skip:
+            cell["source"] = solutions[grade_id]
+    return release
+
+
+def auto_points(notebook: dict) -> float:
+    return sum(
+        grading(c)["points"]
+        for c in notebook["cells"]
+        if grading(c)["grade"] and not grading(c)["solution"]
+    )
+
+
+@pytest.fixture(scope="module")
+def graded(course: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """Three learners per assignment, autograded by nbgrader: (score, max score) by learner."""
+    learners = {"full": set(), "blank": None, "no_q2": {"answer_q2"}}
+    for exercise in EXERCISES:
+        for lang in LANGS:
+            assignment = f"{exercise}-{lang}"
+            release = course / "release" / assignment / f"{exercise}.ipynb"
+            for learner, skip in learners.items():
+                folder = course / "submitted" / learner / assignment
+                folder.mkdir(parents=True)
+                notebook = load(release)
+                if skip is not None:
+                    notebook = filled_from_source(notebook, source_notebook(exercise, lang), skip)
+                (folder / f"{exercise}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    result = nbgrader(course, "autograde", "*", "--create")  # one process for every notebook
+    assert result.returncode == 0, result.stdout + result.stderr
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for exercise in EXERCISES:
+            for lang in LANGS:
+                for learner in learners:
+                    submission = gradebook.find_submission(f"{exercise}-{lang}", learner)
+                    scores[f"{exercise}-{lang}", learner] = (
+                        submission.score,
+                        submission.max_score,
+                    )
+    return scores
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_autograding_gives_the_expected_scores(graded: dict, exercise: str, lang: str) -> None:
+    source = source_notebook(exercise, lang)
+    automatic = auto_points(source)
+    manual = sum(
+        grading(c)["points"]
+        for c in source["cells"]
+        if c["cell_type"] == "markdown" and grading(c)["grade"]
+    )
+    q2 = next(grading(c)["points"] for c in source["cells"] if grading(c)["grade_id"] == "test_q2")
+    assignment = f"{exercise}-{lang}"
+    assert graded[assignment, "full"] == (automatic, automatic + manual)
+    assert graded[assignment, "blank"] == (0, automatic + manual)
+    assert graded[assignment, "no_q2"] == (automatic - q2, automatic + manual)
