@@ -33,6 +33,11 @@ def count(value: int, lang: str) -> str:
     return shown.replace(",", "\u202f") if lang == "fr" else shown
 
 
+def list_separator(lang: str) -> str:
+    """``; `` in English, `` ; `` in French (a space before the semicolon)."""
+    return " ; " if lang == "fr" else "; "
+
+
 def decimal(value: float | None, lang: str, digits: int = 2) -> str:
     """``0.815`` -> ``0.82`` in English, ``0,82`` in French; a dash when undefined."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -88,8 +93,13 @@ def bar_chart(
     title: str,
     horizontal: bool = False,
     value_format: str = ".1f",
-) -> alt.Chart:
-    """One bar per category, each in its own colour, labelled with its value."""
+    label: str | None = None,
+) -> alt.LayerChart:
+    """One bar per category, each in its own colour, labelled with its value.
+
+    ``label`` names a column of texts already written in the page language (``16,1 %``);
+    without it the bars carry the value in ``value_format``.
+    """
     order = list(data[category])
     colours = alt.Scale(domain=order, range=[COLOURS[i % len(COLOURS)] for i in range(len(order))])
     cat = alt.Y if horizontal else alt.X
@@ -114,5 +124,5 @@ def bar_chart(
         dx=4 if horizontal else 0,
         dy=0 if horizontal else -4,
         color="#1a1a1a",
-    ).encode(text=alt.Text(f"{value}:Q", format=value_format))
+    ).encode(text=alt.Text(f"{label}:N") if label else alt.Text(f"{value}:Q", format=value_format))
     return alt.layer(bars, labels).properties(title=title)

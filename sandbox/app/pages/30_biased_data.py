@@ -287,13 +287,14 @@ else:
         {
             "group": [group_label(bias, g, lang) for g in ("A", "B")],
             "value": [float(by_group.loc[g, metric]) * 100 for g in ("A", "B")],
+            "label": [model_charts.percent(by_group.loc[g, metric], lang) for g in ("A", "B")],
         }
     )
     summary = t(
         f"{NS}.chart.summary",
         lang,
         metric=metric_name,
-        values="; ".join(
+        values=model_charts.list_separator(lang).join(
             f"{group_label(bias, g, lang)} {model_charts.percent(by_group.loc[g, metric], lang)}"
             for g in ("A", "B")
         ),
@@ -306,6 +307,8 @@ else:
             category_title=t(f"{NS}.chart.group_axis", lang),
             value_title=t(f"{NS}.chart.value_axis", lang, metric=metric_name),
             title=t(f"{NS}.chart.{metric}", lang),
+            horizontal=True,
+            label="label",
         ),
         width="stretch",
     )

@@ -213,6 +213,7 @@ else:
             "importance": importances["importance"].clip(lower=0.0),
         }
     )
+    bars = bars.assign(label=[model_charts.decimal(float(v), lang, 3) for v in bars["importance"]])
     st.altair_chart(
         model_charts.bar_chart(
             bars,
@@ -222,13 +223,12 @@ else:
             value_title=t(f"{NS}.chart.importance_axis", lang),
             title=t(f"{NS}.chart.importance_title", lang),
             horizontal=True,
-            value_format=".3f",
+            label="label",
         ),
         width="stretch",
     )
-    ranking = "; ".join(
-        f"{name} {model_charts.decimal(float(v), lang, 3)}"
-        for name, v in zip(bars["feature"], bars["importance"], strict=True)
+    ranking = model_charts.list_separator(lang).join(
+        f"{name} {shown}" for name, shown in zip(bars["feature"], bars["label"], strict=True)
     )
     st.write(t(f"{NS}.chart.importance_summary", lang, ranking=ranking))
 
