@@ -128,6 +128,19 @@ def test_structure_of_a_graded_exercise(exercise: str) -> None:
         assert re.fullmatch(r"answer_q\d+ = .+", SOLUTION.search(text(cell)).group(1).strip())
 
 
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_source_solutions_pass_their_own_tests_in_process(exercise: str) -> None:
+    """A fast stand-in for `nbgrader validate`: a change in an engine fails here first."""
+    namespace: dict = {}
+    try:
+        for cell in source_notebook(exercise, "en")["cells"]:
+            if cell["cell_type"] == "code":
+                exec(compile(text(cell), f"<{exercise}:{cell['id']}>", "exec"), namespace)
+    finally:
+        helpers.set_language("en")
+    assert sum(1 for name in namespace if name.startswith("answer_q")) >= 8
+
+
 # --- Helpers the learner calls ------------------------------------------------------------
 
 
