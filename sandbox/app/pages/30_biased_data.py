@@ -181,7 +181,7 @@ with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUID
             st.success(t(f"{NS}.try_{name}.done", lang))
             st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
 
-st.subheader(t(f"{NS}.settings_heading", lang))
+st.header(t(f"{NS}.settings_heading", lang))
 st.selectbox(
     t(f"{NS}.bias_label", lang),
     options=list(BIASES),
@@ -259,7 +259,7 @@ try:
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
-    st.subheader(t(f"{NS}.results_heading", lang))
+    st.header(t(f"{NS}.results_heading", lang))
     st.write(
         t(
             f"{NS}.results_intro",
@@ -272,15 +272,15 @@ else:
         if pd.isna(by_group.loc[group, "sensitivity"]):
             st.info(t(f"{NS}.no_positives", lang, group=group))
 
-    st.subheader(t(f"{NS}.gap_heading", lang))
+    st.header(t(f"{NS}.gap_heading", lang))
     sentences, large = gap_sentences(by_group, bias, lang)
     for sentence in sentences:
         (st.warning if large else st.info)(sentence)
 
-    st.subheader(t(f"{NS}.table_heading", lang))
+    st.header(t(f"{NS}.table_heading", lang))
     st.table(group_table(by_group, bias, lang))
 
-    st.subheader(t(f"{NS}.chart_heading", lang))
+    st.header(t(f"{NS}.chart_heading", lang))
     metric = CHART_METRIC[bias]
     metric_name = t(f"cohorts.metrics.{metric}", lang)
     bars = pd.DataFrame(
@@ -314,7 +314,7 @@ else:
     )
     st.write(summary)
 
-    st.subheader(t(f"{NS}.calibration_heading", lang))
+    st.header(t(f"{NS}.calibration_heading", lang))
     st.write(t(f"{NS}.calibration_intro", lang))
     curves = evaluation.reliability.loc[lambda c: c["n"] >= MIN_BIN]
     curves = curves.assign(series=[group_label(bias, g, lang) for g in curves["group"]])
@@ -326,5 +326,5 @@ else:
     )
     st.write(t(f"{NS}.chart.calibration_summary", lang, minimum=MIN_BIN))
 
-st.subheader(t(f"{NS}.explain.heading", lang))
+st.header(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.{bias}", lang))

@@ -181,7 +181,7 @@ with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUID
             st.success(t(f"{NS}.try_{name}.done", lang))
             st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
 
-st.subheader(t(f"{NS}.settings_heading", lang))
+st.header(t(f"{NS}.settings_heading", lang))
 left, right = st.columns(2)
 left.slider(
     t(f"{NS}.threshold_label", lang),
@@ -245,7 +245,7 @@ except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
     shown = PLACES if recalibrated else PLACES[:2]
-    st.subheader(t(f"{NS}.results_heading", lang))
+    st.header(t(f"{NS}.results_heading", lang))
     st.write(t(f"{NS}.results_intro", lang, n=model_charts.count(perf["external"].n, lang)))
     if recalibrated:
         st.write(
@@ -273,10 +273,10 @@ else:
     for sentence, warn in verdicts(perf, recalibrated, local_n, lang):
         (st.warning if warn else st.info)(sentence)
 
-    st.subheader(t(f"{NS}.table_heading", lang))
+    st.header(t(f"{NS}.table_heading", lang))
     st.table(side_by_side(perf, shown, lang))
 
-    st.subheader(t(f"{NS}.calibration_heading", lang))
+    st.header(t(f"{NS}.calibration_heading", lang))
     st.write(t(f"{NS}.calibration_intro", lang))
     evaluations = dict(zip(PLACES, (run.at_a, run.at_b, run.at_b_recalibrated), strict=True))
     labels = [t(f"{NS}.sites.{p}", lang) for p in shown]
@@ -288,6 +288,6 @@ else:
     )
     st.write(t(f"{NS}.chart.summary", lang, sites=", ".join(labels), minimum=MIN_BIN))
 
-st.subheader(t(f"{NS}.explain.heading", lang))
+st.header(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.text", lang))
 st.write(t(f"{NS}.explain.remedy", lang))

@@ -121,7 +121,7 @@ with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUID
             st.success(t(f"{NS}.try_{name}.done", lang))
             st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
 
-st.subheader(t(f"{NS}.settings_heading", lang))
+st.header(t(f"{NS}.settings_heading", lang))
 left, right = st.columns(2)
 left.toggle(
     t(f"{NS}.use_shortcut_label", lang),
@@ -175,7 +175,7 @@ except InputError as error:
 else:
     pct = model_charts.percent
     shown = perf[chosen]
-    st.subheader(t(f"{NS}.results_heading", lang))
+    st.header(t(f"{NS}.results_heading", lang))
     st.write(t(f"{NS}.results_intro", lang))
     cols = st.columns(4)
     for column, (label, value) in zip(
@@ -198,7 +198,7 @@ else:
         t(f"{NS}.verdict.{'drop' if dropped else 'holds'}", lang, **accuracies)
     )
 
-    st.subheader(t(f"{NS}.importance_heading", lang))
+    st.header(t(f"{NS}.importance_heading", lang))
     st.write(t(f"{NS}.importance_intro", lang))
     importances = run.importances
     top = str(importances["feature"].iloc[0])
@@ -232,7 +232,7 @@ else:
     )
     st.write(t(f"{NS}.chart.importance_summary", lang, ranking=ranking))
 
-    st.subheader(t(f"{NS}.table_heading", lang))
+    st.header(t(f"{NS}.table_heading", lang))
     st.table(comparison(perf, lang))
     without = perf["without_shortcut"]
     st.info(
@@ -244,6 +244,6 @@ else:
         )
     )
 
-st.subheader(t(f"{NS}.explain.heading", lang))
+st.header(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.text", lang))
 st.write(t(f"{NS}.explain.lesson", lang))
