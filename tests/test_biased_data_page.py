@@ -96,6 +96,8 @@ def test_cost_label_under_selects_group_b_and_the_need_label_corrects_it(lang: s
     assert any(t(f"{NS}.try_proxy.why", lang) in text for text in texts(app.info))
     selected = table_rates(app, "selection_rate", lang)
     found = table_rates(app, "sensitivity", lang)  # flagged among the patients in high need
+    ill = table_rates(app, "prevalence", lang)
+    assert ill["B"] > ill["A"]
     assert selected["A"] - selected["B"] >= 0.03  # group B is sicker, yet flagged less
     assert found["A"] - found["B"] >= 0.05
     sentence = t(
@@ -103,6 +105,8 @@ def test_cost_label_under_selects_group_b_and_the_need_label_corrects_it(lang: s
         lang,
         rate_a=model_charts.percent(selected["A"], lang),
         rate_b=model_charts.percent(selected["B"], lang),
+        need_a=model_charts.percent(ill["A"], lang),
+        need_b=model_charts.percent(ill["B"], lang),
     )
     assert sentence in texts(app.warning)
 

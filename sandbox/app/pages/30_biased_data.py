@@ -129,12 +129,15 @@ def gap_sentences(by_group: pd.DataFrame, bias: str, lang: str) -> tuple[list[st
     groups = by_group.drop(index="all", errors="ignore")
     if bias == "proxy":
         selected, need = groups["selection_rate"], groups["sensitivity"]
+        ill = groups["prevalence"]
         sentences = [
             t(
                 f"{NS}.gap.selected",
                 lang,
                 rate_a=pct(selected["A"], lang),
                 rate_b=pct(selected["B"], lang),
+                need_a=pct(ill["A"], lang),
+                need_b=pct(ill["B"], lang),
             ),
             t(
                 f"{NS}.gap.selected_need",
