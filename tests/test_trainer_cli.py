@@ -214,12 +214,12 @@ def test_serial_and_parallel_grading_give_the_same_gradebook(tmp_path: Path) -> 
     grades = []
     for workers in (1, 2):
         root = tmp_path / f"w{workers}"
-        build_cohort(
-            root, learners=4, seed=3, kinds=(*FAIR_KINDS, "exception"), assignments=[ASSIGNMENT]
-        )
+        kinds = (*FAIR_KINDS, "exception", "kernel_crash")
+        build_cohort(root, learners=len(kinds), seed=3, kinds=kinds, assignments=[ASSIGNMENT])
         autograde_all(root, workers=workers, progress=False)
         grades.append(question_grades(open_course(root)))
     assert grades[0] == grades[1]
+    assert len({g.learner for g in grades[0]}) == 5  # the crashed one is in the gradebook too
     assert {g.score for g in grades[0]} != {0.0}
 
 

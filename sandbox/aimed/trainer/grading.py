@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -111,9 +112,25 @@ def ensure_in_gradebook(course: Course, assignments: Iterable[str]) -> None:
                 raise TrainerError(f"cannot generate {name}: {_last_line(result.get('error'))}")
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(?:Error|Exception|Interrupt)): (.*)$")
+_PLAIN_WORDS = {
+    "DeadKernelError": "the notebook's code ended Python (os._exit, a crash, or out of memory)",
+    "CellTimeoutError": "a cell did not answer within the time limit",
+}
+
+
 def _last_line(text: str | None) -> str:
+    """The most telling line of nbgrader's log or traceback, in plain words where known."""
     lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    causes = [m for m in map(_EXCEPTION_LINE.match, lines) if m and "NbGraderException" not in m[1]]
+    if causes:
+        name, message = causes[-1][1].rsplit(".", 1)[-1], causes[-1][2]
+        return _PLAIN_WORDS.get(name, f"{name}: {message}")
     return lines[-1].strip() if lines else "unknown error"
+
+
+def _log_and_error(result: dict) -> str:
+    return f"{result.get('log', '')}\n{result.get('error', '')}"
 
 
 # ------------------------------------------------------------------ worker side
@@ -138,18 +155,21 @@ def _worker_grade(root: str, template_db: str | None, overrides: dict, job: tupl
     return (
         job,
         result["success"],
-        None if result["success"] else result.get("error"),
+        None if result["success"] else _log_and_error(result),
         _WORKER.get("db"),
     )
 
 
 def _copy_scores(main_db: str, worker_db: str, jobs: list[tuple[str, str]]) -> None:
     """Copy the autograder's results for ``jobs`` from a worker's gradebook into the main one."""
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(f"sqlite:///{worker_db}") as source, Gradebook(main_db) as target:
         for assignment, learner in jobs:
-            graded = source.find_submission(assignment, learner)
+            try:
+                graded = source.find_submission(assignment, learner)
+            except MissingEntry:  # nbgrader failed before it recorded anything
+                continue
             target.update_or_create_student(learner)
             target.update_or_create_submission(assignment, learner, timestamp=graded.timestamp)
             for notebook in graded.notebooks:
@@ -264,7 +284,7 @@ def autograde_all(
             for job in to_grade:
                 result = api.autograde(job[0], job[1], force=True, create=True)
                 if not result["success"]:
-                    failures[job] = _last_line(result.get("error"))
+                    failures[job] = _last_line(_log_and_error(result))
                 _advance(bar, job)
         else:
             template = str(course.gradebook) if course.uses_sqlite() else None
@@ -283,8 +303,7 @@ def autograde_all(
                         by_db.setdefault(db, []).append(job)
                     _advance(bar, job)
             for db, graded in by_db.items():
-                present = [j for j in graded if j not in failures]
-                _copy_scores(course.db_url(), db, present)
+                _copy_scores(course.db_url(), db, graded)  # failures too, as a serial run
                 Path(db).unlink(missing_ok=True)
     finally:
         if bar is not None:

@@ -14,7 +14,8 @@ Kinds of learner (``KINDS``):
 - ``missing``: a folder with a text file and no notebook;
 - ``outside_files``: correct answers, but the third answer cell first writes ``../../x`` and
   the fourth reads ``/etc/passwd`` after its answer;
-- ``renamed``: correct answers saved as ``<exercise> (1).ipynb``, as browsers do.
+- ``renamed``: correct answers saved as ``<exercise> (1).ipynb``, as browsers do;
+- ``kernel_crash``: correct answers, then the last answer cell ends Python (``os._exit``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ KINDS: tuple[str, ...] = (
     "missing",
     "outside_files",
     "renamed",
+    "kernel_crash",
 )
 FAIR_KINDS: tuple[str, ...] = ("correct", "partial", "blank")
 OUTSIDE_FILE = "outside-the-submission.txt"
@@ -106,6 +108,8 @@ def submission_for(kind: str, release: dict, answers: dict[str, str]) -> tuple[s
             f"open('../../{OUTSIDE_FILE}', 'w').write('x')\n" + answers[codes[2]]
         )
         cells[codes[3]]["source"] = answers[codes[3]] + "\n_ = open('/etc/passwd').read()"
+    elif kind == "kernel_crash":
+        cells[codes[-1]]["source"] = answers[codes[-1]] + "\nimport os\nos._exit(1)"
     elif kind == "deleted_tests":
         nb["cells"] = [
             c for c in nb["cells"] if not _info(c).get("grade") or _info(c).get("solution")
