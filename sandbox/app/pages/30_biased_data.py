@@ -331,3 +331,4 @@ else:
 
 st.header(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.{bias}", lang))
+st.write(t(f"{NS}.sources.{bias}", lang))

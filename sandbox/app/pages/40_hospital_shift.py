@@ -290,4 +290,5 @@ else:
 
 st.header(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.text", lang))
+st.write(t(f"{NS}.sources.text", lang))
 st.write(t(f"{NS}.explain.remedy", lang))
