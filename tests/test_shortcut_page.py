@@ -131,3 +131,15 @@ def test_too_few_patients_are_refused_with_a_clear_message() -> None:
         run_shortcut(n=150)
     assert texts(app.error) == [t("common.invalid_input", "en", reason=error.value.message("en"))]
     assert model_charts.count(150, "en") in error.value.message("en")
+
+
+def test_guided_path_recovers_from_bad_settings_and_a_change_ends_it() -> None:
+    app = open_page("en")
+    app.number_input(key=f"{NS}_n").set_value(150).run()
+    assert app.error
+    app.button(key=f"{NS}_try_shortcut").click().run()
+    assert not app.exception and not app.error
+    assert app.number_input(key=f"{NS}_n").value == 10_000
+    assert t(f"{NS}.try_shortcut.done", "en") in texts(app.success)
+    app.toggle(key=f"{NS}_use_shortcut").set_value(False).run()
+    assert not app.success  # the page no longer claims to show the guided path

@@ -57,6 +57,8 @@ def guide_widgets(key: str) -> dict[str, object]:
         SHARE: round(float(settings.get("share_b", 0.5)) * 100),
         THRESHOLD: round(float(settings.get("threshold", BASE_THRESHOLD)) * 100),
         KIND: "logistic",
+        N: DEFAULTS[N],
+        SEED: DEFAULTS[SEED],
     }
 
 
@@ -238,6 +240,7 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         step=1_000,
         help=t(f"{NS}.n_help", lang),
         key=N,
+        on_change=settings_changed,
     )
     st.number_input(
         t(f"{NS}.seed_label", lang),
@@ -246,6 +249,7 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         step=1,
         help=t(f"{NS}.seed_help", lang),
         key=SEED,
+        on_change=settings_changed,
     )
 
 settings = (

@@ -31,7 +31,13 @@ DEFAULTS = {
     GUIDE: None,
 }
 # Guided paths: "move" shows the failure, "recalibrate" the remedy, both on the engine's settings.
-GUIDED = {THRESHOLD: DEFAULTS[THRESHOLD], LOCAL_N: DEFAULTS[LOCAL_N], KIND: "logistic"}
+GUIDED = {
+    THRESHOLD: DEFAULTS[THRESHOLD],
+    LOCAL_N: DEFAULTS[LOCAL_N],
+    KIND: "logistic",
+    N: DEFAULTS[N],
+    SEED: DEFAULTS[SEED],
+}
 GUIDES = {"move": {**GUIDED, RECALIBRATE: False}, "recalibrate": {**GUIDED, RECALIBRATE: True}}
 PLACES = ("internal", "external", "recalibrated")
 AUC_DROP = 0.02  # a fall in AUC smaller than this is called "holds"
@@ -224,6 +230,7 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         step=1_000,
         help=t(f"{NS}.n_help", lang),
         key=N,
+        on_change=settings_changed,
     )
     st.number_input(
         t(f"{NS}.seed_label", lang),
@@ -232,6 +239,7 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         step=1,
         help=t(f"{NS}.seed_help", lang),
         key=SEED,
+        on_change=settings_changed,
     )
 
 recalibrated = bool(st.session_state[RECALIBRATE])

@@ -38,6 +38,8 @@ def guide_widgets(settings: dict[str, object]) -> dict[str, object]:
         USE_SHORTCUT: not settings["remove_marker"],
         THRESHOLD: round(float(settings["threshold"]) * 100),
         KIND: "logistic",
+        N: DEFAULTS[N],
+        SEED: DEFAULTS[SEED],
     }
 
 
@@ -154,6 +156,7 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         step=1_000,
         help=t(f"{NS}.n_help", lang),
         key=N,
+        on_change=settings_changed,
     )
     st.number_input(
         t(f"{NS}.seed_label", lang),
@@ -162,6 +165,7 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         step=1,
         help=t(f"{NS}.seed_help", lang),
         key=SEED,
+        on_change=settings_changed,
     )
 
 settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]))
