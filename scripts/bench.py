@@ -160,7 +160,7 @@ ENGINE_CASES: list[tuple[str, str, str, float]] = [
     ("predictive values + 1,000-patient frequencies", "aimed.bayes", "bench_bayes", 150),
     ("one Bayesian chest-pain differential", "aimed.chest_pain", "bench_differential", 1),
     ("differential + what to ask next", "aimed.chest_pain", "bench_ask_next", 150),
-    ("lay-text reading", "aimed.chest_pain", "bench_lay_text", 150),
+    ("guard + lay-text reading", "aimed.lay_text", "bench_lay_text", 150),
     ("identifiable-data guard on 2,000 characters", "aimed.guard", "bench_guard", 150),
     ("train + evaluate on 20,000 patients", "aimed.models", "bench_train_20k", 300),
 ]
@@ -176,47 +176,43 @@ def bench_bayes() -> Callable[[], object]:
     return call
 
 
-def _vignette() -> tuple[str, dict[str, str]]:
+def _vignette() -> tuple[str, dict[str, object]]:
+    """A third of the findings present, a third absent, a third not asked."""
     from aimed import chest_pain
 
-    ids = [f if isinstance(f, str) else getattr(f, "id", str(f)) for f in chest_pain.FINDINGS]
-    states = ["present", "absent", "not_asked"]
-    findings = {fid: states[i % 3] for i, fid in enumerate(ids)}
-    settings = list(chest_pain.SETTINGS)
-    setting = settings[0] if isinstance(settings[0], str) else settings[0].id
-    return setting, findings
+    evidence = chest_pain.default_evidence()
+    states = [chest_pain.Answer.PRESENT, chest_pain.Answer.ABSENT, chest_pain.Answer.UNASKED]
+    answers = {finding: states[i % 3] for i, finding in enumerate(evidence.findings)}
+    return next(iter(evidence.settings)), answers
 
 
 def bench_differential() -> Callable[[], object]:
     from aimed import chest_pain
 
-    setting, findings = _vignette()
-    return lambda: chest_pain.differential(setting, findings)
+    setting, answers = _vignette()
+    return lambda: chest_pain.assess(answers, setting)
 
 
 def bench_ask_next() -> Callable[[], object]:
     from aimed import chest_pain
 
-    setting, findings = _vignette()
+    setting, answers = _vignette()
 
     def call() -> object:
-        chest_pain.differential(setting, findings)
-        return chest_pain.what_to_ask_next(setting, findings)
+        chest_pain.assess(answers, setting)
+        return chest_pain.next_questions(answers, setting)
 
     return call
 
 
 def bench_lay_text() -> Callable[[], object]:
-    from aimed import chest_pain
+    from aimed.lay_text import read_lay_text
 
-    reader = getattr(chest_pain, "read_lay_text", None)
-    if reader is None:
-        reader = importlib.import_module("aimed.lay_text").read_lay_text
     text = (
         "It started an hour ago, it hurts when I breathe in, I feel sweaty and sick, "
         "no fever, the pain goes down my left arm."
     )
-    return lambda: reader(text, "en")
+    return lambda: read_lay_text(text)
 
 
 def bench_guard() -> Callable[[], object]:
@@ -227,19 +223,19 @@ def bench_guard() -> Callable[[], object]:
 
 
 def bench_train_20k() -> Callable[[], object]:
-    from aimed import bench_cases
+    from aimed.models import benchmark_call
 
-    return bench_cases.train_and_evaluate_20k()
+    return benchmark_call(20_000)
 
 
 def bench_engines(report: Report, repeat: int) -> None:
     for name, module, factory_name, budget in ENGINE_CASES:
         try:
             importlib.import_module(module)
-            call = globals()[factory_name]()
-        except (ImportError, AttributeError) as error:
+        except ImportError as error:
             report.skipped[f"engine: {name}"] = f"{module} not available ({error})"
             continue
+        call = globals()[factory_name]()
         times = timed_calls(call, repeat if budget < 300 else max(5, repeat // 20))
         report.add("sandbox", f"{name}: median", statistics.median(times), "ms")
         report.add("sandbox", f"{name}: p95", percentile(times, 95), "ms", budget)
