@@ -168,6 +168,7 @@ def test_feedback_hides_hidden_tests_and_loads_nothing_from_the_web(course) -> N
         assert "mathjax" not in text.lower() or "cdn" not in text.lower()
     jean = root / "feedback" / "jean-martin-18" / ASSIGNMENT / "reading-performance.html"
     assert "A check of this answer that is kept hidden did not pass" in jean.read_text("utf-8")
+    assert '<html lang="en">' in jean.read_text("utf-8")
 
 
 @pytest.mark.slow
@@ -267,3 +268,24 @@ def test_collect_from_a_folder_per_learner(tmp_path: Path) -> None:
     assert sorted(p.name for p in (root / "submitted").iterdir()) == ["anne-petit", "bob"]
     assert (root / "submitted" / "bob" / ASSIGNMENT / NOTEBOOK).is_file()
     assert not (root / "submitted" / "anne-petit" / ASSIGNMENT / "old.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_manual_grades_count_in_the_export_once_entered(course) -> None:
+    from nbgrader.api import Gradebook
+
+    root = course["root"]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(NOTEBOOK[:-6], ASSIGNMENT, "eloise-durand-17")
+        manual = [g for g in notebook.grades if g.cell.cell_type == "markdown"]
+        assert manual and all(g.needs_manual_grade for g in manual)
+        for grade in manual:
+            grade.manual_score = grade.max_score
+            grade.needs_manual_grade = False
+        gb.db.commit()
+    result = run("export", "--course", root)
+    assert result.exit_code == 0, result.output
+    with (root / "reports" / "grades-by-exercise.csv").open(encoding="utf-8") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["learner"] == "eloise-durand-17")
+    assert float(row["score"]) == float(row["max_score"])
+    assert row["needs_manual_grade"] == "False"

@@ -126,6 +126,8 @@ def generate_feedback(
                     f"no feedback for {learner} / {assignment.name}: see nbgrader's log"
                 )
             for page in (course.feedback / learner / assignment.name).glob("*.html"):
-                page.write_text(strip_off_host(page.read_text(encoding="utf-8")), encoding="utf-8")
+                text = strip_off_host(page.read_text(encoding="utf-8"))
+                text = re.sub(r"<html>", f'<html lang="{assignment.language}">', text, count=1)
+                page.write_text(text, encoding="utf-8")
                 written.append(page)
     return written
