@@ -166,3 +166,19 @@ def test_the_folder_guard_lets_an_exercise_work_in_its_folder(tmp_path: Path) ->
     done = _guarded(tmp_path, code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+@pytest.mark.slow
+def test_a_second_check_reports_the_same_repairs(graded) -> None:
+    root, cohort, summary = graded
+    course = open_course(root)
+    assignment = course.select([ASSIGNMENT])[0]
+    first = {s.learner: s for s in summary.submissions}
+    for learner, kind in cohort.items():
+        if kind in ("deleted_tests", "renamed", "missing", "invalid_json", "not_notebook"):
+            again = check_submission(course, assignment, learner)
+            expected_status = {"graded": "ok"}.get(first[learner].status, first[learner].status)
+            assert again.status == expected_status, kind
+            assert [n.split(" ")[0] for n in again.notes] == [
+                n.split(" ")[0] for n in first[learner].notes
+            ], kind

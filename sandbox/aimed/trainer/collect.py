@@ -103,6 +103,9 @@ def _store(course: Course, assignment: Assignment, learner: str, files: list[Pat
     folder = course.submitted / learner / assignment.name
     if folder.exists():
         shutil.rmtree(folder)
+    earlier = course.originals / learner / assignment.name
+    if earlier.exists():  # set aside from a previous collection: no longer this submission
+        shutil.rmtree(earlier)
     folder.mkdir(parents=True)
     notebooks = [f for f in files if f.suffix == ".ipynb"]
     note = ""

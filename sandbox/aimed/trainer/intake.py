@@ -83,6 +83,11 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
         result.status = "unreadable"  # found so on an earlier run and set aside then
         result.notes.append(f"{expected.name} cannot be read; kept in originals/")
         return result
+    kept = course.originals / learner / assignment.name
+    if expected.exists() and kept.is_dir():  # renamed on an earlier run: say so again
+        for earlier in sorted(kept.glob("*.ipynb")):
+            if earlier.name != expected.name:
+                result.notes.append(f"notebook {earlier.name!r} renamed to {expected.name!r}")
     if not expected.exists():
         others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
         if len(others) == 1:
@@ -115,6 +120,13 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
         if restored:
             _keep_original(course, learner, assignment, expected)
             expected.write_text(json.dumps(submitted, indent=1), encoding="utf-8")
+        elif (kept / expected.name).is_file():  # repaired on an earlier run: say so again
+            try:
+                as_received = json.loads((kept / expected.name).read_text(encoding="utf-8"))
+                restored, _ = _restore_cells(as_received, release)
+            except (ValueError, KeyError, TypeError):
+                restored = []
+        if restored:
             result.notes.append("deleted cells put back: " + ", ".join(restored))
         if tampered:
             replaced = ", ".join(tampered)
