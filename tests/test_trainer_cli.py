@@ -263,10 +263,15 @@ def test_collect_from_a_folder_per_learner(tmp_path: Path) -> None:
     (inbox / "Anne Petit" / ".ipynb_checkpoints").mkdir()
     (inbox / "Anne Petit" / ".ipynb_checkpoints" / "old.ipynb").write_text("{}")
     (inbox / "bob.ipynb").write_text("{}")
+    (inbox / "Bob").mkdir()
+    (inbox / "Bob" / NOTEBOOK).write_text('{"cells": []}')
     result = runner.invoke(app, ["collect", ASSIGNMENT, str(inbox), "--course", str(root)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (root / "submitted").iterdir()) == ["anne-petit", "bob"]
-    assert (root / "submitted" / "bob" / ASSIGNMENT / NOTEBOOK).is_file()
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == ["anne-petit", "bob", "bob-2"]
+    contents = {
+        (root / "submitted" / who / ASSIGNMENT / NOTEBOOK).read_text() for who in ("bob", "bob-2")
+    }
+    assert contents == {"{}", '{"cells": []}'}  # two learners of the same name, kept apart
     assert not (root / "submitted" / "anne-petit" / ASSIGNMENT / "old.ipynb").exists()
 
 

@@ -93,9 +93,12 @@ def _entries(root: Path) -> dict[str, tuple[str, list[Path]]]:
             files = [child]
         else:
             continue
-        learner = learner_id(name)
-        previous = found.get(learner, (display, []))[1]
-        found[learner] = (display, previous + files)
+        learner = base = learner_id(name)
+        n = 1
+        while learner in found:  # two learners with the same name: never merge their files
+            n += 1
+            learner = f"{base}-{n}"
+        found[learner] = (display, files)
     return found
 
 
