@@ -6,6 +6,7 @@ One course folder per module: released once, a Moodle-style zip collected, grade
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import zipfile
@@ -20,6 +21,7 @@ from aimed.trainer.synthetic import copy_course, solutions
 
 EXERCISE = "reading-performance"
 ASSIGNMENT = "reading-performance-en"
+FRENCH = "reading-performance-fr"
 NOTEBOOK = "reading-performance.ipynb"
 OFF_HOST = re.compile(
     r"<(?:script|img)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//",
@@ -66,7 +68,14 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         archive.writestr("../escaped.txt", b"zip slip")
     result = run("collect", ASSIGNMENT, export, "--course", root)
     assert result.exit_code == 0, result.output
-    graded = run("autograde", ASSIGNMENT, "--course", root, "--workers", 2, "--timeout", 10)
+    french = json.loads((root / "release" / FRENCH / NOTEBOOK).read_text("utf-8"))
+    (base / "inbox-fr" / "Léa Blanc").mkdir(parents=True)
+    (base / "inbox-fr" / "Léa Blanc" / NOTEBOOK).write_bytes(
+        _filled(french, answers, set(), {"answer_q1": "answer_q1 = 50"})
+    )
+    result = run("collect", FRENCH, base / "inbox-fr", "--course", root)
+    assert result.exit_code == 0, result.output
+    graded = run("autograde", EXERCISE, "--course", root, "--workers", 2, "--timeout", 10)
     assert graded.exit_code == 0, graded.output
     return {"root": root, "downloads": downloads, "base": base, "graded": graded.output}
 
@@ -109,6 +118,7 @@ def test_collect_reads_a_moodle_zip_and_names_learners_safely(course) -> None:
     assert sorted(p.name for p in (root / "submitted").iterdir()) == [
         "eloise-durand-17",
         "jean-martin-18",
+        "lea-blanc",
         "zoe-roy-19",
     ]
     assert (root / "submitted" / "jean-martin-18" / ASSIGNMENT / NOTEBOOK).is_file()
@@ -158,10 +168,7 @@ def test_feedback_hides_hidden_tests_and_loads_nothing_from_the_web(course) -> N
     assert hidden_lines, "the exercise should have hidden tests"
     for page in pages:
         text = page.read_text("utf-8")
-        plain = re.sub(r"<[^>]+>", "", text)
-        import html
-
-        plain = html.unescape(plain)
+        plain = html.unescape(re.sub(r"<[^>]+>", "", text))
         assert [line for line in hidden_lines if line in plain] == []
         assert "HIDDEN TESTS" not in plain
         assert OFF_HOST.findall(text) == []
@@ -169,6 +176,9 @@ def test_feedback_hides_hidden_tests_and_loads_nothing_from_the_web(course) -> N
     jean = root / "feedback" / "jean-martin-18" / ASSIGNMENT / "reading-performance.html"
     assert "A check of this answer that is kept hidden did not pass" in jean.read_text("utf-8")
     assert '<html lang="en">' in jean.read_text("utf-8")
+    lea = (root / "feedback" / "lea-blanc" / FRENCH / "reading-performance.html").read_text("utf-8")
+    assert '<html lang="fr">' in lea
+    assert "Une vérification cachée de cette réponse n'a pas réussi" in html.unescape(lea)
 
 
 @pytest.mark.slow
@@ -198,8 +208,8 @@ def test_report_ranks_the_most_missed_questions(course) -> None:
     assert result.exit_code == 0, result.output
     with (root / "reports" / "cohort-report.csv").open(encoding="utf-8") as handle:
         rows = {r["question"]: r for r in csv.DictReader(handle)}
-    # Two usable submissions (the learner with no notebook is counted apart): one right.
-    assert rows["test_q2"]["learners"] == "2" and rows["test_q2"]["success_rate"] == "0.5"
+    # Both languages count together; the learner with no notebook is counted apart.
+    assert rows["test_q2"]["learners"] == "3" and rows["test_q2"]["success_rate"] == "0.3333"
     page = (root / "reports" / "cohort-report.html").read_text("utf-8")
     assert "Most missed questions" in page and "Left out of the figures" in page
     assert OFF_HOST.findall(page) == []
