@@ -156,8 +156,8 @@ def test_feedback_hides_hidden_tests_and_loads_nothing_from_the_web(course) -> N
     root = course["root"]
     result = run("feedback", "--course", root)
     assert result.exit_code == 0, result.output
-    pages = sorted((root / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
-    assert [p.parts[-3] for p in pages] == ["eloise-durand-17", "jean-martin-18"]
+    pages = sorted((root / "feedback").glob(f"*/{EXERCISE}-*/*.html"))
+    assert [p.parts[-3] for p in pages] == ["eloise-durand-17", "jean-martin-18", "lea-blanc"]
     source = json.loads((root / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
     hidden_lines = set()
     for cell in source["cells"]:
