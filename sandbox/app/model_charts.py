@@ -33,6 +33,12 @@ def count(value: int, lang: str) -> str:
     return shown.replace(",", "\u202f") if lang == "fr" else shown
 
 
+def plain(value: float, lang: str) -> str:
+    """A parameter as written by hand: ``1.75``, ``3``, ``0.8`` (``1,75`` in French)."""
+    shown = f"{value:g}"
+    return shown.replace(".", ",") if lang == "fr" else shown
+
+
 def list_separator(lang: str) -> str:
     """``; `` in English, `` ; `` in French (a space before the semicolon)."""
     return " ; " if lang == "fr" else "; "

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed import cohorts
 from aimed.errors import InputError
 from aimed.group_metrics import GROUP_METRICS, group_gap, group_metrics, predict_at
 from aimed.i18n import t
@@ -98,6 +99,26 @@ def by_group_at(
         return evaluation.by_group
     test = evaluation.test
     return group_metrics(test.y_true, predict_at(evaluation.risk, threshold / 100), test.groups)
+
+
+def cohort_description(bias: str, lang: str) -> str:
+    """How the chosen cohort is built, with the generator's own parameters."""
+    pct, plain = model_charts.percent, model_charts.plain
+    if bias == "device":
+        values = {
+            "bias_a": plain(cohorts.OXIMETER_BIAS["A"], lang),
+            "bias_b": plain(cohorts.OXIMETER_BIAS["B"], lang),
+            "noise": plain(cohorts.OXIMETER_NOISE_SD, lang),
+        }
+    elif bias == "proxy":
+        values = {
+            "share_b": pct(cohorts.OBERMEYER_SHARE_B, lang),
+            "factor": pct(cohorts.ACCESS_FACTOR_B, lang, 0),
+            "conditions": cohorts.HIGH_NEED_CONDITIONS,
+        }
+    else:
+        values = {"prevalence": pct(cohorts.REPRESENTATION_PREVALENCE, lang, 0)}
+    return t(f"{NS}.cohort.{bias}", lang, **values)
 
 
 def group_label(bias: str, group: str, lang: str) -> str:
@@ -260,6 +281,9 @@ settings = (
     int(st.session_state[N]),
     int(st.session_state[SEED]),
 )
+with st.expander(t(f"{NS}.cohort.heading", lang)):
+    st.write(cohort_description(bias, lang))
+
 try:
     evaluation = trained(*settings).evaluation
     by_group = by_group_at(*settings, int(st.session_state[THRESHOLD]))

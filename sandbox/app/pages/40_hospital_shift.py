@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed import cohorts
 from aimed.errors import InputError
 from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
@@ -240,6 +241,21 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         help=t(f"{NS}.seed_help", lang),
         key=SEED,
         on_change=settings_changed,
+    )
+
+with st.expander(t(f"{NS}.cohort.heading", lang)):
+    site_a, site_b = cohorts.SITE_SETTINGS["A"], cohorts.SITE_SETTINGS["B"]
+    st.write(
+        t(
+            f"{NS}.cohort.text",
+            lang,
+            prevalence_a=model_charts.percent(site_a["prevalence"], lang, 0),
+            prevalence_b=model_charts.percent(site_b["prevalence"], lang, 0),
+            age_a=model_charts.plain(site_a["age"], lang),
+            age_b=model_charts.plain(site_b["age"], lang),
+            other=model_charts.percent(site_b["other_tachycardia"], lang, 0),
+            offset=model_charts.plain(-site_b["temp_offset"], lang),
+        )
     )
 
 recalibrated = bool(st.session_state[RECALIBRATE])

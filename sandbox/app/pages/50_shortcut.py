@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed import cohorts
 from aimed.errors import InputError
 from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
@@ -166,6 +167,19 @@ with st.expander(t(f"{NS}.more_settings", lang)):
         help=t(f"{NS}.seed_help", lang),
         key=SEED,
         on_change=settings_changed,
+    )
+
+with st.expander(t(f"{NS}.cohort.heading", lang)):
+    with_training, without_training = cohorts.MARKER_RATES["training"]
+    st.write(
+        t(
+            f"{NS}.cohort.text",
+            lang,
+            prevalence=model_charts.percent(cohorts.SHORTCUT_PREVALENCE, lang),
+            with_training=model_charts.percent(with_training, lang, 0),
+            without_training=model_charts.percent(without_training, lang, 0),
+            external=model_charts.percent(cohorts.MARKER_RATES["external"][0], lang, 0),
+        )
     )
 
 settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]))
