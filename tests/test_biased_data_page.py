@@ -181,3 +181,14 @@ def test_same_seed_same_numbers_other_seed_other_patients() -> None:
     assert shown["B"] == pytest.approx(fresh.loc["B", "false_negative_rate"], abs=0.0005)
     app.number_input(key=f"{NS}_seed").set_value(0).run()
     assert app.table[0].value.equals(first)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_cohort_description_quotes_the_generator_parameters(lang: str) -> None:
+    app = open_page(lang)
+    device = next(m for m in texts(app.markdown) if "SpO2" in m and "Sjoding" in m)
+    assert {"en": "3.95", "fr": "3,95"}[lang] in device  # group B's oximeter over-reading
+    app.selectbox(key=f"{NS}_bias").set_value("proxy").run()
+    proxy = next(m for m in texts(app.markdown) if "Obermeyer" in m and "HbA1c" in m)
+    assert {"en": "12.3%", "fr": "12,3\u00a0%"}[lang] in proxy  # 6,079 of 49,618 patients
+    assert {"en": "75%", "fr": "75\u00a0%"}[lang] in proxy
