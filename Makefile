@@ -14,7 +14,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site test lint bench chromium clean
+.PHONY: install serve site downloads guide test lint bench chromium clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -24,12 +24,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-site: $(STAMP)
+# Learner notebooks and one zip per exercise and language, offered by the course site.
+downloads: $(STAMP)
+	$(BIN)/aimed-trainer release
+
+site: $(STAMP) downloads
 	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
 
 serve: site
 	$(BIN)/python scripts/serve.py --host $(HOST) --site-port $(SITE_PORT) \
 		--sandbox-port $(SANDBOX_PORT) --site-dir $(SITE_DIR)
+
+# Trainer's guide (solutions and rubrics), never part of the learner site: build/guide/index.html
+guide: $(STAMP)
+	$(BIN)/aimed-trainer guide
 
 # Browser tests run Debian's Chromium: Playwright cannot download its own here.
 chromium:
