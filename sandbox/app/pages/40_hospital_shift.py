@@ -277,21 +277,20 @@ else:
         )
     columns = st.columns(len(shown))
     for column, place in zip(columns, shown, strict=True):
-        site = t(f"{NS}.sites.{place}", lang)
+        performance = perf[place]
+        column.markdown(f"**{t(f'{NS}.sites.{place}', lang)}**")
+        column.metric(t(f"{NS}.metric.auc", lang), model_charts.decimal(performance.auc, lang))
         column.metric(
-            t(f"{NS}.metric.auc", lang, site=site), model_charts.decimal(perf[place].auc, lang)
+            t(f"{NS}.metric.alerts", lang),
+            model_charts.decimal(performance.alerts_per_100, lang, 1),
         )
         column.metric(
-            t(f"{NS}.metric.alerts", lang, site=site),
-            model_charts.decimal(perf[place].alerts_per_100, lang, 1),
-        )
-        column.metric(
-            t(f"{NS}.metric.calibration", lang, site=site),
+            t(f"{NS}.metric.calibration", lang),
             t(
                 f"{NS}.metric.calibration_value",
                 lang,
-                predicted=model_charts.percent(perf[place].calibration.mean_risk, lang),
-                observed=model_charts.percent(perf[place].calibration.observed_rate, lang),
+                predicted=model_charts.percent(performance.calibration.mean_risk, lang),
+                observed=model_charts.percent(performance.calibration.observed_rate, lang),
             ),
         )
     for sentence, warn in verdicts(perf, recalibrated, local_n, lang):
