@@ -9,6 +9,8 @@ SITE_PORT ?= 8000
 SANDBOX_PORT ?= 8501
 SITE_DIR ?= build/site
 CHROMIUM ?= /usr/bin/chromium
+# Where the course site's "Try it in the sandbox" buttons point (mkdocs.yml reads it).
+SANDBOX_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(SANDBOX_PORT)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
@@ -29,7 +31,7 @@ downloads: $(STAMP)
 	$(BIN)/aimed-trainer release
 
 site: $(STAMP) downloads
-	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
+	AIMED_SANDBOX_URL=$(SANDBOX_URL) $(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
 
 serve: site
 	$(BIN)/python scripts/serve.py --host $(HOST) --site-port $(SITE_PORT) \
