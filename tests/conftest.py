@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,11 +88,10 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
     raise TimeoutError(f"{url} not healthy after {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_sandbox(log: Path) -> Iterator[str]:
     """The real Streamlit sandbox on a free loopback port, started as ``make serve`` does."""
     port = free_port()
-    log = tmp_path_factory.mktemp("sandbox") / "streamlit.log"
     with log.open("w") as handle:
         process = subprocess.Popen(
             [
@@ -122,6 +122,20 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One sandbox server shared by the session's browser tests."""
+    with running_sandbox(tmp_path_factory.mktemp("sandbox") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_sandbox_url(tmp_path: Path) -> Iterator[str]:
+    """A sandbox server nobody has visited yet (first-visit behaviour)."""
+    with running_sandbox(tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import run_biased_data
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "30_biased_data.py"
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "30_biased_data.py"
 NS = "biased_data"
 
 

@@ -18,7 +18,7 @@ from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import run_hospital_shift
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "40_hospital_shift.py"
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "40_hospital_shift.py"
 NS = "hospital_shift"
 
 

@@ -19,3 +19,18 @@ def test_sandbox_home_in_each_language_stays_local(
     expect(page.get_by_text(t("common.teaching_notice", lang))).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
+
+
+@pytest.mark.parametrize("scenario", ["symptom_checker", "hospital_shift"])
+def test_first_visit_by_deep_link_opens_the_scenario_without_error(
+    page: Page, fresh_sandbox_url: str, offsite_requests: list[str], scenario: str
+) -> None:
+    """The course site's buttons open a scenario directly, often as the server's first visitor."""
+    page.goto(f"{fresh_sandbox_url}/{scenario.replace('_', '-')}?lang=fr")
+    heading = page.get_by_role("heading", name=t(f"{scenario}.title", "fr"), exact=True)
+    expect(heading).to_be_visible(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1_000)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    assert offsite_requests == [], f"requests left localhost: {offsite_requests}"

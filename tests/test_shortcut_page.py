@@ -17,7 +17,7 @@ from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import SHORTCUT_FEATURE, run_shortcut
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "50_shortcut.py"
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "50_shortcut.py"
 NS = "shortcut"
 
 

@@ -12,7 +12,7 @@ from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
 from aimed.guard import MAX_CHARS, nir_key
 from aimed.i18n import LANGUAGES, t
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "20_symptom_checker.py"
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "20_symptom_checker.py"
 NS = "symptom_checker"
 
 

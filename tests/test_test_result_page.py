@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from aimed.i18n import LANGUAGES, t
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "pages" / "10_test_result.py"
+PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "10_test_result.py"
 NS = "test_result"
 
 

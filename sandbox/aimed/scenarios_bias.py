@@ -1,6 +1,6 @@
 """The three bias scenarios as single calls, and their guided "try this" settings.
 
-Pages (sandbox/app/pages/30_biased_data.py, 40_hospital_shift.py, 50_shortcut.py) and
+Pages (sandbox/app/scenarios/30_biased_data.py, 40_hospital_shift.py, 50_shortcut.py) and
 tests call the same functions, so a guided path that shows a failure in the sandbox is
 the path a test proves. Each run trains a real model on one synthetic cohort and judges
 it on patients it never saw (another seed, or another site). Pages cache the results;

@@ -13,7 +13,9 @@ import streamlit as st
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, normalise_language, t
 
-PAGES_DIR = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit treats that folder as an old-style multipage app until
+# st.navigation first runs, and answers the first deep link with "Page not found".
+PAGES_DIR = Path(__file__).parent / "scenarios"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
@@ -41,7 +43,7 @@ def language_selector() -> str:
 
 
 def page_namespace(path: str | Path) -> str:
-    """``pages/20_test_result.py`` holds its texts under ``test_result``."""
+    """``scenarios/10_test_result.py`` holds its texts under ``test_result``."""
     stem = Path(path).stem
     head, _, tail = stem.partition("_")
     return tail if head.isdigit() and tail else stem
