@@ -6,6 +6,7 @@ package, which never imports Streamlit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -64,3 +65,32 @@ def discovered_pages() -> list[Path]:
 def show_input_error(error: InputError, lang: str) -> None:
     """A clear, translated message; the widgets keep what the user entered."""
     st.error(t("common.invalid_input", lang, reason=error.message(lang)), icon="✋")
+
+
+def model_settings(namespace: str, lang: str, on_change: Callable[[], None]) -> None:
+    """The "more settings" of the model pages: model kind, cohort size, seed.
+
+    Widget keys are ``<namespace>_kind``, ``_n`` and ``_seed``; texts are the page's own.
+    Bounds are loose on purpose: the engine refuses bad sizes with a clear message.
+    """
+    from aimed.models import MODEL_KINDS  # here: only pages that train load scikit-learn
+
+    with st.expander(t(f"{namespace}.more_settings", lang)):
+        st.selectbox(
+            t(f"{namespace}.model_label", lang),
+            options=list(MODEL_KINDS),
+            format_func=lambda key: t(f"{namespace}.models.{key}", lang),
+            help=t(f"{namespace}.model_help", lang),
+            key=f"{namespace}_kind",
+            on_change=on_change,
+        )
+        for name, maximum, step in (("n", 50_000, 1_000), ("seed", 10_000, 1)):
+            st.number_input(
+                t(f"{namespace}.{name}_label", lang),
+                min_value=0,
+                max_value=maximum,
+                step=step,
+                help=t(f"{namespace}.{name}_help", lang),
+                key=f"{namespace}_{name}",
+                on_change=on_change,
+            )

@@ -15,7 +15,6 @@ from aimed import cohorts
 from aimed.errors import InputError
 from aimed.group_metrics import GROUP_METRICS, group_gap, group_metrics, predict_at
 from aimed.i18n import t
-from aimed.models import MODEL_KINDS
 from aimed.scenarios_bias import BIASES, TRY_THIS, BiasRun, run_biased_data
 
 NS = "biased_data"
@@ -245,33 +244,7 @@ right.slider(
     key=THRESHOLD,
     on_change=settings_changed,
 )
-with st.expander(t(f"{NS}.more_settings", lang)):
-    st.selectbox(
-        t(f"{NS}.model_label", lang),
-        options=list(MODEL_KINDS),
-        format_func=lambda key: t(f"{NS}.models.{key}", lang),
-        help=t(f"{NS}.model_help", lang),
-        key=KIND,
-        on_change=settings_changed,
-    )
-    st.number_input(
-        t(f"{NS}.n_label", lang),
-        min_value=0,
-        max_value=50_000,
-        step=1_000,
-        help=t(f"{NS}.n_help", lang),
-        key=N,
-        on_change=settings_changed,
-    )
-    st.number_input(
-        t(f"{NS}.seed_label", lang),
-        min_value=0,
-        max_value=10_000,
-        step=1,
-        help=t(f"{NS}.seed_help", lang),
-        key=SEED,
-        on_change=settings_changed,
-    )
+sandbox_ui.model_settings(NS, lang, settings_changed)
 
 settings = (
     bias,

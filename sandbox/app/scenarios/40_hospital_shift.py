@@ -15,7 +15,7 @@ from aimed import cohorts
 from aimed.errors import InputError
 from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
-from aimed.models import MODEL_KINDS, Evaluation
+from aimed.models import Evaluation
 from aimed.scenarios_bias import TRY_THIS, ShiftRun, run_hospital_shift
 
 NS = "hospital_shift"
@@ -215,33 +215,7 @@ right.number_input(
     on_change=settings_changed,
     disabled=not st.session_state[RECALIBRATE],
 )
-with st.expander(t(f"{NS}.more_settings", lang)):
-    st.selectbox(
-        t(f"{NS}.model_label", lang),
-        options=list(MODEL_KINDS),
-        format_func=lambda key: t(f"{NS}.models.{key}", lang),
-        help=t(f"{NS}.model_help", lang),
-        key=KIND,
-        on_change=settings_changed,
-    )
-    st.number_input(
-        t(f"{NS}.n_label", lang),
-        min_value=0,
-        max_value=50_000,
-        step=1_000,
-        help=t(f"{NS}.n_help", lang),
-        key=N,
-        on_change=settings_changed,
-    )
-    st.number_input(
-        t(f"{NS}.seed_label", lang),
-        min_value=0,
-        max_value=10_000,
-        step=1,
-        help=t(f"{NS}.seed_help", lang),
-        key=SEED,
-        on_change=settings_changed,
-    )
+sandbox_ui.model_settings(NS, lang, settings_changed)
 
 with st.expander(t(f"{NS}.cohort.heading", lang)):
     site_a, site_b = cohorts.SITE_SETTINGS["A"], cohorts.SITE_SETTINGS["B"]
