@@ -60,9 +60,9 @@ TEXT = {
         "sandbox": "Try it in the sandbox",
         "exercise_title": "Graded exercise",
         "exercise_body": (
-            "A notebook to work through in about 30 to 45 minutes: you complete the code and "
-            "the answers, check your work with the tests it contains, then hand it to your "
-            "trainer, who grades it and returns written feedback."
+            "A notebook to work through in about 30 to 45 minutes, no programming needed: you "
+            "type numbers, choices and short reflections, check your answers with the tests it "
+            "contains, then hand it to your trainer, who grades it and returns written feedback."
         ),
         "exercise_link": "Download the exercise (zip)",
         "exercise_trainer": (
@@ -84,9 +84,10 @@ TEXT = {
         "sandbox": "Essayer dans le bac à sable",
         "exercise_title": "Exercice noté",
         "exercise_body": (
-            "Un notebook à traiter en 30 à 45 minutes environ : vous complétez le code et les "
-            "réponses, vérifiez votre travail avec les tests qu'il contient, puis le remettez "
-            "à votre formateur, qui le note et vous renvoie un commentaire écrit."
+            "Un notebook à traiter en 30 à 45 minutes environ, sans savoir programmer : vous "
+            "saisissez des nombres, des choix et de courtes réflexions, vérifiez vos réponses "
+            "avec les tests qu'il contient, puis le remettez à votre formateur, qui le note et "
+            "vous renvoie un commentaire écrit."
         ),
         "exercise_link": "Télécharger l'exercice (zip)",
         "exercise_trainer": (
