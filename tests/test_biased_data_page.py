@@ -6,18 +6,17 @@ shows; bad settings must give the engine's translated message and keep the widge
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import model_charts
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import run_biased_data
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "30_biased_data.py"
+PAGE = sandbox_ui.PAGES_DIR / "30_biased_data.py"
 NS = "biased_data"
 
 

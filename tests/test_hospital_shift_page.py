@@ -7,18 +7,18 @@ alert count; recalibration on local patients must repair calibration and leave t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import model_charts
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import run_hospital_shift
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "40_hospital_shift.py"
+PAGE = sandbox_ui.PAGES_DIR / "40_hospital_shift.py"
 NS = "hospital_shift"
 
 

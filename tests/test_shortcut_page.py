@@ -6,18 +6,17 @@ without it, home and away must come close together.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import model_charts
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import SHORTCUT_FEATURE, run_shortcut
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "50_shortcut.py"
+PAGE = sandbox_ui.PAGES_DIR / "50_shortcut.py"
 NS = "shortcut"
 
 

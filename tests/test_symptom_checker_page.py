@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
 from aimed.guard import MAX_CHARS, nir_key
 from aimed.i18n import LANGUAGES, t
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "20_symptom_checker.py"
+PAGE = sandbox_ui.PAGES_DIR / "20_symptom_checker.py"
 NS = "symptom_checker"
 
 

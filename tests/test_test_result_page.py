@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed.i18n import LANGUAGES, t
 
-PAGE = Path(__file__).resolve().parents[1] / "sandbox" / "app" / "scenarios" / "10_test_result.py"
+PAGE = sandbox_ui.PAGES_DIR / "10_test_result.py"
 NS = "test_result"
 
 
