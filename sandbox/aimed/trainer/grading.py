@@ -308,6 +308,7 @@ def autograde_all(
     finally:
         if bar is not None:
             bar.stop()
+    _retry_failures(course, overrides, failures)
 
     scores = _read_scores(course, jobs)
     for job, sub in subs.items():
@@ -321,6 +322,24 @@ def autograde_all(
     summary = Summary(sorted(subs.values(), key=lambda s: (s.learner, s.assignment)), workers)
     save_results(course, summary)
     return summary
+
+
+def _retry_failures(course: Course, overrides: dict, failures: dict[tuple[str, str], str]) -> None:
+    """Grade each failed submission once more, alone, in this process.
+
+    A kernel can fail to start for reasons that are not the learner's (two kernels
+    started at the same instant drew the same port, seen in parallel runs); a notebook
+    that really kills Python fails again and keeps its reason.
+    """
+    if not failures:
+        return
+    api = make_api(course, **overrides)
+    for job in sorted(failures):
+        result = api.autograde(job[0], job[1], force=True, create=True)
+        if result["success"]:
+            del failures[job]
+        else:
+            failures[job] = _last_line(_log_and_error(result))
 
 
 def _progress(total: int):
