@@ -324,9 +324,12 @@ def bench_grading(report: Report, learners: int, workdir: Path) -> None:
         course = workdir / f"course-{workers}"
         notebooks = cohort.build_benchmark_course(course, learners=learners)
         start = time.perf_counter()
-        grading.autograde_all(course, workers=workers, progress=False)
+        summary = grading.autograde_all(course, workers=workers, progress=False)
         elapsed = time.perf_counter() - start
         label = "serial" if workers == 1 else f"{workers} workers"
+        # The synthetic learners are correct, partial or blank: every one must be graded.
+        failed = sum(sub.status != "graded" for sub in summary.submissions)
+        report.add("grading", f"submissions not graded, {label} (must be 0)", failed, "")
         report.add("grading", f"autograde {notebooks} notebooks, {label}", elapsed, "s")
         report.add("grading", f"seconds per notebook, {label}", elapsed / notebooks, "s", 1.0)
 
