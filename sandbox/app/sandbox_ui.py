@@ -6,7 +6,7 @@ package, which never imports Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import streamlit as st
@@ -94,3 +94,29 @@ def model_settings(namespace: str, lang: str, on_change: Callable[[], None]) -> 
                 key=f"{namespace}_{name}",
                 on_change=on_change,
             )
+
+
+def guided_paths(
+    namespace: str,
+    lang: str,
+    names: Iterable[str],
+    chosen: str | None,
+    on_click: Callable[[str], None],
+) -> None:
+    """The "Try this" box: one button per guided path; the chosen one says what to see and why.
+
+    Texts: ``<namespace>.try_<name>.intro``, ``.button``, ``.done`` and ``.why``.
+    """
+    with st.expander(t("common.try_this", lang), expanded=bool(chosen)):
+        for name in names:
+            st.write(t(f"{namespace}.try_{name}.intro", lang))
+            st.button(
+                t(f"{namespace}.try_{name}.button", lang),
+                key=f"{namespace}_try_{name}",
+                on_click=on_click,
+                args=(name,),
+            )
+            if chosen == name:
+                st.success(t(f"{namespace}.try_{name}.done", lang))
+                why = t(f"{namespace}.try_{name}.why", lang)
+                st.info(f"**{t('common.why_it_happened', lang)}.** {why}")

@@ -110,18 +110,7 @@ for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
 
-with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUIDE])):
-    for name in GUIDES:
-        st.write(t(f"{NS}.try_{name}.intro", lang))
-        st.button(
-            t(f"{NS}.try_{name}.button", lang),
-            key=f"{NS}_try_{name}",
-            on_click=apply_guide,
-            args=(name,),
-        )
-        if st.session_state[GUIDE] == name:
-            st.success(t(f"{NS}.try_{name}.done", lang))
-            st.info(f"**{t('common.why_it_happened', lang)}.** {t(f'{NS}.try_{name}.why', lang)}")
+sandbox_ui.guided_paths(NS, lang, GUIDES, st.session_state[GUIDE], apply_guide)
 
 st.header(t(f"{NS}.settings_heading", lang))
 left, right = st.columns(2)
