@@ -6,7 +6,7 @@ package, which never imports Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -120,3 +120,16 @@ def guided_paths(
                 st.success(t(f"{namespace}.try_{name}.done", lang))
                 why = t(f"{namespace}.try_{name}.why", lang)
                 st.info(f"**{t('common.why_it_happened', lang)}.** {why}")
+
+
+def apply_guide(guide_key: str, widgets: Callable[[str], Mapping[str, object]], name: str) -> None:
+    """Set the widgets a guided path needs and remember that path (button callback)."""
+    st.session_state.update(widgets(name))
+    st.session_state[guide_key] = name
+
+
+def leave_guide_if_changed(guide_key: str, widgets: Callable[[str], Mapping[str, object]]) -> None:
+    """A widget moved: once it differs from the guided path, the path's text no longer fits."""
+    guide = st.session_state[guide_key]
+    if guide and any(st.session_state[k] != v for k, v in widgets(guide).items()):
+        st.session_state[guide_key] = None

@@ -6,6 +6,8 @@ Cohorts, training and per-group metrics come from ``aimed.scenarios_bias`` and
 
 from __future__ import annotations
 
+from functools import partial
+
 import model_charts
 import pandas as pd
 import streamlit as st
@@ -62,16 +64,8 @@ def guide_widgets(key: str) -> dict[str, object]:
     }
 
 
-def apply_guide(key: str) -> None:
-    st.session_state.update(guide_widgets(key))
-    st.session_state[GUIDE] = key
-
-
-def settings_changed() -> None:
-    """A widget moved: the guided path no longer describes what is shown."""
-    guide = st.session_state[GUIDE]
-    if guide and any(st.session_state[k] != v for k, v in guide_widgets(guide).items()):
-        st.session_state[GUIDE] = None
+apply_guide = partial(sandbox_ui.apply_guide, GUIDE, guide_widgets)
+settings_changed = partial(sandbox_ui.leave_guide_if_changed, GUIDE, guide_widgets)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

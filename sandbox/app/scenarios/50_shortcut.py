@@ -7,6 +7,8 @@ trained models per setting, and draws.
 
 from __future__ import annotations
 
+from functools import partial
+
 import model_charts
 import pandas as pd
 import streamlit as st
@@ -53,16 +55,8 @@ SITES = ("internal", "external")
 ACCURACY_DROP = 0.05  # a fall smaller than 5 points is called "holds"
 
 
-def apply_guide(name: str) -> None:
-    st.session_state.update(GUIDES[name])
-    st.session_state[GUIDE] = name
-
-
-def settings_changed() -> None:
-    """A widget moved: the guided path no longer describes what is shown."""
-    guide = st.session_state[GUIDE]
-    if guide and any(st.session_state[k] != v for k, v in GUIDES[guide].items()):
-        st.session_state[GUIDE] = None
+apply_guide = partial(sandbox_ui.apply_guide, GUIDE, GUIDES.__getitem__)
+settings_changed = partial(sandbox_ui.leave_guide_if_changed, GUIDE, GUIDES.__getitem__)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
