@@ -21,7 +21,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --disable-pip-version-check -c constraints.txt -e '.[sandbox,site,trainer,test]'
 	touch $@
 
 install: $(STAMP)
@@ -50,7 +50,7 @@ chromium:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check sandbox scripts tests
+	$(BIN)/ruff format --check .
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +26,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from aimed.static_server import serve_in_thread
+from sandbox_server import running_sandbox
+from static_server import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_DIR = ROOT / "sandbox" / "app"
@@ -284,30 +284,12 @@ def bench_pages(report: Report, repeat: int) -> None:
 
 
 def bench_server_start(report: Report) -> None:
-    with contextlib.closing(__import__("socket").socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_DIR / "streamlit_app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        while time.perf_counter() - start < 120:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                    report.add(
-                        "sandbox", "start to healthy server", time.perf_counter() - start, "s"
-                    )
-                    return
-            except OSError:
-                time.sleep(0.05)
-        report.skipped["sandbox: server start"] = "not healthy within 120 s"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with running_sandbox():
+            report.add("sandbox", "start to healthy server", time.perf_counter() - start, "s")
+    except (RuntimeError, TimeoutError) as error:
+        report.skipped["sandbox: server start"] = str(error)
 
 
 # ------------------------------------------------------------------------ grading

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from sandbox_server import sandbox_command, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,27 +28,12 @@ def main(
     commands = {
         "course site": [
             sys.executable,
-            "-m",
-            "aimed.static_server",
+            str(ROOT / "scripts" / "static_server.py"),
             str(site_dir),
             str(site_port),
             host,
         ],
-        "sandbox": [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "sandbox" / "app" / "streamlit_app.py"),
-            "--server.address",
-            host,
-            "--server.port",
-            str(sandbox_port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        "sandbox": sandbox_command(host, sandbox_port),
     }
     processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
     typer.echo(f"Course site: http://{host}:{site_port}/   (French: /fr/)")
@@ -63,12 +50,7 @@ def main(
     finally:
         for process in processes.values():
             if process.poll() is None:
-                process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+                stop(process)
 
 
 if __name__ == "__main__":

@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from aimed.static_server import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_DIR = ROOT / "sandbox" / "app"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-# Page scripts import their UI helpers the way Streamlit runs them: from the app folder.
-if str(APP_DIR) not in sys.path:
-    sys.path.insert(0, str(APP_DIR))
+# Page scripts import their UI helpers the way Streamlit runs them, from the app folder; the
+# developer tools (the servers) are not part of the package and are imported from scripts/.
+for folder in (APP_DIR, ROOT / "scripts"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from sandbox_server import running_sandbox  # noqa: E402
+from static_server import serve_in_thread  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -74,67 +67,18 @@ def site_url(built_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} not healthy after {timeout} s")
-
-
-@contextmanager
-def running_sandbox(log: Path) -> Iterator[str]:
-    """The real Streamlit sandbox on a free loopback port, started as ``make serve`` does."""
-    port = free_port()
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(APP_DIR / "streamlit_app.py"),
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One sandbox server shared by the session's browser tests."""
-    with running_sandbox(tmp_path_factory.mktemp("sandbox") / "streamlit.log") as url:
+    log = tmp_path_factory.mktemp("sandbox") / "streamlit.log"
+    with log.open("w") as handle, running_sandbox(handle) as url:
         yield url
 
 
 @pytest.fixture
 def fresh_sandbox_url(tmp_path: Path) -> Iterator[str]:
     """A sandbox server nobody has visited yet (first-visit behaviour)."""
-    with running_sandbox(tmp_path / "streamlit.log") as url:
+    with (tmp_path / "streamlit.log").open("w") as handle, running_sandbox(handle) as url:
         yield url
 
 

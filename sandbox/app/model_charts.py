@@ -6,7 +6,6 @@ Okabe-Ito palette (safe for colour-blind readers) and a distinct shape for each 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -19,37 +18,9 @@ SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down"
 DIAGONAL_COLOUR = "#595959"
 
 
-def percent(value: float | None, lang: str, digits: int = 1) -> str:
-    """``0.161`` -> ``16.1%`` in English, ``16,1 %`` in French; a dash when undefined."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    shown = f"{value * 100:.{digits}f}"
-    return shown.replace(".", ",") + "\u00a0%" if lang == "fr" else shown + "%"
-
-
-def count(value: int, lang: str) -> str:
-    """``10000`` -> ``10,000`` in English, ``10 000`` in French."""
-    shown = f"{value:,}"
-    return shown.replace(",", "\u202f") if lang == "fr" else shown
-
-
-def plain(value: float, lang: str) -> str:
-    """A parameter as written by hand: ``1.75``, ``3``, ``0.8`` (``1,75`` in French)."""
-    shown = f"{value:g}"
-    return shown.replace(".", ",") if lang == "fr" else shown
-
-
 def list_separator(lang: str) -> str:
     """``; `` in English, `` ; `` in French (a space before the semicolon)."""
     return " ; " if lang == "fr" else "; "
-
-
-def decimal(value: float | None, lang: str, digits: int = 2) -> str:
-    """``0.815`` -> ``0.82`` in English, ``0,82`` in French; a dash when undefined."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    shown = f"{value:.{digits}f}"
-    return shown.replace(".", ",") if lang == "fr" else shown
 
 
 def reliability_chart(

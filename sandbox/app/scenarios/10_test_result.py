@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import sandbox_ui
+from aimed import numbers
 from aimed.bayes import (
     SETTING_PRESETS,
     NaturalFrequencies,
@@ -20,6 +21,7 @@ from aimed.bayes import (
 )
 from aimed.errors import InputError
 from aimed.i18n import t
+from aimed.numbers import count
 
 NS = "test_result"
 CUSTOM = "custom"
@@ -42,23 +44,15 @@ CATEGORIES = (
 
 
 def percent(value: float, lang: str, *, compact: bool = False) -> str:
-    """``0.161`` -> ``16.1%`` in English, ``16,1 %`` in French; compact drops a trailing ``.0``."""
-    shown = f"{value * 100:.4g}" if compact else f"{value * 100:.1f}"
-    return shown.replace(".", ",") + "\u00a0%" if lang == "fr" else shown + "%"
-
-
-def count(value: int, lang: str) -> str:
-    """``1000`` -> ``1,000`` in English, ``1 000`` in French."""
-    shown = f"{value:,}"
-    return shown.replace(",", "\u202f") if lang == "fr" else shown
+    """``16.1%`` / ``16,1 %``; compact drops trailing zeros (``95%``, ``0.5%``)."""
+    return (
+        numbers.percent(value, lang, digits=2, least=0) if compact else numbers.percent(value, lang)
+    )
 
 
 def ratio(value: float, lang: str) -> str:
     """A likelihood ratio with three significant digits, or the word for infinity."""
-    if value == float("inf"):
-        return t(f"{NS}.infinite", lang)
-    shown = f"{value:.3g}"
-    return shown.replace(".", ",") if lang == "fr" else shown
+    return t(f"{NS}.infinite", lang) if value == float("inf") else numbers.significant(value, lang)
 
 
 def preset_values(key: str) -> dict[str, float]:

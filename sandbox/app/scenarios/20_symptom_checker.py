@@ -26,6 +26,7 @@ from aimed.chest_pain import (
 from aimed.errors import InputError
 from aimed.i18n import t
 from aimed.lay_text import read_lay_text
+from aimed.numbers import percent, significant
 
 NS = "symptom_checker"
 SETTING, TEXT = f"{NS}_setting", f"{NS}_text"
@@ -43,17 +44,9 @@ def finding_key(finding: str) -> str:
     return f"{NS}_f_{finding}"
 
 
-def percent(value: float, lang: str) -> str:
-    """``0.161`` -> ``16.1%`` in English, ``16,1 %`` in French; below 1%, two digits (0.05%)."""
-    shown = f"{value * 100:.1f}" if value >= 0.01 else f"{value * 100:.2g}"
-    return shown.replace(".", ",") + "\u00a0%" if lang == "fr" else shown + "%"
-
-
 def number(value: float | None, lang: str) -> str:
-    if value is None:
-        return t(f"{NS}.page.no_ratio", lang)
-    shown = f"{value:.3g}"
-    return shown.replace(".", ",") if lang == "fr" else shown
+    """A likelihood ratio to three significant digits, or the words for none."""
+    return t(f"{NS}.page.no_ratio", lang) if value is None else significant(value, lang)
 
 
 def condition_name(key: str, lang: str) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from functools import partial
 
-import model_charts
 import pandas as pd
 import streamlit as st
 
+import model_charts
 import sandbox_ui
-from aimed import cohorts
+from aimed import cohorts, numbers
 from aimed.errors import InputError
 from aimed.group_metrics import GROUP_METRICS, group_gap, group_metrics, predict_at
 from aimed.i18n import t
@@ -96,7 +96,7 @@ def by_group_at(
 
 def cohort_description(bias: str, lang: str) -> str:
     """How the chosen cohort is built, with the generator's own parameters."""
-    pct, plain = model_charts.percent, model_charts.plain
+    pct, plain = numbers.percent, numbers.plain
     if bias == "device":
         values = {
             "bias_a": plain(cohorts.OXIMETER_BIAS["A"], lang),
@@ -126,9 +126,7 @@ def group_table(by_group: pd.DataFrame, bias: str, lang: str) -> pd.DataFrame:
     shown = pd.DataFrame(
         {
             t(f"cohorts.metrics.{metric}", lang): [
-                model_charts.count(int(v), lang)
-                if metric == "n"
-                else model_charts.percent(float(v), lang)
+                numbers.count(int(v), lang) if metric == "n" else numbers.percent(float(v), lang)
                 for v in by_group[metric]
             ]
             for metric in GROUP_METRICS
@@ -141,7 +139,7 @@ def group_table(by_group: pd.DataFrame, bias: str, lang: str) -> pd.DataFrame:
 
 def gap_sentences(by_group: pd.DataFrame, bias: str, lang: str) -> tuple[list[str], bool]:
     """The gap in words, and whether it is large enough to warn about."""
-    pct = model_charts.percent
+    pct = numbers.percent
     groups = by_group.drop(index="all", errors="ignore")
     if bias == "proxy":
         selected, need = groups["selection_rate"], groups["sensitivity"]
@@ -251,7 +249,7 @@ else:
         t(
             f"{NS}.results_intro",
             lang,
-            n=model_charts.count(len(evaluation.test), lang),
+            n=numbers.count(len(evaluation.test), lang),
             outcome=t(f"{NS}.outcome.{bias}", lang),
         )
     )
@@ -274,7 +272,7 @@ else:
         {
             "group": [group_label(bias, g, lang) for g in ("A", "B")],
             "value": [float(by_group.loc[g, metric]) * 100 for g in ("A", "B")],
-            "label": [model_charts.percent(by_group.loc[g, metric], lang) for g in ("A", "B")],
+            "label": [numbers.percent(by_group.loc[g, metric], lang) for g in ("A", "B")],
         }
     )
     summary = t(
@@ -282,7 +280,7 @@ else:
         lang,
         metric=metric_name,
         values=model_charts.list_separator(lang).join(
-            f"{group_label(bias, g, lang)} {model_charts.percent(by_group.loc[g, metric], lang)}"
+            f"{group_label(bias, g, lang)} {numbers.percent(by_group.loc[g, metric], lang)}"
             for g in ("A", "B")
         ),
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from functools import partial
 
-import model_charts
 import pandas as pd
 import streamlit as st
 
+import model_charts
 import sandbox_ui
-from aimed import cohorts
+from aimed import cohorts, numbers
 from aimed.errors import InputError
 from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
@@ -79,9 +79,9 @@ def performances(
 def side_by_side(
     perf: dict[str, SitePerformance], shown: tuple[str, ...], lang: str
 ) -> pd.DataFrame:
-    pct, dec = model_charts.percent, model_charts.decimal
+    pct, dec = numbers.percent, numbers.decimal
     rows = {
-        "n": lambda p: model_charts.count(p.n, lang),
+        "n": lambda p: numbers.count(p.n, lang),
         "prevalence": lambda p: pct(p.prevalence, lang),
         "auc": lambda p: dec(p.auc, lang),
         "mean_predicted": lambda p: pct(p.calibration.mean_risk, lang),
@@ -105,7 +105,7 @@ def verdicts(
     perf: dict[str, SitePerformance], recalibrated: bool, n_local: int, lang: str
 ) -> list[tuple[str, bool]]:
     """Sentences naming what moved, each with whether it is a warning."""
-    pct, dec = model_charts.percent, model_charts.decimal
+    pct, dec = numbers.percent, numbers.decimal
     a, b = perf["internal"], perf["external"]
     auc_values = {"auc_a": dec(a.auc, lang), "auc_b": dec(b.auc, lang)}
     dropped = a.auc - b.auc >= AUC_DROP
@@ -143,7 +143,7 @@ def verdicts(
                 t(
                     f"{NS}.verdict.recalibration",
                     lang,
-                    n_local=model_charts.count(n_local, lang),
+                    n_local=numbers.count(n_local, lang),
                     predicted=pct(r.calibration.mean_risk, lang),
                     observed=pct(r.calibration.observed_rate, lang),
                     alerts=dec(r.alerts_per_100, lang, 1),
@@ -206,12 +206,12 @@ with st.expander(t(f"{NS}.cohort.heading", lang)):
         t(
             f"{NS}.cohort.text",
             lang,
-            prevalence_a=model_charts.percent(site_a["prevalence"], lang, 0),
-            prevalence_b=model_charts.percent(site_b["prevalence"], lang, 0),
-            age_a=model_charts.plain(site_a["age"], lang),
-            age_b=model_charts.plain(site_b["age"], lang),
-            other=model_charts.percent(site_b["other_tachycardia"], lang, 0),
-            offset=model_charts.plain(-site_b["temp_offset"], lang),
+            prevalence_a=numbers.percent(site_a["prevalence"], lang, 0),
+            prevalence_b=numbers.percent(site_b["prevalence"], lang, 0),
+            age_a=numbers.plain(site_a["age"], lang),
+            age_b=numbers.plain(site_b["age"], lang),
+            other=numbers.percent(site_b["other_tachycardia"], lang, 0),
+            offset=numbers.plain(-site_b["temp_offset"], lang),
         )
     )
 
@@ -227,27 +227,25 @@ except InputError as error:
 else:
     shown = PLACES if recalibrated else PLACES[:2]
     st.header(t(f"{NS}.results_heading", lang))
-    st.write(t(f"{NS}.results_intro", lang, n=model_charts.count(perf["external"].n, lang)))
+    st.write(t(f"{NS}.results_intro", lang, n=numbers.count(perf["external"].n, lang)))
     if recalibrated:
-        st.write(
-            t(f"{NS}.results_intro_recalibrated", lang, n_local=model_charts.count(local_n, lang))
-        )
+        st.write(t(f"{NS}.results_intro_recalibrated", lang, n_local=numbers.count(local_n, lang)))
     columns = st.columns(len(shown))
     for column, place in zip(columns, shown, strict=True):
         performance = perf[place]
         column.markdown(f"**{t(f'{NS}.sites.{place}', lang)}**")
-        column.metric(t(f"{NS}.metric.auc", lang), model_charts.decimal(performance.auc, lang))
+        column.metric(t(f"{NS}.metric.auc", lang), numbers.decimal(performance.auc, lang))
         column.metric(
             t(f"{NS}.metric.alerts", lang),
-            model_charts.decimal(performance.alerts_per_100, lang, 1),
+            numbers.decimal(performance.alerts_per_100, lang, 1),
         )
         column.metric(
             t(f"{NS}.metric.calibration", lang),
             t(
                 f"{NS}.metric.calibration_value",
                 lang,
-                predicted=model_charts.percent(performance.calibration.mean_risk, lang),
-                observed=model_charts.percent(performance.calibration.observed_rate, lang),
+                predicted=numbers.percent(performance.calibration.mean_risk, lang),
+                observed=numbers.percent(performance.calibration.observed_rate, lang),
             ),
         )
     for sentence, warn in verdicts(perf, recalibrated, local_n, lang):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import partial
 
-import model_charts
 import pandas as pd
 import streamlit as st
 
+import model_charts
 import sandbox_ui
-from aimed import cohorts
+from aimed import cohorts, numbers
 from aimed.errors import InputError
 from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
@@ -80,7 +80,7 @@ def performances(
 
 def comparison(perf: dict[str, dict[str, SitePerformance]], lang: str) -> pd.DataFrame:
     """Both variants at both hospitals: the price of the shortcut, and of removing it."""
-    pct, dec = model_charts.percent, model_charts.decimal
+    pct, dec = numbers.percent, numbers.decimal
     rows = []
     for variant in VARIANTS:
         for site in SITES:
@@ -131,10 +131,10 @@ with st.expander(t(f"{NS}.cohort.heading", lang)):
         t(
             f"{NS}.cohort.text",
             lang,
-            prevalence=model_charts.percent(cohorts.SHORTCUT_PREVALENCE, lang),
-            with_training=model_charts.percent(with_training, lang, 0),
-            without_training=model_charts.percent(without_training, lang, 0),
-            external=model_charts.percent(cohorts.MARKER_RATES["external"][0], lang, 0),
+            prevalence=numbers.percent(cohorts.SHORTCUT_PREVALENCE, lang),
+            with_training=numbers.percent(with_training, lang, 0),
+            without_training=numbers.percent(without_training, lang, 0),
+            external=numbers.percent(cohorts.MARKER_RATES["external"][0], lang, 0),
         )
     )
 
@@ -147,7 +147,7 @@ try:
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
-    pct = model_charts.percent
+    pct = numbers.percent
     shown = perf[chosen]
     st.header(t(f"{NS}.results_heading", lang))
     st.write(t(f"{NS}.results_intro", lang))
@@ -157,8 +157,8 @@ else:
         (
             ("internal_accuracy", pct(shown["internal"].accuracy, lang)),
             ("external_accuracy", pct(shown["external"].accuracy, lang)),
-            ("internal_auc", model_charts.decimal(shown["internal"].auc, lang)),
-            ("external_auc", model_charts.decimal(shown["external"].auc, lang)),
+            ("internal_auc", numbers.decimal(shown["internal"].auc, lang)),
+            ("external_auc", numbers.decimal(shown["external"].auc, lang)),
         ),
         strict=True,
     ):
@@ -187,7 +187,7 @@ else:
             "importance": importances["importance"].clip(lower=0.0),
         }
     )
-    bars = bars.assign(label=[model_charts.decimal(float(v), lang, 3) for v in bars["importance"]])
+    bars = bars.assign(label=[numbers.decimal(float(v), lang, 3) for v in bars["importance"]])
     st.altair_chart(
         model_charts.bar_chart(
             bars,

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import sandbox_ui
 from aimed.i18n import LANGUAGES, t
 
-APP = Path(__file__).resolve().parents[1] / "sandbox" / "app"
+APP = Path(__file__).resolve().parents[2] / "sandbox" / "app"
 PAGES = sandbox_ui.discovered_pages()
 
 

@@ -37,7 +37,10 @@ errors = Console(stderr=True)
 
 CourseOption = Annotated[
     Path | None,
-    typer.Option("--course", help="Course folder (default: this repository's exercises/)."),
+    typer.Option(
+        "--course",
+        help="Course folder (default: $AIMED_COURSE, else exercises/ from here up).",
+    ),
 ]
 ExercisesArgument = Annotated[
     list[str] | None,
@@ -80,11 +83,10 @@ def release(
     ] = None,
 ) -> None:
     """Generate the learner versions (nbgrader) and one zip per exercise and language."""
-    from aimed.trainer.release import DEFAULT_DOWNLOADS
     from aimed.trainer.release import release as do_release
 
     where = _course(course)
-    zips = do_release(where, exercises, downloads or DEFAULT_DOWNLOADS)
+    zips = do_release(where, exercises, downloads)
     for path in zips:
         console.print(f"released {path.stem}: {path}")
 
@@ -220,9 +222,9 @@ def guide(
     out: Annotated[Path | None, typer.Option(help="Folder (default: build/guide/).")] = None,
 ) -> None:
     """Build the trainer's guide (solutions and rubrics): open its index.html locally."""
-    from aimed.trainer.guide import DEFAULT_GUIDE, build_guide
+    from aimed.trainer.guide import build_guide
 
-    index = build_guide(_course(course), out or DEFAULT_GUIDE)
+    index = build_guide(_course(course), out)
     console.print(f"trainer's guide: {index}")
 
 

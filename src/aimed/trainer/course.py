@@ -16,8 +16,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from aimed.i18n import LANGUAGES
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_COURSE = REPO_ROOT / "exercises"
+COURSE_ENV = "AIMED_COURSE"
 EXERCISE_IDS: tuple[str, ...] = ("reading-performance", "incomplete-input")
 CONFIG_NAME = "nbgrader_config.py"
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -125,11 +124,33 @@ class Course:
         return self.db_url().startswith("sqlite:")
 
 
+def default_course_dir(start: Path | None = None) -> Path:
+    """The course a command means when none is named.
+
+    ``AIMED_COURSE`` if set; otherwise the first folder, from ``start`` (the working
+    directory) upwards, that is a course or holds one in ``exercises/``. Found from where the
+    trainer works, never from where this package is installed.
+    """
+    if os.environ.get(COURSE_ENV):
+        return Path(os.environ[COURSE_ENV]).expanduser().resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for candidate in (folder, folder / "exercises"):
+            if (candidate / CONFIG_NAME).is_file():
+                return candidate
+    return here / "exercises"
+
+
+def project_dir(course: Course) -> Path:
+    """The folder beside the course where ``build/`` goes (the repository, for ``exercises/``)."""
+    return course.root.parent
+
+
 def open_course(root: Course | Path | str | None = None) -> Course:
-    """The course at ``root`` (default: this repository's ``exercises/``); checks it is one."""
+    """The course at ``root`` (default: :func:`default_course_dir`); checks it is one."""
     if isinstance(root, Course):
         return root
-    path = Path(root).expanduser().resolve() if root else DEFAULT_COURSE
+    path = Path(root).expanduser().resolve() if root else default_course_dir()
     if not path.is_dir():
         raise TrainerError(f"no course folder at {path}")
     if not (path / CONFIG_NAME).is_file():

@@ -11,9 +11,8 @@ import zipfile
 from pathlib import Path
 
 from aimed.i18n import t
-from aimed.trainer.course import REPO_ROOT, Assignment, Course, TrainerError
+from aimed.trainer.course import Assignment, Course, TrainerError, project_dir
 
-DEFAULT_DOWNLOADS = REPO_ROOT / "build" / "downloads"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
@@ -70,10 +69,16 @@ def write_zip(course: Course, assignment: Assignment, downloads: Path) -> Path:
     return target
 
 
+def default_downloads(course: Course) -> Path:
+    """``build/downloads/`` beside the course: where the site build picks the zips up."""
+    return project_dir(course) / "build" / "downloads"
+
+
 def release(
-    course: Course, names: list[str] | None = None, downloads: Path = DEFAULT_DOWNLOADS
+    course: Course, names: list[str] | None = None, downloads: Path | None = None
 ) -> list[Path]:
     """Generate the learner versions and their zips; return the zips' paths."""
+    downloads = downloads or default_downloads(course)
     chosen = course.select(names)
     if not chosen:
         raise TrainerError(f"no exercise in {course.source}")

@@ -7,21 +7,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
 from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
 from aimed.guard import MAX_CHARS, nir_key
 from aimed.i18n import LANGUAGES, t
+from support import open_page
 
-PAGE = sandbox_ui.PAGES_DIR / "20_symptom_checker.py"
+PAGE = "20_symptom_checker.py"
 NS = "symptom_checker"
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(str(PAGE), default_timeout=60)
-    app.query_params["lang"] = lang
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def percent(value: float, lang: str) -> str:
@@ -65,7 +57,7 @@ def errors(app: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_default_run_scores_every_condition_alone(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     assert app.title[0].value == t(f"{NS}.title", lang)
     assert any(w.value == t("common.teaching_notice", lang) for w in app.warning)
     table = app.table[0].value
@@ -87,7 +79,7 @@ def test_default_run_scores_every_condition_alone(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_toggles_move_the_probabilities_and_explain_the_change(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     before = shown_probability(app, "acs", lang)
     app.radio(key=f"{NS}_f_sweating").set_value("present").run()
     assert not app.exception
@@ -120,7 +112,7 @@ def test_toggles_move_the_probabilities_and_explain_the_change(lang: str) -> Non
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_changing_the_setting_changes_the_pretest_probabilities(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.radio(key=f"{NS}_setting").set_value("emergency").run()
     assert not app.exception
     assert shown_probability(app, "acs", lang) == percent(0.10, lang)
@@ -149,7 +141,7 @@ def test_changing_the_setting_changes_the_pretest_probabilities(lang: str) -> No
     ],
 )
 def test_free_text_is_read_and_applied(lang: str, text: str, expected: dict[str, str]) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.text_area(key=f"{NS}_text").input(text)
     app.button(key=f"{NS}_read").click().run()
     assert not app.exception
@@ -176,7 +168,7 @@ REFUSED = [
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(("text", "kind"), REFUSED)
 def test_identifiers_are_refused_and_nothing_is_lost(lang: str, text: str, kind: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.radio(key=f"{NS}_f_cough").set_value("absent").run()
     app.text_area(key=f"{NS}_text").input(text)
     app.button(key=f"{NS}_read").click().run()
@@ -193,7 +185,7 @@ def test_identifiers_are_refused_and_nothing_is_lost(lang: str, text: str, kind:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_valid_nir_is_refused_as_a_nir(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     key = nir_key("1850578006084")
     app.text_area(key=f"{NS}_text").input(f"douleur thoracique, 1 85 05 78 006 084 {key:02d}")
     app.button(key=f"{NS}_read").click().run()
@@ -202,7 +194,7 @@ def test_a_valid_nir_is_refused_as_a_nir(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_too_long_and_empty_text_get_clear_messages(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     long_text = "sweating " * 250
     app.text_area(key=f"{NS}_text").input(long_text)
     app.button(key=f"{NS}_read").click().run()
@@ -234,7 +226,7 @@ def click_guide(app: AppTest, name: str) -> AppTest:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_guided_missing_finding_flips_the_leading_diagnosis(lang: str) -> None:
-    app = click_guide(open_page(lang), "missing_finding")
+    app = click_guide(open_page(PAGE, lang), "missing_finding")
     assert app.radio(key=f"{NS}_f_palpation").value == "present"
     expected = t(
         f"{NS}.page.change_leading",
@@ -251,7 +243,7 @@ def test_guided_missing_finding_flips_the_leading_diagnosis(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_guided_lay_wording_reports_the_missed_phrase(lang: str) -> None:
-    app = click_guide(open_page(lang), "lay_wording")
+    app = click_guide(open_page(PAGE, lang), "lay_wording")
     path = GUIDED_PATHS["lay_wording"]
     assert app.text_area(key=f"{NS}_text").value == path.lay_text[lang]
     assert app.radio(key=f"{NS}_f_sweating").value == "present"
@@ -267,7 +259,7 @@ def test_guided_lay_wording_reports_the_missed_phrase(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_guided_double_counting_shows_overconfidence(lang: str) -> None:
-    app = click_guide(open_page(lang), "double_counting")
+    app = click_guide(open_page(PAGE, lang), "double_counting")
     path = GUIDED_PATHS["double_counting"]
     gap = next(g for g in independence_check(path.answers, path.setting) if g.condition == "acs")
     assert gap.independent - gap.grouped > path.margin
@@ -293,7 +285,7 @@ def test_guided_double_counting_shows_overconfidence(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_guided_wrong_setting_changes_the_ranking(lang: str) -> None:
-    app = click_guide(open_page(lang), "wrong_setting")
+    app = click_guide(open_page(PAGE, lang), "wrong_setting")
     assert app.radio(key=f"{NS}_setting").value == "primary_care"
     reasons = t(
         f"{NS}.page.reason_setting",

@@ -7,7 +7,7 @@
   when the trainer command has built it; the zips are copied into the site after the build.
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
   control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
-- includes/abbreviations.<lang>.md: hover definitions on every page of that language.
+- site/includes/abbreviations.<lang>.md: hover definitions on every page of that language.
 - nav entries not yet written in both languages are left out (tests/test_site.py fails while
   one is missing, so a finished course never ships with a hole).
 """
@@ -38,8 +38,8 @@ from course_references import (  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.course_features")
 
-# The project folder (where mkdocs.yml is): references/, includes/ and build/downloads/ live there.
-_root = Path(__file__).resolve().parents[1]
+# The project folder (where mkdocs.yml is; set from the config): site/ and build/ live there.
+_root = Path.cwd()
 SCENARIOS = ("test-result", "symptom-checker", "biased-data", "hospital-shift", "shortcut")
 EXERCISES = ("reading-performance", "incomplete-input")
 LANGUAGES = ("en", "fr")
@@ -281,8 +281,8 @@ def progress_table(
 
 
 def abbreviations(lang: str) -> dict[str, str]:
-    """`*[AUC]: Area under the ROC curve` lines of includes/abbreviations.<lang>.md."""
-    path = _root / "includes" / f"abbreviations.{lang}.md"
+    """`*[AUC]: Area under the ROC curve` lines of site/includes/abbreviations.<lang>.md."""
+    path = _root / "site" / "includes" / f"abbreviations.{lang}.md"
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     return {term.strip(): title.strip() for term, title in ABBREVIATION.findall(text)}
 
@@ -291,9 +291,9 @@ def references() -> dict[str, Reference]:
     global _references
     if _references is None:
         try:
-            _references = load_references(_root / "references")
+            _references = load_references(_root / "site" / "references")
         except CitationError as error:
-            raise PluginError(f"references/: {error}") from error
+            raise PluginError(f"site/references/: {error}") from error
     return _references
 
 

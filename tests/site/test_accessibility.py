@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BLOCKING = {"serious", "critical"}
 AXE = Axe()
 

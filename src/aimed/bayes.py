@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from aimed import numbers
 from aimed.errors import InputError
 
 __all__ = [
@@ -55,12 +56,9 @@ class _Given:
             return _NO_NUMBER[lang]
         if math.isinf(number):
             return ("-" if number < 0 else "") + _INFINITY[lang]
-        shown = f"{number * 100 if self.percent else number:.6g}"
-        if lang == "fr":
-            shown = shown.replace(".", ",")
         if self.percent:
-            shown += "\u00a0%" if lang == "fr" else "%"
-        return shown
+            return numbers.percent(number, lang, digits=4, least=0)
+        return numbers.plain(number, lang)
 
     def __str__(self) -> str:
         return format(self, "en")

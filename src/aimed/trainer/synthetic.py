@@ -26,7 +26,7 @@ import re
 import shutil
 from pathlib import Path
 
-from aimed.trainer.course import CONFIG_NAME, DEFAULT_COURSE, Course, open_course
+from aimed.trainer.course import CONFIG_NAME, Course, default_course_dir, open_course
 
 KINDS: tuple[str, ...] = (
     "correct",
@@ -124,9 +124,10 @@ def submission_for(kind: str, release: dict, answers: dict[str, str]) -> tuple[s
     return (" (1)" if kind == "renamed" else ""), text
 
 
-def copy_course(course_dir: Path, source: Path = DEFAULT_COURSE) -> Course:
+def copy_course(course_dir: Path, source: Path | None = None) -> Course:
     """A fresh course folder with the settings and source notebooks of ``source``."""
     course_dir = Path(course_dir)
+    source = Path(source or default_course_dir())
     course_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / CONFIG_NAME, course_dir / CONFIG_NAME)
     shutil.copytree(source / "source", course_dir / "source", dirs_exist_ok=True)
@@ -139,7 +140,7 @@ def build_cohort(
     seed: int = 0,
     kinds: tuple[str, ...] = KINDS,
     assignments: list[str] | None = None,
-    source: Path = DEFAULT_COURSE,
+    source: Path | None = None,
 ) -> dict[str, str]:
     """A course folder with ``learners`` synthetic submissions of every chosen assignment.
 

@@ -6,26 +6,18 @@ shows; bad settings must give the engine's translated message and keep the widge
 
 from __future__ import annotations
 
-import model_charts
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
+from aimed import numbers
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import run_biased_data
+from support import open_page
 
-PAGE = sandbox_ui.PAGES_DIR / "30_biased_data.py"
+PAGE = "30_biased_data.py"
 NS = "biased_data"
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(str(PAGE), default_timeout=120)
-    app.query_params["lang"] = lang
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def shown_rate(text: str) -> float:
@@ -50,7 +42,7 @@ def invalid(error: InputError, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_device_bias_names_the_group_the_model_misses(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     assert app.selectbox(key=f"{NS}_bias").value == "device"
     assert app.toggle(key=f"{NS}_bias_on").value is True
     missed = table_rates(app, "false_negative_rate", lang)
@@ -60,9 +52,9 @@ def test_device_bias_names_the_group_the_model_misses(lang: str) -> None:
     expected = t(
         f"{NS}.gap.missed",
         lang,
-        worse_rate=model_charts.percent(by_group.loc["B", "false_negative_rate"], lang),
+        worse_rate=numbers.percent(by_group.loc["B", "false_negative_rate"], lang),
         worse=t(f"{NS}.groups.B", lang),
-        better_rate=model_charts.percent(by_group.loc["A", "false_negative_rate"], lang),
+        better_rate=numbers.percent(by_group.loc["A", "false_negative_rate"], lang),
         better=t(f"{NS}.groups.A", lang),
         outcome=t(f"{NS}.outcome.device", lang),
     )
@@ -73,7 +65,7 @@ def test_device_bias_names_the_group_the_model_misses(lang: str) -> None:
 
 
 def test_device_gap_shrinks_when_the_oximeter_reads_both_groups_alike() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     biased = table_rates(app, "false_negative_rate", "en")
     app.toggle(key=f"{NS}_bias_on").set_value(False).run()
     assert not app.exception
@@ -87,7 +79,7 @@ def test_device_gap_shrinks_when_the_oximeter_reads_both_groups_alike() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_cost_label_under_selects_group_b_and_the_need_label_corrects_it(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.button(key=f"{NS}_try_proxy").click().run()
     assert not app.exception
     assert app.selectbox(key=f"{NS}_bias").value == "proxy"
@@ -102,10 +94,10 @@ def test_cost_label_under_selects_group_b_and_the_need_label_corrects_it(lang: s
     sentence = t(
         f"{NS}.gap.selected",
         lang,
-        rate_a=model_charts.percent(selected["A"], lang),
-        rate_b=model_charts.percent(selected["B"], lang),
-        need_a=model_charts.percent(ill["A"], lang),
-        need_b=model_charts.percent(ill["B"], lang),
+        rate_a=numbers.percent(selected["A"], lang),
+        rate_b=numbers.percent(selected["B"], lang),
+        need_a=numbers.percent(ill["A"], lang),
+        need_b=numbers.percent(ill["B"], lang),
     )
     assert sentence in texts(app.warning)
 
@@ -119,7 +111,7 @@ def test_cost_label_under_selects_group_b_and_the_need_label_corrects_it(lang: s
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_under_represented_group_is_missed_until_its_share_rises(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.button(key=f"{NS}_try_representation").click().run()
     assert not app.exception
     assert app.slider(key=f"{NS}_share").value == 5
@@ -132,7 +124,7 @@ def test_under_represented_group_is_missed_until_its_share_rises(lang: str) -> N
 
 
 def test_lower_threshold_flags_more_patients_in_both_groups() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     before = table_rates(app, "selection_rate", "en"), table_rates(app, "sensitivity", "en")
     app.slider(key=f"{NS}_threshold").set_value(20).run()
     assert not app.exception
@@ -143,7 +135,7 @@ def test_lower_threshold_flags_more_patients_in_both_groups() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_bad_settings_give_a_translated_message_and_keep_the_widgets(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.selectbox(key=f"{NS}_bias").set_value("representation").run()
     app.slider(key=f"{NS}_share").set_value(0).run()
     assert not app.exception
@@ -170,7 +162,7 @@ def test_bad_settings_give_a_translated_message_and_keep_the_widgets(lang: str) 
 
 
 def test_same_seed_same_numbers_other_seed_other_patients() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     first = app.table[0].value.copy()
     app.number_input(key=f"{NS}_seed").set_value(7).run()
     assert not app.table[0].value.equals(first)
@@ -184,7 +176,7 @@ def test_same_seed_same_numbers_other_seed_other_patients() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_cohort_description_quotes_the_generator_parameters(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     device = next(m for m in texts(app.markdown) if "SpO2" in m and "Sjoding" in m)
     assert {"en": "3.95", "fr": "3,95"}[lang] in device  # group B's oximeter over-reading
     app.selectbox(key=f"{NS}_bias").set_value("proxy").run()

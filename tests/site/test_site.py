@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
 from course_references import cited_keys, load_references  # noqa: E402
 
@@ -226,7 +226,7 @@ def all_citations() -> dict[str, list[str]]:
 
 
 def test_every_citation_resolves_to_a_reference() -> None:
-    known = load_references(ROOT / "references")
+    known = load_references(ROOT / "site" / "references")
     unknown = {
         page: sorted(set(keys) - set(known))
         for page, keys in all_citations().items()
@@ -237,7 +237,7 @@ def test_every_citation_resolves_to_a_reference() -> None:
 
 def test_every_reference_is_cited() -> None:
     cited = {key for keys in all_citations().values() for key in keys}
-    never = sorted(set(load_references(ROOT / "references")) - cited)
+    never = sorted(set(load_references(ROOT / "site" / "references")) - cited)
     assert never == [], f"references never cited on any page: {never}"
 
 
@@ -281,7 +281,7 @@ ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+)$", re.MULTILINE)
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_every_page_defines_its_abbreviations_in_its_language(built_site: Path, lang: str) -> None:
     """Hover definitions (<abbr title>) from includes/abbreviations.<lang>.md, never the other."""
-    source = ROOT / "includes" / f"abbreviations.{lang}.md"
+    source = ROOT / "site" / "includes" / f"abbreviations.{lang}.md"
     definitions = dict(ABBREVIATION.findall(source.read_text(encoding="utf-8")))
     assert definitions, f"{source.relative_to(ROOT)} defines no abbreviation"
     for page in english_pages() if lang == "en" else french_pages():

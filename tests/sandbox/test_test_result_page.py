@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
 from aimed.i18n import LANGUAGES, t
+from support import open_page
 
-PAGE = sandbox_ui.PAGES_DIR / "10_test_result.py"
+PAGE = "10_test_result.py"
 NS = "test_result"
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(str(PAGE), default_timeout=60)
-    app.query_params["lang"] = lang
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def metric(app: AppTest, key: str, lang: str) -> str:
@@ -39,7 +31,7 @@ def alarms_shown(app: AppTest, lang: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_default_run_shows_the_mammography_problem(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     assert app.title[0].value == t(f"{NS}.title", lang)
     assert metric(app, "ppv_label", lang) == {"en": "9.2%", "fr": "9,2\u00a0%"}[lang]
     assert alarms_shown(app, lang) == (89, 98)
@@ -63,7 +55,7 @@ def test_default_run_shows_the_mammography_problem(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.button(key="test_result_try_rare").click().run()
     assert not app.exception
     assert app.slider(key="test_result_sensitivity").value == 95.0
@@ -83,7 +75,7 @@ def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_mammography_guide_gives_about_nine_percent(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.slider(key="test_result_prevalence").set_value(30.0).run()
     app.button(key="test_result_try_mammography").click().run()
     assert not app.exception
@@ -94,7 +86,7 @@ def test_mammography_guide_gives_about_nine_percent(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_higher_prevalence_raises_ppv(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     before = percent_shown(metric(app, "ppv_label", lang))
     app.slider(key="test_result_prevalence").set_value(20.0).run()
     after = percent_shown(metric(app, "ppv_label", lang))
@@ -108,7 +100,7 @@ def test_higher_prevalence_raises_ppv(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_preset_sets_the_prevalence_and_cites_its_source(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.selectbox(key="test_result_preset").set_value("emergency_pneumonia").run()
     assert not app.exception
     assert app.slider(key="test_result_prevalence").value == 20.0
@@ -117,7 +109,7 @@ def test_preset_sets_the_prevalence_and_cites_its_source(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_zero_prevalence_gives_a_clear_message_not_a_crash(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.slider(key="test_result_prevalence").set_value(0.0).run()
     assert not app.exception
     reason = {
@@ -136,7 +128,7 @@ def test_zero_prevalence_gives_a_clear_message_not_a_crash(lang: str) -> None:
 
 
 def test_test_that_never_fires_says_so() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     app.slider(key="test_result_sensitivity").set_value(0.0)
     app.slider(key="test_result_specificity").set_value(100.0).run()
     assert not app.exception

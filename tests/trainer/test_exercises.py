@@ -20,7 +20,7 @@ import pytest
 
 from aimed import exercise_helpers as helpers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISES_DIR = ROOT / "exercises"
 SOURCE = EXERCISES_DIR / "source"
 GOLDEN = Path(__file__).resolve().parent / "golden"

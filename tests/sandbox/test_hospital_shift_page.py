@@ -8,26 +8,18 @@ from __future__ import annotations
 
 import json
 
-import model_charts
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
+from aimed import numbers
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import run_hospital_shift
+from support import open_page
 
-PAGE = sandbox_ui.PAGES_DIR / "40_hospital_shift.py"
+PAGE = "40_hospital_shift.py"
 NS = "hospital_shift"
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(str(PAGE), default_timeout=120)
-    app.query_params["lang"] = lang
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def number(text: str, lang: str) -> float:
@@ -56,7 +48,7 @@ def texts(elements) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_moving_the_model_costs_discrimination_and_calibration(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.button(key=f"{NS}_try_move").click().run()
     assert not app.exception
     assert app.toggle(key=f"{NS}_recalibrate").value is False
@@ -70,8 +62,8 @@ def test_moving_the_model_costs_discrimination_and_calibration(lang: str) -> Non
     assert b["alerts_per_100"] > a["alerts_per_100"]
     # The verdicts are the engine's numbers, worded in the page language.
     run = run_hospital_shift(threshold=0.2, recalibration_n=200)
-    auc_a = model_charts.decimal(run.at_a.performance.auc, lang)
-    auc_b = model_charts.decimal(run.at_b.performance.auc, lang)
+    auc_a = numbers.decimal(run.at_a.performance.auc, lang)
+    auc_b = numbers.decimal(run.at_b.performance.auc, lang)
     warnings = texts(app.warning)
     assert t(f"{NS}.verdict.auc_drop", lang, auc_a=auc_a, auc_b=auc_b) in warnings
     calibration = run.at_b.performance.calibration
@@ -79,8 +71,8 @@ def test_moving_the_model_costs_discrimination_and_calibration(lang: str) -> Non
         t(
             f"{NS}.verdict.miscalibrated",
             lang,
-            predicted=model_charts.percent(calibration.mean_risk, lang),
-            observed=model_charts.percent(calibration.observed_rate, lang),
+            predicted=numbers.percent(calibration.mean_risk, lang),
+            observed=numbers.percent(calibration.observed_rate, lang),
         )
         in warnings
     )
@@ -92,7 +84,7 @@ def test_moving_the_model_costs_discrimination_and_calibration(lang: str) -> Non
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_recalibration_on_local_patients_fixes_risks_not_ranking(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.button(key=f"{NS}_try_recalibrate").click().run()
     assert not app.exception
     assert app.toggle(key=f"{NS}_recalibrate").value is True
@@ -113,7 +105,7 @@ def test_recalibration_on_local_patients_fixes_risks_not_ranking(lang: str) -> N
 
 
 def test_threshold_moves_the_alert_burden() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     before = table(app, "en")
     app.slider(key=f"{NS}_threshold").set_value(50).run()
     assert not app.exception
@@ -125,7 +117,7 @@ def test_threshold_moves_the_alert_burden() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_bad_settings_give_a_translated_message_and_keep_the_widgets(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.toggle(key=f"{NS}_recalibrate").set_value(True).run()
     app.number_input(key=f"{NS}_local_n").set_value(10).run()
     assert not app.exception

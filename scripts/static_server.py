@@ -70,12 +70,12 @@ def serve_in_thread(folder: Path, host: str = "127.0.0.1") -> tuple[ThreadingHTT
 
 
 def main() -> None:
-    """``python -m aimed.static_server FOLDER [PORT] [HOST]``, used by ``make serve``."""
+    """``python scripts/static_server.py FOLDER [PORT] [HOST]``, used by ``make serve``."""
     import sys
     from contextlib import suppress
 
     if len(sys.argv) < 2 or not Path(sys.argv[1]).is_dir():
-        raise SystemExit("usage: python -m aimed.static_server FOLDER [PORT] [HOST]")
+        raise SystemExit("usage: python scripts/static_server.py FOLDER [PORT] [HOST]")
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 8000
     host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
     # Ctrl-C in `make serve` stops it quietly.

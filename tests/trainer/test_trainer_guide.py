@@ -11,9 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from aimed.trainer.cli import app
-from aimed.trainer.course import DEFAULT_COURSE, open_course
+from aimed.trainer.course import default_course_dir, open_course
 from aimed.trainer.guide import off_host_loads
 from aimed.trainer.synthetic import solutions
+
+DEFAULT_COURSE = default_course_dir()
 
 
 @pytest.fixture(scope="module")

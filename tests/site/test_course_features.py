@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "hooks"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
 from course_references import (  # noqa: E402
     CitationError,
@@ -119,8 +119,8 @@ def write_project(
 ) -> Path:
     """A copy of the real mkdocs.yml around fixture pages; returns the config file."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["hooks"] = [str(ROOT / "hooks" / "course_features.py")]
+    config["theme"]["custom_dir"] = str(ROOT / "site" / "overrides")
+    config["hooks"] = [str(ROOT / "site" / "hooks" / "course_features.py")]
     config["site_dir"] = str(folder / "site")
     config["nav"] = [
         {"Home": "index.md"},
@@ -137,13 +137,13 @@ def write_project(
         (docs / name).write_text((ROOT / "course" / name).read_text("utf-8"), encoding="utf-8")
     (docs / "modules" / "reading-performance.md").write_text(module_en, encoding="utf-8")
     (docs / "modules" / "reading-performance.fr.md").write_text(module_fr, encoding="utf-8")
-    (folder / "references").mkdir()
-    (folder / "references" / "test.toml").write_text(references, encoding="utf-8")
-    (folder / "includes").mkdir()
-    (folder / "includes" / "abbreviations.en.md").write_text(
+    (folder / "site" / "references").mkdir(parents=True)
+    (folder / "site" / "references" / "test.toml").write_text(references, encoding="utf-8")
+    (folder / "site" / "includes").mkdir(parents=True)
+    (folder / "site" / "includes" / "abbreviations.en.md").write_text(
         "*[PPV]: Positive predictive value\n", encoding="utf-8"
     )
-    (folder / "includes" / "abbreviations.fr.md").write_text(
+    (folder / "site" / "includes" / "abbreviations.fr.md").write_text(
         "*[VPP]: Valeur prédictive positive\n", encoding="utf-8"
     )
     downloads = folder / "build" / "downloads"

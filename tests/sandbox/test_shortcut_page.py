@@ -6,26 +6,18 @@ without it, home and away must come close together.
 
 from __future__ import annotations
 
-import model_charts
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
+from aimed import numbers
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import SHORTCUT_FEATURE, run_shortcut
+from support import open_page
 
-PAGE = sandbox_ui.PAGES_DIR / "50_shortcut.py"
+PAGE = "50_shortcut.py"
 NS = "shortcut"
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(str(PAGE), default_timeout=120)
-    app.query_params["lang"] = lang
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def rate(text: str) -> float:
@@ -59,7 +51,7 @@ def texts(elements) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_marker_gives_excellent_internal_accuracy_and_fails_elsewhere(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     app.button(key=f"{NS}_try_shortcut").click().run()
     assert not app.exception
     assert app.toggle(key=f"{NS}_use_shortcut").value is True
@@ -83,7 +75,7 @@ def test_marker_gives_excellent_internal_accuracy_and_fails_elsewhere(lang: str)
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_removing_the_marker_trades_home_accuracy_for_accuracy_elsewhere(lang: str) -> None:
-    app = open_page(lang)
+    app = open_page(PAGE, lang)
     with_marker = accuracies(app, lang)
     app.button(key=f"{NS}_try_remove").click().run()
     assert not app.exception
@@ -109,7 +101,7 @@ def test_removing_the_marker_trades_home_accuracy_for_accuracy_elsewhere(lang: s
 
 
 def test_bad_threshold_gives_the_engine_message_and_keeps_the_slider() -> None:
-    app = open_page("fr")
+    app = open_page(PAGE, "fr")
     app.slider(key=f"{NS}_threshold").set_value(100).run()
     assert not app.exception
     with pytest.raises(InputError) as error:
@@ -124,16 +116,16 @@ def test_bad_threshold_gives_the_engine_message_and_keeps_the_slider() -> None:
 
 
 def test_too_few_patients_are_refused_with_a_clear_message() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     app.number_input(key=f"{NS}_n").set_value(150).run()
     with pytest.raises(InputError) as error:
         run_shortcut(n=150)
     assert texts(app.error) == [t("common.invalid_input", "en", reason=error.value.message("en"))]
-    assert model_charts.count(150, "en") in error.value.message("en")
+    assert numbers.count(150, "en") in error.value.message("en")
 
 
 def test_guided_path_recovers_from_bad_settings_and_a_change_ends_it() -> None:
-    app = open_page("en")
+    app = open_page(PAGE, "en")
     app.number_input(key=f"{NS}_n").set_value(150).run()
     assert app.error
     app.button(key=f"{NS}_try_shortcut").click().run()

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from aimed.trainer.course import REPO_ROOT, Course, TrainerError
+from aimed.trainer.course import Course, TrainerError, project_dir
 from aimed.trainer.release import exercise_title
 
-GUIDE_SETTINGS = REPO_ROOT / "exercises" / "guide"
-DEFAULT_GUIDE = REPO_ROOT / "build" / "guide"
 _MARKER = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$|^\s*=+\s*(BEGIN|END) MARK SCHEME\s*=+\s*$")
 _OFF_HOST = re.compile(
     r"<(?:script|img)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//",
@@ -43,8 +41,12 @@ def _for_trainers(notebook: dict) -> dict:
     return notebook
 
 
-def stage(course: Course, folder: Path, settings: Path = GUIDE_SETTINGS) -> Path:
-    """Lay out the book's sources in ``folder``: settings, introduction, notebooks, contents."""
+def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
+    """Lay out the book's sources in ``folder``: settings, introduction, notebooks, contents.
+
+    ``settings`` defaults to the course's ``guide/`` folder.
+    """
+    settings = settings or course.root / "guide"
     if not (settings / "_config.yml").is_file():
         raise TrainerError(f"no guide settings at {settings / '_config.yml'}")
     for item in settings.iterdir():
@@ -89,12 +91,12 @@ def off_host_loads(site: Path) -> list[str]:
     return found
 
 
-def build_guide(course: Course, out_dir: Path = DEFAULT_GUIDE) -> Path:
-    """Build the guide into ``out_dir`` (its ``index.html`` opens in any browser, offline)."""
+def build_guide(course: Course, out_dir: Path | None = None) -> Path:
+    """Build the guide into ``out_dir`` (default ``build/guide/``); ``index.html`` opens offline."""
     from aimed.trainer.grading import ensure_tools_on_path
 
     ensure_tools_on_path()
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir or project_dir(course) / "build" / "guide")
     with tempfile.TemporaryDirectory(prefix="aimed-guide-") as scratch:
         book = Path(scratch) / "book"
         book.mkdir()
