@@ -2,7 +2,11 @@
 
 - `[@key]` citations -> short links to the one bibliography (unknown key = build error);
   `<!-- bibliography -->` -> the full list with anchors.
-- `<!-- sandbox: scenario -->` -> a button opening the sandbox scenario in the page's language.
+- `<!-- sandbox: scenario [key=value ...] [| label] -->` -> a button opening the sandbox
+  scenario in the page's language (``key=value`` pairs go into its URL, e.g. the variant);
+  the label, in the page's language, replaces "Try it in the sandbox".
+- `<!-- figure: name | caption -->` -> a figure drawn at build time by site/figures/ (see
+  course_figures.py), its SVG written into the site, its alternative text in the language.
 - `<!-- exercise: id -->` -> a "Graded exercise" block linking to `downloads/<id>-<lang>.zip`
   when the trainer command has built it; the zips are copied into the site after the build.
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
@@ -22,12 +26,15 @@ import shutil
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
+from course_figures import FigureError, draw  # noqa: E402
 from course_references import (  # noqa: E402
     CitationError,
     Reference,
@@ -40,12 +47,23 @@ log = logging.getLogger("mkdocs.hooks.course_features")
 
 # The project folder (where mkdocs.yml is; set from the config): site/ and build/ live there.
 _root = Path.cwd()
-SCENARIOS = ("test-result", "symptom-checker", "biased-data", "hospital-shift", "shortcut")
+SCENARIOS = (
+    "test-result",
+    "symptom-checker",
+    "biased-data",
+    "hospital-shift",
+    "shortcut",
+    "letter-check",
+    "automation-bias",
+)
 EXERCISES = ("reading-performance", "incomplete-input")
 LANGUAGES = ("en", "fr")
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 
-SANDBOX_MARK = re.compile(r"^<!--\s*sandbox:\s*(\S+)\s*-->[ \t]*$", re.MULTILINE)
+SANDBOX_MARK = re.compile(
+    r"^<!--\s*sandbox:\s*(\S+)((?:\s+[a-z_]+=[\w-]+)*)\s*(?:\|\s*(.*?))?\s*-->[ \t]*$", re.MULTILINE
+)
+FIGURE_MARK = re.compile(r"^<!--\s*figure:\s*([\w-]+)\s*(?:\|\s*(.*?))?\s*-->[ \t]*$", re.MULTILINE)
 EXERCISE_MARK = re.compile(r"^<!--\s*exercise:\s*(\S+)\s*-->[ \t]*$", re.MULTILINE)
 PROGRESS_MARK = re.compile(r"^<!--\s*progress\s*-->[ \t]*$", re.MULTILINE)
 BIBLIOGRAPHY_MARK = re.compile(r"^<!--\s*bibliography\s*-->[ \t]*$", re.MULTILINE)
@@ -159,14 +177,46 @@ def count_quizzes(text: str) -> int:
     return len(QUIZ.findall(FENCE.sub("", text)))
 
 
-def sandbox_button(scenario: str, lang: str, sandbox_url: str) -> str:
-    """The HTML of the "Try it in the sandbox" button; an unknown scenario is an error."""
+def sandbox_button(
+    scenario: str,
+    lang: str,
+    sandbox_url: str,
+    params: dict[str, str] | None = None,
+    label: str | None = None,
+) -> str:
+    """The HTML of a "Try it in the sandbox" button; an unknown scenario is an error."""
     if scenario not in SCENARIOS:
         raise PluginError(f"unknown sandbox scenario '{scenario}' (known: {', '.join(SCENARIOS)})")
-    href = f"{sandbox_url.rstrip('/')}/{scenario}?lang={lang}"
+    query = urlencode({"lang": lang, **(params or {})})
+    href = f"{sandbox_url.rstrip('/')}/{scenario}?{query}"
+    text = html.escape(label) if label else TEXT[lang]["sandbox"]
     return (
         f'<p class="aimed-sandbox"><a class="md-button md-button--primary aimed-sandbox__button" '
-        f'href="{html.escape(href)}" data-scenario="{scenario}">{TEXT[lang]["sandbox"]}</a></p>'
+        f'href="{html.escape(href)}" data-scenario="{scenario}">{text}</a></p>'
+    )
+
+
+def sandbox_params(text: str) -> dict[str, str]:
+    """`` variant=proxy seed=2`` -> {"variant": "proxy", "seed": "2"}."""
+    return dict(pair.split("=", 1) for pair in text.split())
+
+
+def figure_block(name: str, lang: str, caption: str | None, site_dir: Path, page_url: str) -> str:
+    """Draw figure ``name``, write its SVG into the site, and return the page's figure HTML."""
+    try:
+        figure = draw(name, lang)
+    except FigureError as error:
+        raise PluginError(str(error)) from error
+    target = f"assets/figures/{name}.{lang}.svg"
+    path = site_dir / target
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(figure.svg, encoding="utf-8")
+    src = get_relative_url(target, page_url)
+    caption_html = f'\n<figcaption markdown="span">{caption}</figcaption>' if caption else ""
+    return (
+        f'<figure class="aimed-figure" data-figure="{name}" markdown="1">\n'
+        f'<img src="{html.escape(src)}" alt="{html.escape(figure.alt)}">{caption_html}\n'
+        "</figure>"
     )
 
 
@@ -364,7 +414,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     sandbox_url = str(config["extra"].get("sandbox_url", "http://127.0.0.1:8501"))
     try:
         markdown = SANDBOX_MARK.sub(
-            lambda m: sandbox_button(m.group(1), lang, sandbox_url), markdown
+            lambda m: sandbox_button(
+                m.group(1), lang, sandbox_url, sandbox_params(m.group(2)), m.group(3)
+            ),
+            markdown,
+        )
+        site_dir = Path(config["site_dir"])
+        markdown = FIGURE_MARK.sub(
+            lambda m: figure_block(m.group(1), lang, m.group(2), site_dir, page.url), markdown
         )
 
         def exercise(match: re.Match[str]) -> str:

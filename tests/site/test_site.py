@@ -108,11 +108,11 @@ class ConfigLoader(yaml.SafeLoader):
 ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
 NAV = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)["nav"]
 NAV_PAGES = [page for entry in NAV for page in entry.values()]
-# module page -> the sandbox scenario its button opens
+# module page -> the sandbox scenarios its buttons open, in page order
 MODULES = {
-    "what-ai-is": "biased-data",
-    "reading-performance": "test-result",
-    "incomplete-input": "symptom-checker",
+    "what-ai-is": ["biased-data"],
+    "reading-performance": ["test-result"],
+    "incomplete-input": ["symptom-checker"],
 }
 EXERCISES = {"reading-performance", "incomplete-input"}
 OBJECTIVES = {"en": "Learning objectives", "fr": "Objectifs d'apprentissage"}
@@ -192,7 +192,7 @@ def test_module_page_has_every_feature(module: str, lang: str) -> None:
     bullets = re.findall(r"^    - ", objectives.group(1), re.M)
     assert 3 <= len(bullets) <= 5, f"{len(bullets)} learning objectives (3 to 5 expected)"
 
-    assert re.findall(r"^<!-- sandbox: (\S+) -->$", text, re.M) == [MODULES[module]]
+    assert re.findall(r"^<!-- sandbox: (\S+).*-->$", text, re.M) == MODULES[module]
     exercises = re.findall(r"^<!-- exercise: (\S+) -->$", text, re.M)
     assert exercises == ([module] if module in EXERCISES else [])
 
@@ -258,7 +258,8 @@ def test_built_module_page_shows_its_features(built_site: Path, module: str, lan
     page = (folder / "index.html").read_text(encoding="utf-8")
     reading = {"en": "Estimated reading time:", "fr": "Temps de lecture estimé"}[lang]
     assert reading in page
-    assert f'href="http://127.0.0.1:8501/{MODULES[module]}?lang={lang}"' in page
+    for scenario in MODULES[module]:
+        assert f'href="http://127.0.0.1:8501/{scenario}?lang={lang}' in page
     assert f'class="aimed-read" data-module="{module}"' in page
     assert page.count('class="quiz"') == len(quizzes(module_source(module, lang)))
     assert ('data-exercise="' + module + '"' in page) == (module in EXERCISES)
