@@ -121,7 +121,7 @@ def write_project(
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)
     config["theme"]["custom_dir"] = str(ROOT / "site" / "overrides")
     config["hooks"] = [str(ROOT / "site" / "hooks" / "course_features.py")]
-    config["site_dir"] = str(folder / "site")
+    config["site_dir"] = str(folder / "out")
     config["nav"] = [
         {"Home": "index.md"},
         {"Module 2: Reading a model's performance": "modules/reading-performance.md"},
@@ -167,7 +167,7 @@ def build(config: Path) -> subprocess.CompletedProcess[str]:
 
 
 def html(folder: Path, page: str) -> str:
-    return (folder / "site" / page / "index.html").read_text(encoding="utf-8")
+    return (folder / "out" / page / "index.html").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- citation rules (no build)
@@ -264,7 +264,7 @@ def test_module_page_gets_every_feature(tmp_path: Path) -> None:
     assert 'href="../../../downloads/reading-performance-fr.zip"' in french
     assert "downloads/reading-performance-en.zip" not in english
     assert "Your trainer distributes this exercise" in english
-    assert (tmp_path / "site" / "downloads" / "reading-performance-fr.zip").is_file()
+    assert (tmp_path / "out" / "downloads" / "reading-performance-fr.zip").is_file()
     # mark-as-read control and abbreviations per language
     assert 'class="aimed-read" data-module="reading-performance"' in english
     assert "I have read this module" in english and "J'ai lu ce module" in french
