@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from aimed.i18n import t
+from support import wait_for_app_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,7 +42,7 @@ def test_guided_failure_in_the_browser(
     expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible(timeout=30_000)
     expect(page.locator("[data-testid='stTable']").first).to_be_visible()
 
-    page.wait_for_load_state("networkidle")
+    wait_for_app_run(page)
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
     results = Axe().run(page)
     serious = [

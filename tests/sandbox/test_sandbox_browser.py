@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from aimed.i18n import t
+from support import wait_for_app_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,7 +18,7 @@ def test_sandbox_home_in_each_language_stays_local(
     page.goto(f"{sandbox_url}/?lang={lang}")
     expect(page.get_by_role("heading", name=t("home.title", lang))).to_be_visible(timeout=30_000)
     expect(page.get_by_text(t("common.teaching_notice", lang))).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    wait_for_app_run(page)
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
 
 
@@ -29,8 +30,7 @@ def test_first_visit_by_deep_link_opens_the_scenario_without_error(
     page.goto(f"{fresh_sandbox_url}/{scenario.replace('_', '-')}?lang=fr")
     heading = page.get_by_role("heading", name=t(f"{scenario}.title", "fr"), exact=True)
     expect(heading).to_be_visible(timeout=30_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1_000)
+    wait_for_app_run(page)
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"

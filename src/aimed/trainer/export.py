@@ -6,10 +6,11 @@ free-text answer counts 0 and its row says ``needs manual grade``.
 
 from __future__ import annotations
 
-import csv
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+
+import pandas as pd
 
 from aimed.trainer.course import Assignment, Course
 from aimed.trainer.grading import load_results, make_api
@@ -67,113 +68,93 @@ def cell_order(course: Course, assignment: Assignment) -> dict[str, int]:
     return {grade_id: n for n, grade_id in enumerate(ids) if grade_id}
 
 
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+def question_table(course: Course) -> pd.DataFrame:
+    """:func:`question_grades` as a table, one row per learner and graded cell."""
+    columns = [f.name for f in fields(QuestionGrade)]
+    return pd.DataFrame([astuple(r) for r in question_grades(course)], columns=columns)
 
 
 def _names(course: Course) -> dict[str, str]:
     path = course.root / "learners.csv"
     if not path.is_file():
         return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["learner"]: row["name"] for row in csv.DictReader(handle)}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(table["learner"], table["name"], strict=True))
+
+
+def _write(table: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, na_rep="")
+    return path
 
 
 def export_grades(course: Course, out_dir: Path) -> list[Path]:
     """Write ``grades-by-question.csv``, ``grades-by-exercise.csv``, ``grades-by-learner.csv``."""
-    rows = question_grades(course)
+    rows = question_table(course)
     results = load_results(course)
     names = _names(course)
+    if rows.empty:  # nothing graded yet: files with their headers only
+        rows = rows.astype({"score": float, "max_score": float, "needs_manual_grade": bool})
     by_question = _write(
+        rows[
+            [
+                "learner",
+                "exercise",
+                "language",
+                "assignment",
+                "question",
+                "kind",
+                "score",
+                "max_score",
+                "needs_manual_grade",
+            ]
+        ],
         out_dir / "grades-by-question.csv",
-        [
-            "learner",
-            "exercise",
-            "language",
-            "assignment",
-            "question",
-            "kind",
-            "score",
-            "max_score",
-            "needs_manual_grade",
-        ],
-        [
-            [
-                r.learner,
-                r.exercise,
-                r.language,
-                r.assignment,
-                r.question,
-                r.kind,
-                r.score,
-                r.max_score,
-                r.needs_manual_grade,
-            ]
-            for r in rows
-        ],
     )
-    totals: dict[tuple[str, str], list[float]] = {}
-    pending: dict[tuple[str, str], bool] = {}
-    for r in rows:
-        key = (r.learner, r.assignment)
-        total = totals.setdefault(key, [0.0, 0.0])
-        total[0] += r.score
-        total[1] += r.max_score
-        pending[key] = pending.get(key, False) or r.needs_manual_grade
-    exercise_rows = []
-    for (learner, assignment), (score, max_score) in sorted(totals.items()):
-        result = results.get((learner, assignment))
-        meta = Assignment(assignment)
-        exercise_rows.append(
-            [
-                learner,
-                names.get(learner, ""),
-                meta.exercise,
-                meta.language,
-                assignment,
-                round(score, 2),
-                round(max_score, 2),
-                pending[(learner, assignment)],
-                result.status if result else "graded",
-                "; ".join(result.notes) if result else "",
-            ]
+
+    keys = ["learner", "assignment"]
+    exercises = (
+        rows.groupby(keys, sort=True)
+        .agg(
+            exercise=("exercise", "first"),
+            language=("language", "first"),
+            score=("score", "sum"),
+            max_score=("max_score", "sum"),
+            needs_manual_grade=("needs_manual_grade", "any"),
         )
+        .reset_index()
+    )
+    exercises[["score", "max_score"]] = exercises[["score", "max_score"]].round(2)
+    exercises["name"] = exercises["learner"].map(names).fillna("")
+    outcome = [
+        results.get((learner, a))
+        for learner, a in zip(exercises["learner"], exercises["assignment"], strict=True)
+    ]
+    exercises["status"] = [r.status if r else "graded" for r in outcome]
+    exercises["notes"] = ["; ".join(r.notes) if r else "" for r in outcome]
     by_exercise = _write(
-        out_dir / "grades-by-exercise.csv",
-        [
-            "learner",
-            "name",
-            "exercise",
-            "language",
-            "assignment",
-            "score",
-            "max_score",
-            "needs_manual_grade",
-            "status",
-            "notes",
-        ],
-        exercise_rows,
-    )
-    exercises = sorted({Assignment(a).exercise for _, a in totals})
-    learners: dict[str, dict[str, float]] = {}
-    for (learner, assignment), (score, _max) in totals.items():
-        learners.setdefault(learner, {})[Assignment(assignment).exercise] = score
-    by_learner = _write(
-        out_dir / "grades-by-learner.csv",
-        ["learner", "name", *exercises, "total"],
-        [
+        exercises[
             [
-                learner,
-                names.get(learner, ""),
-                *[json.dumps(scores[e]) if e in scores else "" for e in exercises],
-                round(sum(scores.values()), 2),
+                "learner",
+                "name",
+                "exercise",
+                "language",
+                "assignment",
+                "score",
+                "max_score",
+                "needs_manual_grade",
+                "status",
+                "notes",
             ]
-            for learner, scores in sorted(learners.items())
         ],
+        out_dir / "grades-by-exercise.csv",
     )
+
+    learners = exercises.pivot_table(
+        index="learner", columns="exercise", values="score", aggfunc="sum"
+    ).sort_index(axis="columns")
+    learners.columns.name = None
+    learners["total"] = learners.sum(axis="columns").round(2)
+    learners.insert(0, "name", learners.index.map(lambda learner: names.get(learner, "")))
+    by_learner = _write(learners.reset_index(), out_dir / "grades-by-learner.csv")
     return [by_learner, by_exercise, by_question]

@@ -8,11 +8,12 @@ are left out of their question's figures until they are.
 
 from __future__ import annotations
 
-import csv
-import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+import jinja2
+import pandas as pd
 
 from aimed.trainer.course import Assignment, Course
 from aimed.trainer.export import QuestionGrade, cell_order, question_grades
@@ -115,100 +116,40 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.0f}%"
 
 
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("aimed.trainer", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_TEMPLATES.filters["pct"] = _pct
+
+
 def write_report(course: Course, out_dir: Path) -> tuple[Path, Path]:
     """``cohort-report.csv`` and a self-contained ``cohort-report.html`` (no outside files)."""
     stats, unusable = cohort_stats(course)
     out_dir.mkdir(parents=True, exist_ok=True)
+    table = pd.DataFrame(
+        {
+            "exercise": [s.exercise for s in stats],
+            "question": [s.question for s in stats],
+            "kind": [s.kind for s in stats],
+            "learners": [s.learners for s in stats],
+            "full_marks": [s.full_marks for s in stats],
+            "success_rate": [
+                None if s.success_rate is None else round(s.success_rate, 4) for s in stats
+            ],
+            "mean_share": [round(s.mean_share, 4) for s in stats],
+            "pending_manual": [s.pending for s in stats],
+            "label": [s.label for s in stats],
+        }
+    )
     csv_path = out_dir / "cohort-report.csv"
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "exercise",
-                "question",
-                "kind",
-                "learners",
-                "full_marks",
-                "success_rate",
-                "mean_share",
-                "pending_manual",
-                "label",
-            ]
-        )
-        for s in stats:
-            rate = "" if s.success_rate is None else round(s.success_rate, 4)
-            writer.writerow(
-                [
-                    s.exercise,
-                    s.question,
-                    s.kind,
-                    s.learners,
-                    s.full_marks,
-                    rate,
-                    round(s.mean_share, 4),
-                    s.pending,
-                    s.label,
-                ]
-            )
+    table.to_csv(csv_path, index=False, na_rep="")
     html_path = out_dir / "cohort-report.html"
-    html_path.write_text(_html(stats, unusable), encoding="utf-8")
+    page = _TEMPLATES.get_template("cohort-report.html.j2").render(
+        stats=stats, missed=most_missed(stats), unusable=unusable
+    )
+    html_path.write_text(page, encoding="utf-8")
     return csv_path, html_path
-
-
-def _table(caption: str, stats: list[QuestionStats]) -> str:
-    head = (
-        "<tr><th scope='col'>Exercise</th><th scope='col'>Question</th>"
-        "<th scope='col'>Graded</th><th scope='col'>Learners</th>"
-        "<th scope='col'>Full marks</th><th scope='col'>Success rate</th>"
-        "<th scope='col'>Mean share of points</th><th scope='col'>Awaiting manual grade</th></tr>"
-    )
-    body = "".join(
-        "<tr>"
-        f"<td>{html.escape(s.exercise)}</td>"
-        f"<td><code>{html.escape(s.question)}</code><br>{html.escape(s.label)}</td>"
-        f"<td>{'by hand' if s.kind == 'manual' else 'automatically'}</td>"
-        f"<td class='n'>{s.learners}</td><td class='n'>{s.full_marks}</td>"
-        f"<td class='n'>{_pct(s.success_rate)}</td><td class='n'>{_pct(s.mean_share)}</td>"
-        f"<td class='n'>{s.pending}</td></tr>"
-        for s in stats
-    )
-    return f"<table><caption>{html.escape(caption)}</caption>{head}{body}</table>"
-
-
-def _html(stats: list[QuestionStats], unusable: dict[str, int]) -> str:
-    missed = most_missed(stats)
-    left_out = (
-        "<p>Left out of the figures (missing or unreadable notebooks): "
-        + ", ".join(f"{html.escape(e)}: {n}" for e, n in sorted(unusable.items()))
-        + ".</p>"
-        if unusable
-        else ""
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cohort report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; }}
-table {{ border-collapse: collapse; margin: 1rem 0 2rem; }}
-caption {{ text-align: left; font-weight: 600; font-size: 1.1rem; padding: .5rem 0; }}
-th, td {{ border: 1px solid #888; padding: .35rem .6rem; vertical-align: top; }}
-td.n {{ text-align: right; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Cohort report</h1>
-<p>Success rate: share of learners who earned all of a question's points. Both languages of
-an exercise are counted together.</p>
-{left_out}
-<h2>Most missed questions</h2>
-{_table("The questions the fewest learners got fully right", missed)}
-<h2>Every question</h2>
-{_table("Every graded question, in notebook order", stats)}
-</main>
-</body>
-</html>
-"""
