@@ -20,8 +20,18 @@ Choices (see README, "Identifiable-data guard"):
   such as "born", "DOB", "né(e) le", "date de naissance" precedes it, else as a full
   date: admission or birth dates are identifiers too (HIPAA Safe Harbor removes all
   date elements but the year). A year alone, an age or "2 days ago" pass.
-- A title followed by a capitalised name (M., Mme, Mlle, Dr, Pr, Mr, Mrs, Ms, Miss,
-  Madame, Monsieur), and hospital numbers (IPP, MRN, NIP, "patient no." + digits).
+- A title followed by a name (M., Mme, Mlle, Dr, Pr, Mr, Mrs, Ms, Miss, Madame, Monsieur,
+  in any case but M. and Ms, which are also units): a capitalised word, or a lowercase word
+  that is not one of the everyday words a note puts after a title ("le docteur a dit",
+  "madame présente"): "mme dupont" is refused.
+- A person's name without a title: a given name from ``data/first_names.txt`` (Faker's
+  lists, MIT licence; see ``scripts/first_names.py``) followed by a capitalised or
+  upper-case surname ("Jean Dupont", "Jean-Pierre MARTIN", "John Smith"), or an upper-case
+  surname followed by a given name ("DUPONT Jean"). Clinical eponyms (signe de Murphy,
+  score de Wells, maladie de Crohn, Levine sign) are not preceded by a given name and pass.
+  A name written all in lower case without a title ("jean dupont") cannot be told from
+  words and passes: the page says never to type names.
+- Hospital numbers (IPP, MRN, NIP, "patient no." + digits).
 - Text longer than :data:`MAX_CHARS` is refused before any search.
 """
 
@@ -29,6 +39,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from aimed.errors import InputError
 
@@ -43,6 +55,7 @@ KINDS = (
     "hospital_number",
     "phone",
     "title_name",
+    "person_name",
     "long_number",
 )
 
@@ -126,11 +139,64 @@ _PHONE = re.compile(
     r"|0\d{2}\s?\d{4}\s?\d{4}"  # 020 7946 0958
     r")(?!\d)"
 )
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Ý", "a-zß-öø-ÿ"
+_CAPITALISED = rf"[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}][{_LOWER}'’]+)*"
+_ALL_CAPS = rf"[{_UPPER}]{{2,}}(?:-[{_UPPER}]{{2,}})*"
 _TITLE = re.compile(
-    r"(?<![\w.])(?:M\.|Mme\.?|Mlle\.?|Dr\.?|Pr\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Madame|"
-    r"Monsieur|Mademoiselle|Docteur|Doctor)\s+"
-    r"[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿA-ZÀ-ÖØ-Ý'’-]+"
+    r"(?<![\w.])(?:M\.|Ms\.?|(?i:Mme|Mlle|Dr|Pr|Prof|Mr|Mrs)\.?|"
+    r"(?i:Miss|Madame|Monsieur|Mademoiselle|Docteur|Doctor))\s+"
+    rf"(?P<name>{_CAPITALISED}|{_ALL_CAPS}|[{_LOWER}][{_LOWER}'’-]+)"
 )
+_NAME_PAIR = re.compile(
+    rf"(?<![\w'’-])(?:(?P<given>{_CAPITALISED})\s+(?P<surname>{_CAPITALISED}|{_ALL_CAPS})"
+    rf"|(?P<caps>[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{2,}})*)\s+(?P<given2>{_CAPITALISED}))"
+    r"(?![\w'’-])"
+)
+GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "first_names.txt"
+AFTER_TITLE_FILE = Path(__file__).parent / "data" / "words_after_title.txt"
+
+
+def _word_list(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """The given names the guard knows (about 6,000, from ``data/first_names.txt``)."""
+    return _word_list(GIVEN_NAMES_FILE)
+
+
+@lru_cache(maxsize=1)
+def _after_title() -> frozenset[str]:
+    return _word_list(AFTER_TITLE_FILE)
+
+
+def _is_given(word: str) -> bool:
+    """A given name, or a hyphenated one whose first part is ("Jean-Pierre", "Marie-Ève")."""
+    names = given_names()
+    return word in names or word.split("-", 1)[0] in names
+
+
+def _titles(text: str) -> list[Identifier]:
+    found = []
+    for match in _TITLE.finditer(text):
+        name = match.group("name")
+        everyday = name[0].islower() and (name in _after_title() or "'" in name or "’" in name)
+        if not everyday:
+            found.append(Identifier("title_name", match.span()))
+    return found
+
+
+def _person_names(text: str) -> list[Identifier]:
+    found = []
+    for match in _NAME_PAIR.finditer(text):
+        given = match.group("given") or match.group("given2")
+        if _is_given(given):
+            found.append(Identifier("person_name", match.span()))
+    return found
+
+
 _LONG_NUMBER = re.compile(r"(?<!\d)\d(?:[\s.-]?\d){10,}(?!\d)")
 
 
@@ -155,7 +221,8 @@ def find_identifiers(text: str) -> list[Identifier]:
         for m in _PHONE.finditer(text)
         if 8 <= _digits(m.group()) <= 15
     ]
-    candidates += [Identifier("title_name", m.span()) for m in _TITLE.finditer(text)]
+    candidates += _titles(text)
+    candidates += _person_names(text)
     candidates += [Identifier("long_number", m.span()) for m in _LONG_NUMBER.finditer(text)]
 
     kept: list[Identifier] = []

@@ -99,6 +99,18 @@ def test_a_wrong_key_is_not_reported_as_a_nir(first13: str) -> None:
         ("Mrs. Jones is sweating", "title_name"),
         ("Ms Patel, 61", "title_name"),
         ("Miss Taylor feels sick", "title_name"),
+        ("madame Dupont a mal", "title_name"),
+        ("mme dupont transpire", "title_name"),
+        ("vue par le docteur martin hier", "title_name"),
+        ("Dr House says it is lupus", "title_name"),
+        ("Jean Dupont, 54 ans, douleur", "person_name"),
+        ("DUPONT Jean, douleur thoracique", "person_name"),
+        ("Jean DUPONT se plaint", "person_name"),
+        ("Jean-Pierre Martin a mal au bras", "person_name"),
+        ("Marie-Ève Tremblay, 61 ans", "person_name"),
+        ("John Smith has chest pain", "person_name"),
+        ("seen with Fatima Benali today", "person_name"),
+        ("Mohamed El-Amrani, douleur", "person_name"),
         ("IPP 123456", "hospital_number"),
         ("IPP : 80012345", "hospital_number"),
         ("MRN: 9876543", "hospital_number"),
@@ -142,6 +154,17 @@ def test_spans_point_at_the_identifier() -> None:
         "pain 8/10 since 10 pm, took 1000 mg at 10:30 and 500 at 14:00",
         "douleur 7/10 depuis le 3/11, score HEART 3, Wells 4.5",
         "le patient n° 3 de la liste",
+        "signe de Murphy positif, score de Wells à 4",
+        "maladie de Crohn connue, syndrome de Tietze évoqué",
+        "Parkinson disease; Levine sign present",
+        "le docteur m'a dit que c'était le cœur",
+        "madame présente une douleur en étau",
+        "the doctor said it might be angina",
+        "Pain started at rest. Sweating since noon",
+        "Douleur Thoracique depuis ce matin",
+        "ECG Normal, troponine négative",
+        "May-Thurner syndrome was ruled out",
+        "QRS 90 ms in V2, height 1.78 m. Pain on effort",
         "",
     ],
 )
@@ -163,3 +186,19 @@ def test_non_text_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         check_free_text(None)  # type: ignore[arg-type]
     assert caught.value.key == "guard.errors.not_text"
+
+
+def test_given_names_file_is_generated_from_faker() -> None:
+    """``data/first_names.txt`` is what ``scripts/first_names.py`` makes from Faker's lists."""
+    import importlib.util
+    from pathlib import Path
+
+    from aimed.guard import GIVEN_NAMES_FILE, given_names
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "first_names.py"
+    spec = importlib.util.spec_from_file_location("first_names", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert GIVEN_NAMES_FILE.read_text(encoding="utf-8") == module.render()
+    assert {"Jean", "Marie", "John", "Fatima", "Mohamed"} <= given_names()
+    assert not {"Will", "May", "Rose", "Grace"} & given_names()
