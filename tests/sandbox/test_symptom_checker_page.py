@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
 from aimed.guard import MAX_CHARS, nir_key
 from aimed.i18n import LANGUAGES, t
-from support import open_page
+from support import open_page, wait_for_app_run
 
 PAGE = "20_symptom_checker.py"
 NS = "symptom_checker"
@@ -341,7 +341,7 @@ def test_page_in_chromium_is_accessible_and_stays_local(
     )
     change = t(f"{NS}.page.change_leading", lang, before=before, after=after, reasons=reasons)
     expect(page.get_by_text(change)).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    wait_for_app_run(page)
     violations = Axe().run(page).response["violations"]
     serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
     assert serious == [], serious
