@@ -113,6 +113,7 @@ MODULES = {
     "what-ai-is": ["biased-data"],
     "reading-performance": ["test-result"],
     "incomplete-input": ["symptom-checker"],
+    "world-changes": ["hospital-shift", "shortcut"],
 }
 EXERCISES = {"reading-performance", "incomplete-input"}
 OBJECTIVES = {"en": "Learning objectives", "fr": "Objectifs d'apprentissage"}
