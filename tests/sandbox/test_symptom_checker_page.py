@@ -162,6 +162,9 @@ REFUSED = [
     ("douleur, né le 12 mars 1970", "date_of_birth"),
     ("IPP 123456, douleur en étau", "hospital_number"),
     ("write to jean.dupont@example.fr", "email"),
+    ("DUPONT Jean a une douleur en étau", "person_name"),
+    ("Jean Dupont transpire beaucoup", "person_name"),
+    ("mme dupont a mal à la poitrine", "title_name"),
 ]
 
 
@@ -181,6 +184,58 @@ def test_identifiers_are_refused_and_nothing_is_lost(lang: str, text: str, kind:
     assert app.radio(key=f"{NS}_f_sweating").value == "unasked"
     assert app.radio(key=f"{NS}_f_cough").value == "absent"
     assert app.text_area(key=f"{NS}_text").value == text
+
+
+def shown_texts(app) -> str:
+    """Everything the page shows in words (markdown, alerts, captions, tables)."""
+    elements = [*app.markdown, *app.success, *app.info, *app.warning, *app.error, *app.caption]
+    tables = [str(table.value) for table in app.table]
+    return "\n".join([*(str(e.value) for e in elements), *tables])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("text", "kind"), REFUSED)
+def test_refused_text_is_never_shown_back(lang: str, text: str, kind: str) -> None:
+    app = open_page(PAGE, lang)
+    app.text_area(key=f"{NS}_text").input(text)
+    app.button(key=f"{NS}_read").click().run()
+    identifier = text.split(",")[0].split(" a ")[0]
+    for part in identifier.split():
+        if part[:1].isupper() and len(part) > 3:
+            assert part not in shown_texts(app), f"{part!r} shown on the page"
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second"),
+    [
+        ("fr", "je transpire et ça me serre dans la poitrine", "pas de fièvre, pas de toux"),
+        ("en", "I am sweating and it feels like a tight band", "no fever, no cough"),
+    ],
+)
+def test_a_new_text_replaces_the_answers_of_the_last(lang: str, first: str, second: str) -> None:
+    """The text, the buttons and the result always agree: nothing stale from an earlier text."""
+    app = open_page(PAGE, lang)
+    app.text_area(key=f"{NS}_text").input(first)
+    app.button(key=f"{NS}_read").click().run()
+    assert app.radio(key=f"{NS}_f_sweating").value == "present"
+    app.text_area(key=f"{NS}_text").input(second)
+    app.button(key=f"{NS}_read").click().run()
+    answers = {f: app.radio(key=f"{NS}_f_{f}").value for f in ("sweating", "fever", "cough")}
+    assert answers == {"sweating": "unasked", "fever": "absent", "cough": "absent"}
+    never = [i.value for i in app.info if t(f"{NS}.page.never_mentioned", lang) in i.value]
+    assert never and name("findings", "sweating", lang) in never[0]
+    expected = assess({"fever": "absent", "cough": "absent"}, "primary_care")
+    assert shown_probability(app, "acs", lang) == percent(expected.probability("acs"), lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_editing_a_finding_by_hand_withdraws_the_text_reading(lang: str) -> None:
+    app = open_page(PAGE, lang)
+    app.text_area(key=f"{NS}_text").input("no fever" if lang == "en" else "pas de fièvre")
+    app.button(key=f"{NS}_read").click().run()
+    assert [s for s in app.success if t(f"{NS}.page.understood", lang) in s.value]
+    app.radio(key=f"{NS}_f_fever").set_value("present").run()
+    assert not [s for s in app.success if t(f"{NS}.page.understood", lang) in s.value]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

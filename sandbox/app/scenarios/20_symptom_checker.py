@@ -81,8 +81,9 @@ def remember(setting: str, answers: dict[str, Answer]) -> None:
 
 
 def edited() -> None:
-    """A widget moved by hand: the guided path no longer describes what is shown."""
+    """A widget moved by hand: the guided path and the text's reading no longer describe it."""
     st.session_state[GUIDE] = None
+    st.session_state[READING] = None
 
 
 def reset() -> None:
@@ -101,8 +102,10 @@ def read_text() -> None:
         st.session_state[TEXT_ERROR] = error
         return
     st.session_state[READING] = reading
-    for finding, answer in reading.answers.items():
-        st.session_state[finding_key(finding)] = answer.value
+    # The text replaces every answer: what it does not mention is "not asked", so the text,
+    # the buttons and the result always say the same thing.
+    for finding in evidence.findings:
+        st.session_state[finding_key(finding)] = reading.answers.get(finding, Answer.UNASKED).value
 
 
 def apply_guide(name: str, lang: str) -> None:
