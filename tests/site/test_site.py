@@ -113,6 +113,7 @@ MODULES = {
     "what-ai-is": ["biased-data"],
     "reading-performance": ["test-result"],
     "incomplete-input": ["symptom-checker"],
+    "bias": ["biased-data", "biased-data", "biased-data"],
     "world-changes": ["hospital-shift", "shortcut"],
 }
 EXERCISES = {"reading-performance", "incomplete-input"}
