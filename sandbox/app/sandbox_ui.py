@@ -133,3 +133,75 @@ def leave_guide_if_changed(guide_key: str, widgets: Callable[[str], Mapping[str,
     guide = st.session_state[guide_key]
     if guide and any(st.session_state[k] != v for k, v in widgets(guide).items()):
         st.session_state[guide_key] = None
+
+
+def nearest(options: Iterable[float], value: float) -> float:
+    """The option closest to ``value`` on a log scale (0.1 is nearer 0.2 than 1)."""
+    import math
+
+    return min(options, key=lambda o: abs(math.log(o) - math.log(max(value, 1e-9))))
+
+
+def scaled_number(
+    label: str,
+    key: str,
+    options: list[float],
+    *,
+    lang: str,
+    min_value: float,
+    max_value: float,
+    step: float,
+    help: str | None = None,  # noqa: A002 (Streamlit's own name)
+    on_change: Callable[[], None] | None = None,
+    percent: bool = True,
+) -> float:
+    """A slider over ``options`` (spread so low values are reachable) and an exact number box.
+
+    ``st.session_state[key]`` holds the value (in percent when ``percent``); the box accepts
+    only ``min_value`` to ``max_value``. Moving either updates the other.
+    """
+    from aimed import numbers
+
+    def shown(value: float) -> str:
+        if percent:
+            return numbers.percent(value / 100, lang, digits=2, least=0)
+        return numbers.plain(value, lang)
+
+    scale_key, box_key = f"{key}__scale", f"{key}__box"
+    st.session_state.setdefault(key, options[len(options) // 2])
+    # Someone (a preset, a guided path) set the value: show it in both widgets.
+    if st.session_state.get(box_key) != st.session_state[key]:
+        st.session_state[box_key] = st.session_state[key]
+        st.session_state[scale_key] = nearest(options, st.session_state[key])
+
+    def from_scale() -> None:
+        st.session_state[key] = st.session_state[box_key] = st.session_state[scale_key]
+        if on_change:
+            on_change()
+
+    def from_box() -> None:
+        st.session_state[key] = st.session_state[box_key]
+        st.session_state[scale_key] = nearest(options, st.session_state[key])
+        if on_change:
+            on_change()
+
+    slider_column, box_column = st.columns([3, 1])
+    slider_column.select_slider(
+        label,
+        options=options,
+        format_func=shown,
+        key=scale_key,
+        help=help,
+        on_change=from_scale,
+    )
+    box_column.number_input(
+        t("common.exact_value", lang, label=label),
+        label_visibility="collapsed",
+        min_value=min_value,
+        max_value=max_value,
+        step=step,
+        format="%g",
+        key=box_key,
+        on_change=from_box,
+    )
+    return float(st.session_state[key])

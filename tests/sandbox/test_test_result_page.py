@@ -6,10 +6,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aimed.i18n import LANGUAGES, t
+from aimed.numbers import percent
 from support import open_page
 
 PAGE = "10_test_result.py"
 NS = "test_result"
+SCALE, BOX = "test_result_prevalence__scale", "test_result_prevalence__box"
+
+
+def shown_scale(value: float, lang: str) -> str:
+    """A step of the prevalence scale as the slider labels it."""
+    return percent(value / 100, lang, digits=2, least=0)
 
 
 def metric(app: AppTest, key: str, lang: str) -> str:
@@ -60,7 +67,7 @@ def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
     assert not app.exception
     assert app.slider(key="test_result_sensitivity").value == 95.0
     assert app.slider(key="test_result_specificity").value == 95.0
-    assert app.slider(key="test_result_prevalence").value == 1.0
+    assert app.number_input(key=BOX).value == 1.0
     ppv = percent_shown(metric(app, "ppv_label", lang))
     assert ppv < 50
     assert ppv == pytest.approx(16.1)
@@ -76,7 +83,7 @@ def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_mammography_guide_gives_about_nine_percent(lang: str) -> None:
     app = open_page(PAGE, lang)
-    app.slider(key="test_result_prevalence").set_value(30.0).run()
+    app.select_slider(key=SCALE).set_value(30.0).run()
     app.button(key="test_result_try_mammography").click().run()
     assert not app.exception
     assert round(percent_shown(metric(app, "ppv_label", lang))) == 9
@@ -88,7 +95,7 @@ def test_mammography_guide_gives_about_nine_percent(lang: str) -> None:
 def test_higher_prevalence_raises_ppv(lang: str) -> None:
     app = open_page(PAGE, lang)
     before = percent_shown(metric(app, "ppv_label", lang))
-    app.slider(key="test_result_prevalence").set_value(20.0).run()
+    app.select_slider(key=SCALE).set_value(20.0).run()
     after = percent_shown(metric(app, "ppv_label", lang))
     assert after > 50 > before
     shown = metric(app, "ppv_label", lang)
@@ -103,28 +110,27 @@ def test_preset_sets_the_prevalence_and_cites_its_source(lang: str) -> None:
     app = open_page(PAGE, lang)
     app.selectbox(key="test_result_preset").set_value("emergency_pneumonia").run()
     assert not app.exception
-    assert app.slider(key="test_result_prevalence").value == 20.0
+    assert app.number_input(key=BOX).value == 20.0
+    assert app.select_slider(key=SCALE).value == 20.0
     assert any("Ebell" in c.value for c in app.caption)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_zero_prevalence_gives_a_clear_message_not_a_crash(lang: str) -> None:
+def test_low_prevalences_are_reachable_and_the_ends_are_not_offered(lang: str) -> None:
+    """0.1% is one step of the scale; 0% and 100% (no test result means anything) are not."""
     app = open_page(PAGE, lang)
-    app.slider(key="test_result_prevalence").set_value(0.0).run()
-    assert not app.exception
-    reason = {
-        "en": "Prevalence must be more than 0% and less than 100%; you gave 0%.",
-        "fr": "La prévalence doit être supérieure à 0 % et inférieure à 100 % ; "
-        "vous avez indiqué 0\u00a0%.",
-    }[lang]
-    expected = t("common.invalid_input", lang, reason=reason)
-    assert [e.value for e in app.error] == [expected]
-    assert app.slider(key="test_result_prevalence").value == 0.0  # the input is kept
-    assert not app.metric
-    # Moving back to a valid value brings the results back.
-    app.slider(key="test_result_prevalence").set_value(5.0).run()
+    scale = app.select_slider(key=SCALE)
+    assert scale.options[:3] == [shown_scale(v, lang) for v in (0.1, 0.2, 0.5)]
+    assert len(scale.options) >= 15
+    box = app.number_input(key=BOX)
+    assert 0 < box.proto.min <= 0.01 and box.proto.max < 100
+    scale.set_value(0.1).run()
+    assert app.number_input(key=BOX).value == 0.1
+    assert percent_shown(metric(app, "ppv_label", lang)) < 2
+    # An exact value typed in the box moves the scale to its nearest step.
+    app.number_input(key=BOX).set_value(0.3).run()
+    assert app.select_slider(key=SCALE).value == 0.2
     assert not app.error
-    assert app.metric
 
 
 def test_test_that_never_fires_says_so() -> None:

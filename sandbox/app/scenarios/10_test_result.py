@@ -27,6 +27,8 @@ NS = "test_result"
 CUSTOM = "custom"
 SENS, SPEC, PREV = f"{NS}_sensitivity", f"{NS}_specificity", f"{NS}_prevalence"
 PRESET, GUIDE = f"{NS}_preset", f"{NS}_guide"
+PREVALENCE_SCALE = [0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0,
+                    60.0, 70.0, 80.0, 90.0, 95.0, 99.0]  # fmt: skip
 DEFAULTS = {SENS: 90.0, SPEC: 91.0, PREV: 1.0, PRESET: "screening_mammography", GUIDE: None}
 # Guided paths: the slider values each one sets, and the preset that matches them.
 GUIDES = {
@@ -172,22 +174,30 @@ if st.session_state[PRESET] != CUSTOM:
         )
     )
 
-left, middle, right = st.columns(3)
-for column, key, name, top in (
-    (left, SENS, "sensitivity", 100.0),
-    (middle, SPEC, "specificity", 100.0),
-    (right, PREV, "prevalence", 100.0),
-):
+left, right = st.columns(2)
+for column, key, name in ((left, SENS, "sensitivity"), (right, SPEC, "specificity")):
     column.slider(
         t(f"{NS}.{name}_label", lang),
         min_value=0.0,
-        max_value=top,
-        step=0.1 if key == PREV else 0.5,
+        max_value=100.0,
+        step=0.5,
         format="%.1f",
         help=t(f"{NS}.{name}_help", lang),
         key=key,
         on_change=values_changed,
     )
+# Low prevalences are where a test misleads most: a scale that reaches them, and exact entry.
+sandbox_ui.scaled_number(
+    t(f"{NS}.prevalence_label", lang),
+    PREV,
+    PREVALENCE_SCALE,
+    lang=lang,
+    min_value=0.01,
+    max_value=99.9,
+    step=0.1,
+    help=t(f"{NS}.prevalence_help", lang),
+    on_change=values_changed,
+)
 
 try:
     sens, spec, prev = (st.session_state[k] / 100 for k in (SENS, SPEC, PREV))
