@@ -5,7 +5,10 @@ import streamlit as st
 import sandbox_ui
 from aimed.i18n import t
 
-st.set_page_config(page_title="AI in medicine: sandbox", page_icon="🩺", layout="wide")
+# The browser tab's title in the reader's language (from the URL or the sidebar choice).
+st.set_page_config(
+    page_title=t("common.app_title", sandbox_ui.current_language()), page_icon="🩺", layout="wide"
+)
 
 lang = sandbox_ui.language_selector()
 pages = []

@@ -31,6 +31,7 @@ def test_first_visit_by_deep_link_opens_the_scenario_without_error(
     heading = page.get_by_role("heading", name=t(f"{scenario}.title", "fr"), exact=True)
     expect(heading).to_be_visible(timeout=30_000)
     wait_for_app_run(page)
+    assert page.title() == t("common.app_title", "fr")  # the browser tab speaks French
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"

@@ -302,3 +302,18 @@ def test_every_page_defines_its_abbreviations_in_its_language(built_site: Path, 
             assert shown, f"{page.relative_to(ROOT)}: no abbreviation has a hover definition"
         wrong = {term: title for term, title in shown.items() if definitions.get(term) != title}
         assert wrong == {}, f"{page.relative_to(ROOT)}: definitions from the other language?"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_final_assessment_draws_on_all_ten_modules(lang: str) -> None:
+    path = COURSE / ("final-assessment.md" if lang == "en" else f"final-assessment.{lang}.md")
+    questions = quizzes(path)
+    assert 20 <= len(questions) <= 30, f"{len(questions)} questions (20 to 30 expected)"
+    pass_mark = front_matter(path).get("pass_mark")
+    assert isinstance(pass_mark, int) and len(questions) / 2 < pass_mark <= len(questions)
+    sections = re.split(r"^## ", FENCE.sub("", path.read_text(encoding="utf-8")), flags=re.M)[1:]
+    assert [int(re.match(r"Module (\d+)", s)[1]) for s in sections] == list(range(1, 11))
+    assert all(len(QUIZ.findall(s)) >= 2 for s in sections), "a module with fewer than 2 questions"
+    for number, question in enumerate(questions, 1):
+        assert question["correct"].count(True) == 1, f"question {number}: one right answer"
+        assert len(question["explanation"]) >= 80, f"question {number} has no real explanation"
