@@ -11,6 +11,9 @@
   when the trainer command has built it; the zips are copied into the site after the build.
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
   control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
+- Front matter `assessment` / `pass_mark` -> the final assessment's rules under the title and its
+  "Submit my answers" block at the end (record.js); `<!-- record -->` -> the learner's record of
+  completion (see course_record.py).
 - site/includes/abbreviations.<lang>.md: hover definitions on every page of that language.
 - nav entries not yet written in both languages are left out (tests/test_site.py fails while
   one is missing, so a finished course never ships with a hole).
@@ -34,6 +37,16 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
+from course_record import (  # noqa: E402
+    CoursePage,
+    assessment_block,
+    assessment_rules,
+    build_date,
+    check_pass_mark,
+    course_version,
+    record_block,
+)
+
 from course_figures import FigureError, draw  # noqa: E402
 from course_references import (  # noqa: E402
     CitationError,
@@ -59,6 +72,7 @@ SCENARIOS = (
 EXERCISES = ("reading-performance", "incomplete-input")
 LANGUAGES = ("en", "fr")
 BIBLIOGRAPHY_PAGE = "bibliography.md"
+RECORD_PAGE = "my-record.md"
 
 SANDBOX_MARK = re.compile(
     r"^<!--\s*sandbox:\s*(\S+)((?:\s+[a-z_]+=[\w-]+)*)\s*(?:\|\s*(.*?))?\s*-->[ \t]*$", re.MULTILINE
@@ -66,6 +80,7 @@ SANDBOX_MARK = re.compile(
 FIGURE_MARK = re.compile(r"^<!--\s*figure:\s*([\w-]+)\s*(?:\|\s*(.*?))?\s*-->[ \t]*$", re.MULTILINE)
 EXERCISE_MARK = re.compile(r"^<!--\s*exercise:\s*(\S+)\s*-->[ \t]*$", re.MULTILINE)
 PROGRESS_MARK = re.compile(r"^<!--\s*progress\s*-->[ \t]*$", re.MULTILINE)
+RECORD_MARK = re.compile(r"^<!--\s*record\s*-->[ \t]*$", re.MULTILINE)
 BIBLIOGRAPHY_MARK = re.compile(r"^<!--\s*bibliography\s*-->[ \t]*$", re.MULTILINE)
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -97,6 +112,7 @@ TEXT = {
         "progress_reset": "Reset my progress",
         "progress_nojs": "Progress tracking needs JavaScript; nothing is stored without it.",
         "progress_pending": "not started",
+        "progress_dates": "Dates",
     },
     "fr": {
         "sandbox": "Essayer dans le bac à sable",
@@ -124,6 +140,7 @@ TEXT = {
             "Le suivi de progression nécessite JavaScript\u202f; sans lui, rien n'est conservé."
         ),
         "progress_pending": "pas commencé",
+        "progress_dates": "Dates",
     },
 }
 
@@ -287,34 +304,69 @@ def nav_translations(config: Any) -> dict[str, str]:
     return dict(getattr(language, "nav_translations", None) or {})
 
 
-def progress_table(
-    docs: Path, nav: Any, lang: str, home_url: str, translations: dict[str, str] | None = None
-) -> str:
-    """The home-page table progress.js fills: one row per page with a `module` front matter."""
-    words = TEXT[lang]
-    rows = []
+def course_pages(
+    docs: Path, nav: Any, lang: str, from_url: str, translations: dict[str, str] | None = None
+) -> list[CoursePage]:
+    """Nav pages with a `module` or an `assessment` front matter, linked from `from_url`."""
+    pages = []
     for src, nav_title in nav_titles(nav).items():
         own = docs / source_for(src, lang)
         if not own.is_file() or source_for(src, lang) in _left_out:
             continue
         text = own.read_text(encoding="utf-8")
         meta = read_front_matter(text)
-        if "module" not in meta:
+        kind = "module" if "module" in meta else "assessment" if "assessment" in meta else None
+        if kind is None:
             continue
         title_match = TITLE.search(text)
         title = (translations or {}).get(nav_title, nav_title)
         if not title:
-            title = title_match.group(1).strip() if title_match else str(meta["module"])
-        quizzes = count_quizzes(text)
-        hrefs = " ".join(relative_url(page_url(src, other), home_url) for other in LANGUAGES)
-        link = relative_url(page_url(src, lang), home_url)
+            title = title_match.group(1).strip() if title_match else str(meta[kind])
+        body = FENCE.sub("", text)
+        reading, pass_mark = meta.get("reading_time"), meta.get("pass_mark")
+        pages.append(
+            CoursePage(
+                src=src,
+                title=title,
+                slug=str(meta[kind]),
+                kind=kind,
+                link=relative_url(page_url(src, lang), from_url),
+                hrefs=" ".join(relative_url(page_url(src, other), from_url) for other in LANGUAGES),
+                quizzes=count_quizzes(text),
+                reading_time=reading if type(reading) is int else 0,
+                sandboxes=len(SANDBOX_MARK.findall(body)),
+                exercises=len(EXERCISE_MARK.findall(body)),
+                pass_mark=pass_mark if type(pass_mark) is int else 0,
+            )
+        )
+    return pages
+
+
+def progress_table(
+    docs: Path, nav: Any, lang: str, home_url: str, translations: dict[str, str] | None = None
+) -> str:
+    """The home-page table progress.js fills: one row per module page, then the assessment."""
+    words = TEXT[lang]
+    rows = []
+    for page in course_pages(docs, nav, lang, home_url, translations):
+        if page.kind == "assessment":
+            row = (
+                f'<tr data-assessment="{html.escape(page.slug)}" data-pages="{page.hrefs}" '
+                f'data-quizzes="{page.quizzes}" data-pass="{page.pass_mark}">'
+            )
+            read = "—"
+        else:
+            row = (
+                f'<tr data-module="{html.escape(page.slug)}" data-pages="{page.hrefs}" '
+                f'data-quizzes="{page.quizzes}">'
+            )
+            read = words["progress_pending"]
         rows.append(
-            f'<tr data-module="{html.escape(str(meta["module"]))}" data-pages="{hrefs}" '
-            f'data-quizzes="{quizzes}">'
-            f'<th scope="row"><a href="{link}">{html.escape(title)}</a></th>'
-            f'<td class="aimed-progress__read">{words["progress_pending"]}</td>'
-            f'<td class="aimed-progress__quiz">{"—" if quizzes == 0 else words["progress_pending"]}'
-            "</td></tr>"
+            f'{row}<th scope="row"><a href="{page.link}">{html.escape(page.title)}</a></th>'
+            f'<td class="aimed-progress__read">{read}</td>'
+            '<td class="aimed-progress__quiz">'
+            f"{'—' if page.quizzes == 0 else words['progress_pending']}</td>"
+            '<td class="aimed-progress__dates"></td></tr>'
         )
     return (
         '<div class="aimed-progress" data-lang="' + lang + '">\n'
@@ -322,7 +374,8 @@ def progress_table(
         f'<div class="md-typeset__table"><table hidden><caption>{words["progress_caption"]}'
         f'</caption><thead><tr><th scope="col">{words["progress_module"]}</th>'
         f'<th scope="col">{words["progress_read"]}</th>'
-        f'<th scope="col">{words["progress_quiz"]}</th></tr></thead><tbody>'
+        f'<th scope="col">{words["progress_quiz"]}</th>'
+        f'<th scope="col">{words["progress_dates"]}</th></tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table></div>\n"
         f'<p><button type="button" class="md-button aimed-progress__reset" hidden>'
@@ -445,6 +498,31 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if blocks:
             markdown = insert_after_title(markdown, "\n".join(blocks))
         markdown = f"{markdown.rstrip()}\n\n{read_control(str(meta['module']), lang)}\n"
+
+    if "assessment" in meta:
+        questions = count_quizzes(markdown)
+        try:
+            pass_mark = check_pass_mark(meta.get("pass_mark"), questions)
+        except ValueError as error:
+            raise PluginError(where + str(error)) from error
+        record = relative_url(page_url(RECORD_PAGE, lang), page.url)
+        rules = assessment_rules(questions, pass_mark, lang, record)
+        markdown = insert_after_title(markdown, rules)
+        block = assessment_block(str(meta["assessment"]), questions, pass_mark, lang, record)
+        markdown = f"{markdown.rstrip()}\n\n{block}\n"
+
+    if RECORD_MARK.search(markdown):
+        pages = course_pages(
+            Path(config["docs_dir"]), config["nav"], lang, page.url, nav_translations(config)
+        )
+        sheet = record_block(
+            pages,
+            lang,
+            site_name=str(config["site_name"]),
+            version=course_version(_root),
+            built=build_date(),
+        )
+        markdown = RECORD_MARK.sub(lambda _: sheet, markdown)
 
     if PROGRESS_MARK.search(markdown):
         table = progress_table(

@@ -318,3 +318,175 @@ def test_link_to_a_missing_anchor_fails_the_strict_build(tmp_path: Path) -> None
     result = build(config)
     assert result.returncode != 0
     assert "nowhere" in result.stderr
+
+
+# ---------------------------------------------------------------- final assessment and record
+
+from course_record import (  # noqa: E402
+    CoursePage,
+    assessment_rules,
+    check_pass_mark,
+    course_version,
+    format_duration,
+    study_time,
+)
+
+ASSESSMENT_EN = """---
+assessment: final
+pass_mark: 2
+quiz:
+  auto_submit: false
+---
+
+# Final assessment
+
+<quiz>
+One?
+- [x] Yes
+- [ ] No
+
+Because one is one, and the explanation of each option is long enough to be read here.
+</quiz>
+
+<quiz>
+Two?
+- [ ] No
+- [x] Yes
+
+Because two is two, and the explanation of each option is long enough to be read here.
+</quiz>
+
+<quiz>
+Three?
+- [x] Yes
+- [ ] No
+
+Because three is three, and the explanation of each option is long enough to be read here.
+</quiz>
+"""
+
+
+def page(kind: str, quizzes: int, **fields: int) -> CoursePage:
+    return CoursePage("x.md", "X", "x", kind, "x/", "x/ fr/x/", quizzes, **fields)
+
+
+def test_study_time_adds_the_stated_allowances_to_the_reading_times() -> None:
+    pages = [
+        page("module", 0, reading_time=7),  # orientation: no quiz, no sandbox
+        page("module", 5, reading_time=20, sandboxes=1),
+        page("module", 6, reading_time=30, sandboxes=1, exercises=1),
+        page("assessment", 30, pass_mark=24),
+    ]
+    time = study_time(pages)
+    assert (time.reading, time.pages, time.quizzes, time.sandboxes, time.exercises) == (
+        57,
+        3,
+        2,
+        2,
+        1,
+    )
+    assert time.questions == 30
+    # 57 + 2 quizzes x 5 + 2 scenarios x 15 + 1 exercise x 45 + 30 questions x 1
+    assert time.total == 57 + 10 + 30 + 45 + 30
+    assert format_duration(time.total, "en") == "2 h 52 min"
+    assert format_duration(time.total, "fr") == "2\u00a0h\u00a052"
+    assert format_duration(120, "en") == "2 h" and format_duration(125, "fr") == "2\u00a0h\u00a005"
+
+
+def test_a_pass_mark_is_a_whole_number_of_the_questions() -> None:
+    assert check_pass_mark(24, 30) == 24
+    for bad in (0, 31, "24", 24.0, True, None):
+        with pytest.raises(ValueError, match="pass_mark"):
+            check_pass_mark(bad, 30)
+    with pytest.raises(ValueError, match="needs <quiz> questions"):
+        check_pass_mark(1, 0)
+
+
+def test_the_pass_mark_is_stated_before_any_answer_in_both_languages() -> None:
+    english = assessment_rules(30, 24, "en", "../my-record/")
+    french = assessment_rules(30, 24, "fr", "../my-record/")
+    assert "at least 24 correct answers out of 30 (80%)" in english
+    assert "au moins 24\u00a0bonnes réponses sur 30 (80\u00a0%)" in french
+    assert "Submit my answers" in english and "Valider mes réponses" in french
+    assert 'href="../my-record/"' in english and 'href="../my-record/"' in french
+
+
+def test_the_course_version_comes_from_pyproject(tmp_path: Path) -> None:
+    import tomllib
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nversion = "2.3.4"\n', encoding="utf-8")
+    assert course_version(tmp_path) == "2.3.4"
+    assert (
+        course_version(ROOT)
+        == tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    )
+
+
+def add_assessment_and_record(config: Path, assessment: str = ASSESSMENT_EN) -> None:
+    """The fixture project, plus a final assessment and a record page in both languages."""
+    docs = config.parent / "course"
+    (docs / "final-assessment.md").write_text(assessment, encoding="utf-8")
+    (docs / "final-assessment.fr.md").write_text(
+        assessment.replace("# Final assessment", "# Évaluation finale"), encoding="utf-8"
+    )
+    (docs / "my-record.md").write_text("# My record\n\n<!-- record -->\n", encoding="utf-8")
+    (docs / "my-record.fr.md").write_text(
+        "# Mon attestation\n\n<!-- record -->\n", encoding="utf-8"
+    )
+    settings = yaml.load(config.read_text(encoding="utf-8"), ConfigLoader)
+    settings["nav"][2:2] = [
+        {"Final assessment": "final-assessment.md"},
+        {"My record": "my-record.md"},
+    ]
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_assessment_and_record_pages_are_built_from_the_course(tmp_path: Path) -> None:
+    config = write_project(tmp_path)
+    add_assessment_and_record(config)
+    result = build(config)
+    assert result.returncode == 0, result.stderr
+
+    english = html(tmp_path, "final-assessment")
+    french = html(tmp_path, "fr/final-assessment")
+    # the rules under the title, before the first question; the submit block after the last
+    assert english.index("at least 2 correct answers out of 3 (67%)") < english.index('id="quiz-0"')
+    assert english.index('id="quiz-2"') < english.index(">Submit my answers</button>")
+    assert 'data-assessment="final" data-questions="3" data-pass="2"' in english
+    assert "au moins 2\u00a0bonnes réponses sur 3 (67\u00a0%)" in french
+    assert ">Valider mes réponses</button>" in french
+    # no per-question auto-submit: answers are submitted together
+    assert 'data-auto-submit="true"' not in english
+
+    # the home page's progress table ends with the assessment, with its own pass mark
+    home = html(tmp_path, "")
+    row = re.search(r'<tr data-assessment="final"[^>]*>', home)
+    assert row is not None and 'data-quizzes="3" data-pass="2"' in row[0]
+    assert home.index('data-module="reading-performance"') < home.index('data-assessment="final"')
+    assert ">Dates</th>" in home
+
+    record = html(tmp_path, "my-record")
+    record_fr = html(tmp_path, "fr/my-record")
+    assert '<tr data-module="reading-performance"' in record
+    assert 'data-assessment="final"' in record and 'data-pass="2"' in record
+    assert f"version {course_version(tmp_path)}, built on " in record
+    assert "L&#x27;IA en médecine, pour les médecins, version" in record_fr
+    # 25 min of reading + 1 quiz x 5 + 1 sandbox x 15 + 1 exercise x 45 + 3 questions x 1
+    assert 'data-minutes="93"' in record and ">1 h 33 min<" in record
+    assert "25 minutes of reading" in record and "= 93 minutes." in record
+    assert ">1\u00a0h\u00a033<" in record_fr
+    assert "This record is self-declared" in record and "attestation est déclarative" in record_fr
+    assert 'for="aimed-record-name"' in record and ">Print or save as PDF<" in record
+
+
+@pytest.mark.slow
+def test_an_assessment_without_a_valid_pass_mark_fails_the_build(tmp_path: Path) -> None:
+    config = write_project(tmp_path)
+    add_assessment_and_record(config, ASSESSMENT_EN.replace("pass_mark: 2", "pass_mark: 4"))
+    result = build(config)
+    assert result.returncode != 0
+    assert (
+        "final-assessment" in result.stderr
+        and "pass_mark 4 is not between 1 and 3" in result.stderr
+    )

@@ -1,0 +1,363 @@
+"""The final assessment's blocks and the learner's record of completion, as static HTML.
+
+course_features.py collects the course pages (`CoursePage`) from the nav and front matter and
+calls these pure functions; assets/javascripts/record.js fills the blocks from this browser's
+storage (through progress.js). Nothing here reads the learner's data: the build knows only
+the course (its pages, version and the study time it states).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from babel.dates import format_date
+
+from aimed import __version__ as PACKAGE_VERSION
+from aimed.numbers import percent
+
+# Study time the course states beside each page's own reading time (orientation page, "How
+# long it takes"): the upper end of each range, so the record never overstates by rounding.
+QUIZ_MINUTES = 5  # per module quiz
+SANDBOX_MINUTES = 15  # per sandbox scenario a module opens
+EXERCISE_MINUTES = 45  # per graded exercise
+ASSESSMENT_MINUTES_PER_QUESTION = 1
+
+DATE_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+TEXT = {
+    "en": {
+        "rules_title": "How this assessment works",
+        "rules": (
+            "{questions} questions drawn from the modules of the course. You pass with at least "
+            "{pass_mark} correct answers out of {questions} ({percent}). Choose one answer to each "
+            "question: you can change your mind until you press “Submit my answers” at the end of "
+            "the page. Only then do you see your score, the right answers and the explanation of "
+            "every question. Your result is kept in this browser only, and it appears in "
+            '<a href="{record}">your record of completion</a>.'
+        ),
+        "nojs": (
+            "The assessment needs JavaScript to score your answers; nothing is stored without it."
+        ),
+        "submit": "Submit my answers",
+        "again": "Take the assessment again",
+        "record_link": "See my record of completion",
+        "record_nojs": (
+            "Your record is read from this browser's storage and needs JavaScript; without it, "
+            "nothing is shown."
+        ),
+        "name_label": "Your name, as it should appear on the record",
+        "name_help": (
+            "You type it yourself. It is kept in this browser only and never sent anywhere."
+        ),
+        "print": "Print or save as PDF",
+        "print_help": (
+            "To keep a PDF file, choose “Save as PDF” as the printer in the print dialogue."
+        ),
+        "sheet_title": "Record of completion",
+        "name": "Name",
+        "name_missing": "(not given)",
+        "course": "Course",
+        "course_value": "{site_name}, version {version}, built on {built}",
+        "made_on": "Record made on",
+        "hours": "Study time stated by the course",
+        "caption": "Modules read and quizzes passed, as recorded in this browser",
+        "col_module": "Module",
+        "col_read": "Read on",
+        "col_quiz": "Quiz",
+        "col_passed": "Quiz passed on",
+        "assessment": "Final assessment",
+        "not_recorded": "—",
+        "empty": (
+            "Nothing is recorded in this browser yet: no module marked as read, no quiz answered "
+            "and no final assessment. The record fills in as you work through the course in this "
+            "browser."
+        ),
+        "hours_how": (
+            "How the study time is counted: {reading} minutes of reading (the reading times "
+            "stated on the {pages} course pages) + {quizzes} module quizzes × {quiz_minutes} "
+            "minutes + {sandboxes} sandbox scenarios × {sandbox_minutes} minutes + {exercises} "
+            "graded exercises × {exercise_minutes} minutes + the final assessment, {questions} "
+            "questions × {question_minutes} minute = {total_minutes} minutes."
+        ),
+        "declared": (
+            "This record is self-declared. It was made in the learner's own browser from what "
+            "was recorded there, and nothing was sent to anyone: it proves nothing by itself. "
+            "An employer or a training body who wants to check it can ask the learner's trainer "
+            "for the grades and written feedback on the graded exercises."
+        ),
+    },
+    "fr": {
+        "rules_title": "Comment se déroule cette évaluation",
+        "rules": (
+            "{questions}\u00a0questions tirées des modules du cours. Vous réussissez avec au "
+            "moins {pass_mark}\u00a0bonnes réponses sur {questions} ({percent}). Choisissez une "
+            "réponse à chaque question\u202f: vous pouvez changer d'avis jusqu'à ce que vous "
+            "appuyiez sur «\u00a0Valider mes réponses\u00a0», en bas de la page. C'est seulement "
+            "alors que s'affichent votre score, les bonnes réponses et l'explication de chaque "
+            "question. Votre résultat est conservé dans ce navigateur uniquement et figure dans "
+            '<a href="{record}">votre attestation de formation</a>.'
+        ),
+        "nojs": (
+            "L'évaluation a besoin de JavaScript pour noter vos réponses\u202f; sans lui, rien "
+            "n'est conservé."
+        ),
+        "submit": "Valider mes réponses",
+        "again": "Repasser l'évaluation",
+        "record_link": "Voir mon attestation de formation",
+        "record_nojs": (
+            "Votre attestation est lue dans la mémoire de ce navigateur et nécessite "
+            "JavaScript\u202f; sans lui, rien ne s'affiche."
+        ),
+        "name_label": "Votre nom, tel qu'il doit figurer sur l'attestation",
+        "name_help": (
+            "Vous le saisissez vous-même. Il est conservé dans ce navigateur uniquement et n'est "
+            "jamais envoyé."
+        ),
+        "print": "Imprimer ou enregistrer en PDF",
+        "print_help": (
+            "Pour obtenir un fichier PDF, choisissez «\u00a0Enregistrer au format PDF\u00a0» comme "
+            "imprimante dans la fenêtre d'impression."
+        ),
+        "sheet_title": "Attestation de formation",
+        "name": "Nom",
+        "name_missing": "(non renseigné)",
+        "course": "Cours",
+        "course_value": "{site_name}, version {version} du {built}",
+        "made_on": "Attestation établie le",
+        "hours": "Durée de formation indiquée par le cours",
+        "caption": "Modules lus et quiz réussis, tels qu'enregistrés dans ce navigateur",
+        "col_module": "Module",
+        "col_read": "Lu le",
+        "col_quiz": "Quiz",
+        "col_passed": "Quiz réussi le",
+        "assessment": "Évaluation finale",
+        "not_recorded": "—",
+        "empty": (
+            "Rien n'est encore enregistré dans ce navigateur\u202f: aucun module marqué comme lu, "
+            "aucun quiz commencé et pas d'évaluation finale. L'attestation se remplit à mesure "
+            "que vous suivez le cours dans ce navigateur."
+        ),
+        "hours_how": (
+            "Calcul de la durée\u202f: {reading}\u00a0minutes de lecture (les temps de lecture "
+            "indiqués sur les {pages}\u00a0pages du cours) + {quizzes}\u00a0quiz de module × "
+            "{quiz_minutes}\u00a0minutes + {sandboxes}\u00a0scénarios du bac à sable × "
+            "{sandbox_minutes}\u00a0minutes + {exercises}\u00a0exercices notés × "
+            "{exercise_minutes}\u00a0minutes + l'évaluation finale, {questions}\u00a0questions × "
+            "{question_minutes}\u00a0minute = {total_minutes}\u00a0minutes."
+        ),
+        "declared": (
+            "Cette attestation est déclarative. Elle a été établie dans le navigateur de "
+            "l'apprenant à partir de ce qui y était enregistré, et rien n'a été envoyé à "
+            "quiconque\u202f: elle ne prouve rien à elle seule. Un employeur ou un organisme de "
+            "formation qui souhaite la vérifier peut demander au formateur de l'apprenant les "
+            "notes et les commentaires écrits des exercices notés."
+        ),
+    },
+}
+
+
+@dataclass(frozen=True)
+class CoursePage:
+    """A page of the nav that the progress table and the record list (module or assessment)."""
+
+    src: str  # English source name, as in the nav
+    title: str  # nav title in the page's language
+    slug: str  # front matter `module`, or `assessment`
+    kind: str  # "module" or "assessment"
+    link: str  # from the page being built, in its language
+    hrefs: str  # the page in every language, from the page being built (space-separated)
+    quizzes: int
+    reading_time: int = 0
+    sandboxes: int = 0
+    exercises: int = 0
+    pass_mark: int = 0
+
+
+@dataclass(frozen=True)
+class StudyTime:
+    reading: int
+    pages: int
+    quizzes: int
+    sandboxes: int
+    exercises: int
+    questions: int
+
+    @property
+    def total(self) -> int:
+        return (
+            self.reading
+            + self.quizzes * QUIZ_MINUTES
+            + self.sandboxes * SANDBOX_MINUTES
+            + self.exercises * EXERCISE_MINUTES
+            + self.questions * ASSESSMENT_MINUTES_PER_QUESTION
+        )
+
+
+def study_time(pages: list[CoursePage]) -> StudyTime:
+    """What the course states: reading times plus the allowances above, from its pages."""
+    modules = [page for page in pages if page.kind == "module"]
+    return StudyTime(
+        reading=sum(page.reading_time for page in modules),
+        pages=sum(1 for page in modules if page.reading_time),
+        quizzes=sum(1 for page in modules if page.quizzes),
+        sandboxes=sum(page.sandboxes for page in modules),
+        exercises=sum(page.exercises for page in modules),
+        questions=sum(page.quizzes for page in pages if page.kind == "assessment"),
+    )
+
+
+def format_duration(minutes: int, lang: str) -> str:
+    """``690`` -> ``11 h 30 min`` (English) / ``11 h 30`` (French); whole hours alone."""
+    hours, rest = divmod(minutes, 60)
+    if lang == "fr":
+        return f"{hours}\u00a0h" + (f"\u00a0{rest:02d}" if rest else "")
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def long_date(day: date, lang: str) -> str:
+    return format_date(day, "long", locale=DATE_LOCALES.get(lang, "en_GB"))
+
+
+def build_date() -> date:
+    """Today, or SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def course_version(root: Path) -> str:
+    """The project's version from pyproject.toml (the package's own when there is none)."""
+    path = root / "pyproject.toml"
+    if path.is_file():
+        version = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {}).get("version")
+        if version:
+            return str(version)
+    return PACKAGE_VERSION
+
+
+def check_pass_mark(pass_mark: object, questions: int) -> int:
+    """The pass mark of an assessment page: a whole number of questions, 1 to all of them."""
+    if questions == 0:
+        raise ValueError("an assessment page needs <quiz> questions")
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, int):
+        raise ValueError(f"pass_mark must be a whole number of questions, not {pass_mark!r}")
+    if not 1 <= pass_mark <= questions:
+        raise ValueError(f"pass_mark {pass_mark} is not between 1 and {questions} (the questions)")
+    return pass_mark
+
+
+def assessment_rules(questions: int, pass_mark: int, lang: str, record_link: str) -> str:
+    """The admonition under the title that states the pass mark before any answer is given."""
+    words = TEXT[lang]
+    text = words["rules"].format(
+        questions=questions,
+        pass_mark=pass_mark,
+        percent=percent(pass_mark / questions, lang, digits=0),
+        record=html.escape(record_link),
+    )
+    return (
+        f'<div class="admonition info aimed-assessment-rules" data-questions="{questions}" '
+        f'data-pass="{pass_mark}">\n'
+        f'<p class="admonition-title">{words["rules_title"]}</p>\n<p>{text}</p>\n</div>'
+    )
+
+
+def assessment_block(slug: str, questions: int, pass_mark: int, lang: str, record_link: str) -> str:
+    """The submit button and the result region record.js drives (hidden until it runs)."""
+    words = TEXT[lang]
+    return (
+        f'<p class="aimed-assessment__nojs">{words["nojs"]}</p>\n'
+        f'<div class="aimed-assessment" data-assessment="{html.escape(slug)}" '
+        f'data-questions="{questions}" data-pass="{pass_mark}" hidden>\n'
+        '<p><button type="button" class="md-button md-button--primary aimed-assessment__submit">'
+        f"{words['submit']}</button></p>\n"
+        '<div class="aimed-assessment__status" role="status" aria-live="polite" tabindex="-1">'
+        "</div>\n"
+        '<p class="aimed-assessment__after" hidden>'
+        f'<a class="md-button" href="{html.escape(record_link)}">{words["record_link"]}</a> '
+        '<button type="button" class="md-button aimed-assessment__again">'
+        f"{words['again']}</button></p>\n</div>"
+    )
+
+
+def _record_row(page: CoursePage) -> str:
+    return (
+        f'<tr data-module="{html.escape(page.slug)}" data-pages="{page.hrefs}" '
+        f'data-quizzes="{page.quizzes}">'
+        f'<th scope="row"><a href="{page.link}">{html.escape(page.title)}</a></th>'
+        '<td class="aimed-record__read"></td><td class="aimed-record__quiz"></td>'
+        '<td class="aimed-record__passed"></td></tr>'
+    )
+
+
+def record_block(
+    pages: list[CoursePage], lang: str, *, site_name: str, version: str, built: date
+) -> str:
+    """The record page's form (screen only) and printable sheet, filled by record.js."""
+    words = TEXT[lang]
+    time = study_time(pages)
+    modules = [page for page in pages if page.kind == "module"]
+    assessments = [page for page in pages if page.kind == "assessment"]
+    how = words["hours_how"].format(
+        reading=time.reading,
+        pages=time.pages,
+        quizzes=time.quizzes,
+        quiz_minutes=QUIZ_MINUTES,
+        sandboxes=time.sandboxes,
+        sandbox_minutes=SANDBOX_MINUTES,
+        exercises=time.exercises,
+        exercise_minutes=EXERCISE_MINUTES,
+        questions=time.questions,
+        question_minutes=ASSESSMENT_MINUTES_PER_QUESTION,
+        total_minutes=time.total,
+    )
+    course = words["course_value"].format(
+        site_name=html.escape(site_name), version=html.escape(version), built=long_date(built, lang)
+    )
+    assessment_rows = "".join(
+        f'<div class="aimed-record__assessment" data-assessment="{html.escape(page.slug)}" '
+        f'data-pages="{page.hrefs}" data-questions="{page.quizzes}" '
+        f'data-pass="{page.pass_mark}"><dt>{words["assessment"]}</dt>'
+        f'<dd class="aimed-record__assessment-result">{words["not_recorded"]}</dd></div>'
+        for page in assessments
+    )
+    return (
+        f'<div class="aimed-record" data-lang="{lang}">\n'
+        f'<p class="aimed-record__nojs">{words["record_nojs"]}</p>\n'
+        '<div class="aimed-record__form" hidden>\n'
+        f'<p><label for="aimed-record-name">{words["name_label"]}</label><br>\n'
+        '<input type="text" id="aimed-record-name" class="aimed-record__name-input" '
+        'maxlength="120" autocomplete="name" spellcheck="false" '
+        'aria-describedby="aimed-record-name-help"></p>\n'
+        f'<p id="aimed-record-name-help" class="aimed-record__help">{words["name_help"]}</p>\n'
+        '<p><button type="button" class="md-button md-button--primary aimed-record__print">'
+        f"{words['print']}</button></p>\n"
+        f'<p class="aimed-record__help">{words["print_help"]}</p>\n'
+        "</div>\n"
+        '<section class="aimed-record__sheet" aria-labelledby="aimed-record-title" hidden>\n'
+        f'<h2 id="aimed-record-title">{words["sheet_title"]}</h2>\n'
+        '<dl class="aimed-record__facts">'
+        f'<div><dt>{words["name"]}</dt><dd class="aimed-record__name" '
+        f'data-missing="{words["name_missing"]}">{words["name_missing"]}</dd></div>'
+        f"<div><dt>{words['course']}</dt><dd>{course}</dd></div>"
+        f'<div><dt>{words["made_on"]}</dt><dd class="aimed-record__today"></dd></div>'
+        f'<div><dt>{words["hours"]}</dt><dd class="aimed-record__hours" '
+        f'data-minutes="{time.total}">{format_duration(time.total, lang)}</dd></div>'
+        f"{assessment_rows}</dl>\n"
+        f'<p class="aimed-record__empty" hidden>{words["empty"]}</p>\n'
+        f'<div class="md-typeset__table aimed-record__modules"><table>'
+        f"<caption>{words['caption']}</caption><thead><tr>"
+        f'<th scope="col">{words["col_module"]}</th><th scope="col">{words["col_read"]}</th>'
+        f'<th scope="col">{words["col_quiz"]}</th><th scope="col">{words["col_passed"]}</th>'
+        "</tr></thead><tbody>" + "".join(_record_row(page) for page in modules) + "</tbody>"
+        "</table></div>\n"
+        f'<p class="aimed-record__how">{how}</p>\n'
+        f'<p class="aimed-record__declared">{words["declared"]}</p>\n'
+        "</section>\n</div>"
+    )
