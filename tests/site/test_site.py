@@ -115,6 +115,7 @@ MODULES = {
     "incomplete-input": ["symptom-checker"],
     "bias": ["biased-data", "biased-data", "biased-data"],
     "world-changes": ["hospital-shift", "shortcut"],
+    "adopting-ai": ["test-result", "hospital-shift"],
     "data-regulation": ["symptom-checker"],
 }
 EXERCISES = {"reading-performance", "incomplete-input"}
