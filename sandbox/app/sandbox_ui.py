@@ -205,3 +205,14 @@ def scaled_number(
         on_change=from_box,
     )
     return float(st.session_state[key])
+
+
+def training_progress(namespace: str, lang: str, kind: str, n: int):
+    """A spinner that says in words what is being computed while a model trains.
+
+    Cached results return at once, so the message only shows on a new setting.
+    """
+    from aimed.numbers import count
+
+    model = t(f"{namespace}.models.{kind}", lang)
+    return st.spinner(t("common.training", lang, model=model.lower(), n=count(n, lang)))

@@ -220,8 +220,9 @@ recalibrated = bool(st.session_state[RECALIBRATE])
 local_n = int(st.session_state[LOCAL_N]) if recalibrated else DEFAULTS[LOCAL_N]
 settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]), local_n)
 try:
-    run = trained(*settings)
-    perf = performances(*settings, int(st.session_state[THRESHOLD]))
+    with sandbox_ui.training_progress(NS, lang, settings[0], settings[1]):
+        run = trained(*settings)
+        perf = performances(*settings, int(st.session_state[THRESHOLD]))
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:

@@ -142,8 +142,9 @@ settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_sta
 threshold = int(st.session_state[THRESHOLD])
 chosen = "with_shortcut" if st.session_state[USE_SHORTCUT] else "without_shortcut"
 try:
-    run = trained(VARIANTS[chosen], *settings)
-    perf = {v: performances(remove, *settings, threshold) for v, remove in VARIANTS.items()}
+    with sandbox_ui.training_progress(NS, lang, settings[0], settings[1]):
+        run = trained(VARIANTS[chosen], *settings)
+        perf = {v: performances(remove, *settings, threshold) for v, remove in VARIANTS.items()}
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
