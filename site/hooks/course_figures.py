@@ -34,6 +34,7 @@ def registry() -> dict[str, Callable[[str], Any]]:
             continue
         spec = importlib.util.spec_from_file_location(f"course_figures_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses and pickling look a module up by name
         spec.loader.exec_module(module)
         for name, draw in getattr(module, "FIGURES", {}).items():
             if name in found:
