@@ -75,6 +75,23 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def site_with_sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str) -> Iterator[str]:
+    """The course site built to link to the real sandbox started for this test run."""
+    site_dir = tmp_path_factory.mktemp("site-with-sandbox")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "AIMED_SANDBOX_URL": sandbox_url},
+    )
+    assert result.returncode == 0, result.stderr
+    server, url = serve_in_thread(site_dir)
+    yield url
+    server.shutdown()
+
+
 @pytest.fixture
 def fresh_sandbox_url(tmp_path: Path) -> Iterator[str]:
     """A sandbox server nobody has visited yet (first-visit behaviour)."""

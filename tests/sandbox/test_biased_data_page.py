@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed import numbers
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
@@ -183,3 +184,46 @@ def test_cohort_description_quotes_the_generator_parameters(lang: str) -> None:
     proxy = next(m for m in texts(app.markdown) if "Obermeyer" in m and "HbA1c" in m)
     assert {"en": "12.3%", "fr": "12,3\u00a0%"}[lang] in proxy  # 6,079 of 49,618 patients
     assert {"en": "75%", "fr": "75\u00a0%"}[lang] in proxy
+
+
+# ---------------------------------------------------------------- deep links from the course
+
+
+def open_variant(variant: str, lang: str) -> AppTest:
+    """The page as a course button opens it: ``?lang=..&variant=..``."""
+    app = AppTest.from_file(str(sandbox_ui.PAGES_DIR / PAGE), default_timeout=120)
+    app.query_params["lang"] = lang
+    app.query_params["variant"] = variant
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize(
+    ("variant", "lang"), [("representation", "fr"), ("device", "en"), ("proxy", "fr")]
+)
+def test_variant_in_the_url_selects_that_bias(variant: str, lang: str) -> None:
+    app = open_variant(variant, lang)
+    assert app.selectbox(key=f"{NS}_bias").value == variant
+    assert app.title[0].value == t(f"{NS}.title", lang)
+    assert t(f"{NS}.bias_on.{variant}", lang) in texts(app.markdown)
+    assert t(f"{NS}.explain.{variant}", lang) in texts(app.markdown)
+    # the variant's own control: the training mix for under-representation, else the bias switch
+    share_slider = [s for s in app.slider if s.key == f"{NS}_share"]
+    assert bool(share_slider) == (variant == "representation")
+    assert app.table, "the per-group results are shown"
+
+
+@pytest.mark.parametrize("variant", ["nonsense", "DEVICE", "", "proxy;drop"])
+def test_unknown_variant_falls_back_to_the_default_without_error(variant: str) -> None:
+    app = open_variant(variant, "en")
+    assert app.selectbox(key=f"{NS}_bias").value == "device"
+    assert not app.error and app.table
+
+
+def test_the_learner_choice_wins_over_the_url_after_the_first_run() -> None:
+    app = open_variant("proxy", "en")
+    app.selectbox(key=f"{NS}_bias").set_value("representation").run()
+    assert not app.exception
+    assert app.selectbox(key=f"{NS}_bias").value == "representation"
+    assert t(f"{NS}.explain.representation", "en") in texts(app.markdown)

@@ -3,19 +3,11 @@ this machine."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-
-from static_server import serve_in_thread
-
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -167,28 +159,13 @@ def test_language_switch_on_a_module_lands_on_the_same_module(
     assert offsite_requests == []
 
 
-@pytest.fixture(scope="module")
-def site_with_sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str) -> Iterator[str]:
-    """The course site built to link to the real sandbox started for this test run."""
-    site_dir = tmp_path_factory.mktemp("site-with-sandbox")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "AIMED_SANDBOX_URL": sandbox_url},
-    )
-    assert result.returncode == 0, result.stderr
-    server, url = serve_in_thread(site_dir)
-    yield url
-    server.shutdown()
-
-
 SCENARIOS = {
     "what-ai-is": "biased-data",
     "reading-performance": "test-result",
     "incomplete-input": "symptom-checker",
 }
+# extra URL parameters a module's button adds after ?lang=
+PARAMS = {"what-ai-is": "&variant=representation"}
 
 
 def test_sandbox_button_opens_the_scenario_in_the_page_language(
@@ -197,10 +174,11 @@ def test_sandbox_button_opens_the_scenario_in_the_page_language(
     for module, scenario in SCENARIOS.items():
         page.goto(f"{site_with_sandbox}/fr/modules/{module}/")
         button = page.get_by_role("link", name="Essayer dans le bac à sable")
-        expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=fr")
+        extra = PARAMS.get(module, "")
+        expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=fr{extra}")
         page.goto(f"{site_with_sandbox}/modules/{module}/")
         button = page.get_by_role("link", name="Try it in the sandbox")
-        expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=en")
+        expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=en{extra}")
 
     # follow the button of Module 2 (French) to the real sandbox page
     page.goto(f"{site_with_sandbox}/fr/modules/reading-performance/")

@@ -64,6 +64,12 @@ def guide_widgets(key: str) -> dict[str, object]:
     }
 
 
+def variant_from_url() -> str:
+    """The variant a course button asks for with ``?variant=``; anything else gives the default."""
+    asked = st.query_params.get("variant")
+    return asked if asked in BIASES else DEFAULTS[BIAS]
+
+
 apply_guide = partial(sandbox_ui.apply_guide, GUIDE, guide_widgets)
 settings_changed = partial(sandbox_ui.leave_guide_if_changed, GUIDE, guide_widgets)
 
@@ -181,6 +187,7 @@ def gap_sentences(by_group: pd.DataFrame, bias: str, lang: str) -> tuple[list[st
 
 lang = sandbox_ui.current_language()
 sandbox_ui.page_header(NS, lang)
+st.session_state.setdefault(BIAS, variant_from_url())  # first run only: the widget keeps it
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
