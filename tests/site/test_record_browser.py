@@ -1,0 +1,332 @@
+"""The final assessment and the record of completion in Chromium, from a fresh browser each time.
+
+What a learner would notice: feedback only after "Submit my answers", a pass or a fail against
+the stated pass mark that survives a reload, and a record that lists the modules read and the
+quizzes passed with their dates, prints with the typed name and without the site's navigation,
+and is empty again once the browser's storage is cleared.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from babel.dates import format_date
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ASSESSMENT = {"en": "/final-assessment/", "fr": "/fr/final-assessment/"}
+RECORD = {"en": "/my-record/", "fr": "/fr/my-record/"}
+LOCALE = {"en": "en_GB", "fr": "fr_FR"}
+VERSION = tomllib.loads(
+    (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+)["project"]["version"]
+OUR_KEYS = (
+    "aimed_course_read",
+    "aimed_quiz_dates",
+    "aimed_assessment_results",
+    "aimed_record_name",
+)
+
+
+def today(lang: str) -> str:
+    return format_date(date.today(), "long", locale=LOCALE[lang])
+
+
+def choose(quiz: Locator, correctly: bool) -> None:
+    choice = "[data-correct=true]" if correctly else ":not([data-correct=true])"
+    quiz.locator(f"input[name=answer]{choice}").first.check()
+
+
+def answer_module_quiz(page: Page, correctly: bool = True) -> int:
+    """Answer every question of a module page (single-answer quizzes submit on the click)."""
+    quizzes = page.locator(".quiz")
+    for number in range(quizzes.count()):
+        choose(quizzes.nth(number), correctly)
+        expect(quizzes.nth(number).locator(".quiz-feedback")).to_be_visible()
+    return quizzes.count()
+
+
+def take_assessment(page: Page, site_url: str, lang: str, correctly: bool) -> int:
+    page.goto(site_url + ASSESSMENT[lang])
+    quizzes = page.locator(".md-content .quiz")
+    for number in range(quizzes.count()):
+        choose(quizzes.nth(number), correctly)
+    page.locator(".aimed-assessment__submit").click()
+    return quizzes.count()
+
+
+def record_row(page: Page, module: str) -> Locator:
+    return page.locator(f'.aimed-record tr[data-module="{module}"]')
+
+
+# ---------------------------------------------------------------- final assessment
+
+
+def test_all_right_answers_pass_and_the_result_survives_a_reload(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + ASSESSMENT["en"])
+    rules = page.locator(".aimed-assessment-rules")
+    expect(rules).to_contain_text("You pass with at least 24 correct answers out of 30 (80%)")
+    quizzes = page.locator(".md-content .quiz")
+    total = quizzes.count()
+    assert 20 <= total <= 30
+
+    # choosing an answer reveals nothing, and there is no per-question submit to press
+    first = quizzes.first
+    choose(first, correctly=False)
+    first.locator("input[name=answer]:checked").press("Enter")
+    expect(first.locator(".quiz-feedback")).to_be_hidden()
+    expect(first.locator("section.content")).to_be_hidden()
+    expect(first.locator(".quiz-button").first).to_be_hidden()
+    # the learner may change their mind before submitting
+    choose(first, correctly=True)
+
+    # submitting with questions left: told which ones, nothing is recorded
+    submit = page.get_by_role("button", name="Submit my answers")
+    submit.click()
+    status = page.locator(".aimed-assessment__status")
+    expect(status).to_be_focused()
+    expect(status).to_contain_text("Not answered yet: question 2, question 3")
+    expect(status).to_contain_text(f"and {total - 11} more")
+    expect(quizzes.nth(1).locator(".quiz-feedback")).to_be_hidden()
+    assert page.evaluate("localStorage.getItem('quiz_progress_/final-assessment/')") is None
+
+    for number in range(1, total):
+        choose(quizzes.nth(number), correctly=True)
+    submit.click()
+    expect(status).to_be_focused()
+    expect(status).to_contain_text(f"Your score: {total} of {total} correct (100%)")
+    expect(status).to_contain_text("The pass mark is 24.")
+    expect(status).to_contain_text("You passed the final assessment.")
+    expect(submit).to_be_hidden()
+    # every question now shows its feedback and its explanation
+    for number in (0, total // 2, total - 1):
+        expect(quizzes.nth(number).locator(".quiz-feedback")).to_contain_text("Correct")
+        expect(quizzes.nth(number).locator("section.content")).to_be_visible()
+    blocking = [
+        violation["id"]
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert blocking == [], "the submitted assessment has serious accessibility violations"
+
+    page.reload()
+    expect(status).to_contain_text(f"Your score: {total} of {total} correct (100%)")
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_hidden()
+    expect(quizzes.last.locator(".quiz-feedback")).to_be_visible()
+
+    page.goto(site_url + RECORD["en"])
+    result = page.locator(".aimed-record__assessment-result")
+    expect(result).to_have_text(
+        f"{total} of {total} correct (100%), pass mark 24: passed on {today('en')}"
+    )
+    page.goto(site_url + "/")
+    row = page.locator('.aimed-progress tr[data-assessment="final"]')
+    expect(row.locator(".aimed-progress__quiz")).to_have_text(f"{total} of {total} correct: passed")
+    expect(row.locator(".aimed-progress__dates")).to_have_text(f"passed on {today('en')}")
+
+    # a second attempt, all wrong, fails; the record keeps the best result
+    page.goto(site_url + ASSESSMENT["en"])
+    page.get_by_role("button", name="Take the assessment again").click()
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+    expect(quizzes.first.locator(".quiz-feedback")).to_be_hidden()
+    take_assessment(page, site_url, "en", correctly=False)
+    expect(status).to_contain_text(f"Your score: 0 of {total} correct (0%)")
+    expect(status).to_contain_text("You did not reach the pass mark this time.")
+    expect(status).to_contain_text(f"Your record keeps your best result: {total} of {total}")
+    page.goto(site_url + RECORD["en"])
+    expect(result).to_have_text(
+        f"{total} of {total} correct (100%), pass mark 24: passed on {today('en')}"
+        " — best of 2 attempts"
+    )
+    assert offsite_requests == []
+
+
+def test_all_wrong_answers_fail_in_french(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    total = take_assessment(page, site_url, "fr", correctly=False)
+    status = page.locator(".aimed-assessment__status")
+    expect(status).to_be_focused()
+    expect(status).to_contain_text(f"Votre score\u202f: 0 bonnes réponses sur {total} (0\u00a0%)")
+    expect(status).to_contain_text("Vous n'avez pas atteint le seuil de réussite")
+    expect(page.locator(".md-content .quiz").first.locator(".quiz-feedback")).to_contain_text(
+        "Mauvaise réponse"
+    )
+    page.reload()
+    expect(status).to_contain_text("Vous n'avez pas atteint le seuil de réussite")
+    # the same result, whichever language the record is read in
+    page.goto(site_url + RECORD["en"])
+    expect(page.locator(".aimed-record__assessment-result")).to_have_text(
+        f"0 of {total} correct (0%), pass mark 24: not passed (taken on {today('en')})"
+    )
+    page.goto(site_url + RECORD["fr"])
+    expect(page.locator(".aimed-record__assessment-result")).to_have_text(
+        f"0 bonnes réponses sur {total} (0\u00a0%), seuil 24\u202f: non réussie "
+        f"(passée le {today('fr')})"
+    )
+    assert offsite_requests == []
+
+
+# ---------------------------------------------------------------- record of completion
+
+
+def test_record_lists_modules_read_and_quizzes_passed_with_dates(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + "/modules/what-ai-is/")
+    first = answer_module_quiz(page)
+    page.get_by_label("I have read this module").check()
+    # answered in French and never marked as read
+    page.goto(site_url + "/fr/modules/reading-performance/")
+    second = answer_module_quiz(page)
+
+    page.goto(site_url + RECORD["en"])
+    expect(page.locator(".aimed-record__empty")).to_be_hidden()
+    read = record_row(page, "what-ai-is")
+    expect(read.locator(".aimed-record__read")).to_have_text(today("en"))
+    expect(read.locator(".aimed-record__quiz")).to_have_text(f"{first} of {first} correct: passed")
+    expect(read.locator(".aimed-record__passed")).to_have_text(today("en"))
+    unread = record_row(page, "reading-performance")
+    expect(unread.locator(".aimed-record__read")).to_have_text("—")
+    expect(unread.locator(".aimed-record__quiz")).to_have_text(
+        f"{second} of {second} correct: passed"
+    )
+    expect(unread.locator(".aimed-record__passed")).to_have_text(today("en"))
+    untouched = record_row(page, "incomplete-input")
+    expect(untouched.locator(".aimed-record__quiz")).to_have_text("not started")
+    expect(untouched.locator(".aimed-record__passed")).to_have_text("—")
+    expect(page.locator(".aimed-record__assessment-result")).to_have_text("not taken yet")
+    expect(page.locator(".aimed-record__today")).to_have_text(today("en"))
+    expect(page.locator(".aimed-record__hours")).to_contain_text(" h")
+
+    page.goto(site_url + "/")
+    home = page.locator('.aimed-progress tr[data-module="what-ai-is"]')
+    expect(home.locator(".aimed-progress__dates")).to_have_text(
+        f"read on {today('en')}; quiz passed on {today('en')}"
+    )
+    page.goto(site_url + "/fr/")
+    home = page.locator('.aimed-progress tr[data-module="reading-performance"]')
+    expect(home.locator(".aimed-progress__dates")).to_have_text(f"quiz réussi le {today('fr')}")
+
+    # a quiz that is not passed gets no date
+    page.goto(site_url + "/modules/incomplete-input/")
+    answer_module_quiz(page, correctly=False)
+    page.goto(site_url + RECORD["en"])
+    expect(record_row(page, "incomplete-input").locator(".aimed-record__quiz")).to_contain_text(
+        ": not passed"
+    )
+    expect(record_row(page, "incomplete-input").locator(".aimed-record__passed")).to_have_text("—")
+    assert offsite_requests == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_printed_record_shows_the_name_and_modules_without_navigation(
+    page: Page, site_url: str, lang: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + ("/fr" if lang == "fr" else "") + "/modules/what-ai-is/")
+    page.locator(".aimed-read input").check()
+    page.goto(site_url + RECORD[lang])
+    label = {
+        "en": "Your name, as it should appear on the record",
+        "fr": "Votre nom, tel qu'il doit figurer sur l'attestation",
+    }[lang]
+    page.get_by_label(label).fill("Dr Claire Martin-Lévy")
+    sheet = page.locator(".aimed-record__sheet")
+    expect(sheet.locator(".aimed-record__name")).to_have_text("Dr Claire Martin-Lévy")
+
+    page.emulate_media(media="print")
+    expect(sheet).to_be_visible()
+    expect(sheet.locator(".aimed-record__name")).to_have_text("Dr Claire Martin-Lévy")
+    expect(record_row(page, "what-ai-is")).to_be_visible()
+    expect(record_row(page, "what-ai-is").locator(".aimed-record__read")).to_have_text(today(lang))
+    assert sheet.locator("tbody tr").count() >= 4
+    expect(sheet).to_contain_text(f"version {VERSION}")
+    # what the paper must not carry: the site's navigation and the screen-only controls
+    for chrome in (
+        ".md-header",
+        ".md-sidebar--primary",
+        ".md-sidebar--secondary",
+        ".md-footer",
+        ".aimed-record__form",
+        ".aimed-screen-only",
+    ):
+        expect(page.locator(chrome).first).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # the name is kept in this browser only, and the print button opens the print dialogue
+    page.reload()
+    expect(page.get_by_label(label)).to_have_value("Dr Claire Martin-Lévy")
+    page.evaluate("window.print = () => { window.aimedPrinted = true; }")
+    page.locator(".aimed-record__print").click()
+    assert page.evaluate("window.aimedPrinted") is True
+    assert offsite_requests == []
+
+
+def test_a_name_is_shown_as_typed_never_as_markup(page: Page, site_url: str) -> None:
+    page.goto(site_url + RECORD["en"])
+    field = page.get_by_label("Your name, as it should appear on the record")
+    field.fill('<img src=x onerror="window.aimedHacked=1">Eve')
+    name = page.locator(".aimed-record__name")
+    expect(name).to_have_text('<img src=x onerror="window.aimedHacked=1">Eve')
+    assert name.locator("img").count() == 0
+    assert page.evaluate("window.aimedHacked") is None
+    field.fill("   ")
+    expect(name).to_have_text("(not given)")
+    assert page.evaluate("localStorage.getItem('aimed_record_name')") is None
+
+
+def test_cleared_storage_gives_an_empty_record(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + "/modules/what-ai-is/")
+    answer_module_quiz(page)
+    page.get_by_label("I have read this module").check()
+    take_assessment(page, site_url, "en", correctly=True)
+    page.goto(site_url + RECORD["en"])
+    page.get_by_label("Your name, as it should appear on the record").fill("Dr Martin")
+    expect(page.locator(".aimed-record__empty")).to_be_hidden()
+
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    expect(page.locator(".aimed-record__empty")).to_be_visible()
+    expect(page.locator(".aimed-record__empty")).to_contain_text("Nothing is recorded")
+    expect(page.locator(".aimed-record__modules")).to_be_hidden()
+    expect(page.locator(".aimed-record__name")).to_have_text("(not given)")
+    expect(page.locator(".aimed-record__assessment-result")).to_have_text("not taken yet")
+    page.goto(site_url + RECORD["fr"])
+    expect(page.locator(".aimed-record__empty")).to_contain_text("Rien n'est encore enregistré")
+    assert offsite_requests == []
+
+
+def test_reset_on_the_home_page_clears_the_record_too(
+    page: Page, site_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(site_url + "/modules/what-ai-is/")
+    answer_module_quiz(page)
+    page.get_by_label("I have read this module").check()
+    take_assessment(page, site_url, "fr", correctly=True)
+    page.goto(site_url + RECORD["en"])
+    page.get_by_label("Your name, as it should appear on the record").fill("Dr Martin")
+    page.evaluate("localStorage.setItem('another_site_setting', 'kept')")
+    stored = page.evaluate("Object.keys(localStorage)")
+    assert set(OUR_KEYS) <= set(stored)
+
+    page.goto(site_url + "/")
+    page.get_by_role("button", name="Reset my progress").click()
+    row = page.locator('.aimed-progress tr[data-assessment="final"]')
+    expect(row.locator(".aimed-progress__quiz")).to_have_text("not taken yet")
+    left = page.evaluate("Object.keys(localStorage)")
+    assert left == ["another_site_setting"], left
+    page.goto(site_url + RECORD["en"])
+    expect(page.locator(".aimed-record__empty")).to_be_visible()
+    page.goto(site_url + ASSESSMENT["fr"])
+    expect(page.get_by_role("button", name="Valider mes réponses")).to_be_visible()
+    expect(page.locator(".md-content .quiz").first.locator(".quiz-feedback")).to_be_hidden()
+    assert offsite_requests == []
