@@ -18,14 +18,14 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "sandbox" / "app" / "streamlit_app.py"
+LAUNCH = ROOT / "sandbox" / "app" / "launch.py"  # loads the engines before the server opens
 
 
 def sandbox_command(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
     """The command line that serves the sandbox on ``host:port``."""
     return [
         sys.executable,
-        "-m",
-        "streamlit",
+        str(LAUNCH),
         "run",
         str(APP),
         "--server.address",

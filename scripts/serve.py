@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from sandbox_server import sandbox_command, stop
+from sandbox_server import sandbox_command, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,15 +36,22 @@ def main(
         "sandbox": sandbox_command(host, sandbox_port),
     }
     processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
-    typer.echo(f"Course site: http://{host}:{site_port}/   (French: /fr/)")
-    typer.echo(f"Sandbox:     http://{host}:{sandbox_port}/   (French: ?lang=fr)")
-    typer.echo("Press Ctrl-C to stop both.")
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     try:
+        typer.echo("Starting: the sandbox loads its models first (a few seconds)…")
+        wait_healthy(f"http://{local}:{sandbox_port}/_stcore/health", processes["sandbox"], 180)
+        wait_healthy(f"http://{local}:{site_port}/", processes["course site"], 30)
+        typer.echo(f"Course site: http://{host}:{site_port}/   (French: /fr/)")
+        typer.echo(f"Sandbox:     http://{host}:{sandbox_port}/   (French: ?lang=fr)")
+        typer.echo("Ready. Press Ctrl-C to stop both.")
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         stopped = [name for name, p in processes.items() if p.poll() is not None]
         typer.echo(f"{', '.join(stopped)} stopped; stopping the rest.", err=True)
         raise typer.Exit(1)
+    except (RuntimeError, TimeoutError) as error:
+        typer.echo(f"A server did not start: {error}", err=True)
+        raise typer.Exit(1) from error
     except KeyboardInterrupt:
         typer.echo("\nStopping.")
     finally:
