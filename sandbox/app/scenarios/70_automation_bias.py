@@ -290,7 +290,7 @@ def comparison_rows(summary: Summary, lang: str) -> pd.DataFrame:
             published = getattr(study[measure], situation)
             for source, value, label in (
                 ("yours", mine.value, rate_text(mine, lang)),
-                ("study", published, pct(published, lang)),
+                ("study", published, numbers.percent(published, lang, digits=1)),
             ):
                 rows.append(
                     {
