@@ -117,6 +117,7 @@ MODULES = {
     "world-changes": ["hospital-shift", "shortcut"],
     "adopting-ai": ["test-result", "hospital-shift"],
     "data-regulation": ["symptom-checker"],
+    "patient-relationship": ["symptom-checker"],
     "trust-responsibility": ["shortcut", "automation-bias"],
 }
 EXERCISES = {"reading-performance", "incomplete-input"}
