@@ -115,6 +115,7 @@ MODULES = {
     "incomplete-input": ["symptom-checker"],
     "bias": ["biased-data", "biased-data", "biased-data"],
     "world-changes": ["hospital-shift", "shortcut"],
+    "generative-ai": ["letter-check"],
     "adopting-ai": ["test-result", "hospital-shift"],
     "data-regulation": ["symptom-checker"],
     "patient-relationship": ["symptom-checker"],
