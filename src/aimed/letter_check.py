@@ -126,9 +126,9 @@ SIDES = ("left", "right")
 
 @dataclass(frozen=True)
 class PublishedRate:
-    """One measured error rate: its value, the share of errors graded major, its denominator.
+    """One measured error rate: its value and the share of errors graded major.
 
-    ``denominator`` is a text key (``letter_check.rates.<family>.denominator``): the
+    The denominators differ (said in ``letter_check.rates.<family>.text``): the
     hallucination rate counts sentences of the generated note, the omission rate counts
     sentences of the source transcript.
     """
