@@ -16,7 +16,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide test lint bench chromium clean
+.PHONY: install serve site downloads guide qti test lint bench chromium clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -40,6 +40,10 @@ serve: site
 # Trainer's guide (solutions and rubrics), never part of the learner site: build/guide/index.html
 guide: $(STAMP)
 	$(BIN)/aimed-trainer guide
+
+# Every quiz as QTI packages for a learning platform (Canvas, Moodle): build/qti/<version>/
+qti: $(STAMP)
+	$(BIN)/python scripts/qti.py build/qti
 
 # Browser tests run Debian's Chromium: Playwright cannot download its own here.
 chromium:
