@@ -37,6 +37,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
+from course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
 from course_record import (  # noqa: E402
     CoursePage,
     assessment_block,
@@ -488,16 +489,25 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise PluginError(where + str(error)) from error
 
     meta = page.meta or {}
+    try:  # course_pages.py: links to the sandbox or repository, review date, numbered title
+        markdown = expand_links(markdown, lang, config["extra"])
+        reviewed = [reviewed_line(meta["reviewed"], lang)] if "reviewed" in meta else []
+    except ValueError as error:
+        raise PluginError(where + str(error)) from error
     if "module" in meta:
+        markdown = numbered_title(markdown, page.title)
         blocks = []
         if "reading_time" in meta:
             try:
                 blocks.append(reading_time_line(str(meta["reading_time"]), lang))
             except PluginError as error:
                 raise PluginError(where + str(error)) from error
+        blocks += reviewed
         if blocks:
             markdown = insert_after_title(markdown, "\n".join(blocks))
         markdown = f"{markdown.rstrip()}\n\n{read_control(str(meta['module']), lang)}\n"
+    elif reviewed:
+        markdown = insert_after_title(markdown, reviewed[0])
 
     if "assessment" in meta:
         questions = count_quizzes(markdown)

@@ -8,18 +8,23 @@ sitemap requests). Browser-only behaviour is in test_search_browser.py.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import yaml
+from babel.dates import format_date
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
+from course_pages import expand_links, reviewed_line  # noqa: E402
 from course_search import fold, split_index  # noqa: E402
 
 CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
@@ -27,6 +32,13 @@ CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</scrip
 
 def html_of(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def page_text(site: Path, url: str) -> str:
+    """The words of a page's article as a reader sees them (tags off, one space between)."""
+    article = html_of(site, url).split("<article", 1)[1].split("</article>", 1)[0]
+    article = re.sub(r"<(script|style)\b.*?</\1>", "", "<article" + article, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", article)).split())
 
 
 def search_base(site: Path, url: str) -> str:
@@ -100,7 +112,100 @@ def test_french_index_finds_words_typed_without_accents(built_site: Path) -> Non
 @pytest.mark.slow
 def test_no_page_points_material_at_a_missing_sitemap(built_site: Path) -> None:
     """Material fetches <href>/sitemap.xml for each head alternate link: none is left."""
-    for html in sorted(built_site.rglob("index.html")):
-        text = html.read_text(encoding="utf-8")
+    for page in sorted(built_site.rglob("index.html")):
+        text = page.read_text(encoding="utf-8")
         head = text.split("</head>", 1)[0]
-        assert not re.search(r'<link rel="alternate"[^>]*hreflang', head), html
+        assert not re.search(r'<link rel="alternate"[^>]*hreflang', head), page
+
+
+# ---------------------------------------------------------------- 2. about page, review dates
+
+MODULE_PAGES = sorted((COURSE / "modules").glob("*.md"))
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+REVIEWED_LINE = re.compile(r'<p class="aimed-reviewed">(.*?)</p>')
+
+
+def front_matter(path: Path) -> dict:
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(match.group(1)) if match else {}
+
+
+def built_url(source: Path) -> str:
+    """``course/modules/bias.fr.md`` -> ``fr/modules/bias/``."""
+    relative = source.relative_to(COURSE).as_posix()
+    french = relative.endswith(".fr.md")
+    stem = relative.removesuffix(".fr.md" if french else ".md")
+    return ("fr/" if french else "") + stem + "/"
+
+
+@pytest.mark.parametrize("page", MODULE_PAGES, ids=lambda p: p.name)
+def test_every_module_page_states_its_review_date(page: Path) -> None:
+    reviewed = front_matter(page).get("reviewed")
+    assert isinstance(reviewed, date), f"{page.name}: front matter needs 'reviewed: YYYY-MM-DD'"
+    assert date(2026, 1, 1) <= reviewed <= date.today(), f"{page.name}: reviewed {reviewed}?"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", MODULE_PAGES, ids=lambda p: p.name)
+def test_every_built_module_page_shows_its_review_date(built_site: Path, page: Path) -> None:
+    lang = "fr" if page.name.endswith(".fr.md") else "en"
+    shown = REVIEWED_LINE.findall(html_of(built_site, built_url(page)))
+    locale = "fr_FR" if lang == "fr" else "en_GB"
+    day = format_date(front_matter(page)["reviewed"], "long", locale=locale)
+    label = "Dernière relecture\u202f:" if lang == "fr" else "Last reviewed:"
+    assert shown == [f"{label} {day}"], f"{page.name}: review date under the title: {shown}"
+
+
+def test_review_dates_are_written_as_each_language_writes_dates() -> None:
+    assert reviewed_line("2026-11-29", "en") == (
+        '<p class="aimed-reviewed">Last reviewed: 29 November 2026</p>'
+    )
+    assert "29 novembre 2026" in reviewed_line(date(2026, 11, 29), "fr")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        reviewed_line("29/11/2026", "en")
+
+
+ABOUT = {
+    "en": [
+        "AI-in-medicine course maintainers",
+        "MIT licence",
+        'href="https://creativecommons.org/licenses/by/4.0/"',
+        "the text of these pages and the figures on them",
+        "Conflicts of interest",
+        "no commercial interest",
+        "no link with any vendor",
+        "receives no funding",
+        "opening an issue",
+    ],
+    "fr": [
+        "responsables du cours sur l'IA en médecine",
+        "licence MIT",
+        'href="https://creativecommons.org/licenses/by/4.0/deed.fr"',
+        "le texte de ces pages et les figures qu'elles contiennent",
+        "Liens d'intérêts",
+        "aucun intérêt",
+        "aucun lien avec les fournisseurs",
+        "aucun financement",
+        "ouvrant un ticket",
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_about_page_says_who_publishes_under_which_terms(built_site: Path, lang: str) -> None:
+    url = "about/" if lang == "en" else "fr/about/"
+    page, text = html_of(built_site, url), page_text(built_site, url)
+    missing = [words for words in ABOUT[lang] if words not in (page if "href" in words else text)]
+    assert missing == [], f"about page ({lang}) lacks: {missing}"
+    assert REVIEWED_LINE.search(page), "the about page shows no review date"
+    assert not re.search(r"\w@\w", text), "an e-mail address: the repository is the contact"
+
+
+def test_repository_link_is_a_link_only_when_its_address_is_known() -> None:
+    text = "Open an issue in <!-- link: repository | the project's repository -->."
+    assert expand_links(text, "en", {}) == "Open an issue in the project's repository."
+    linked = expand_links(text, "en", {"repository_url": "https://example.org/aimed"})
+    assert """href="https://example.org/aimed">the project's repository</a>""" in linked
+    with pytest.raises(ValueError, match="unknown link"):
+        expand_links("<!-- link: elsewhere | x -->", "en", {})
