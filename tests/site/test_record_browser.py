@@ -154,7 +154,7 @@ def test_all_wrong_answers_fail_in_french(
     total = take_assessment(page, site_url, "fr", correctly=False)
     status = page.locator(".aimed-assessment__status")
     expect(status).to_be_focused()
-    expect(status).to_contain_text(f"Votre score\u202f: 0 bonnes réponses sur {total} (0\u00a0%)")
+    expect(status).to_contain_text(f"Votre score\u202f: 0 bonne réponse sur {total} (0\u00a0%)")
     expect(status).to_contain_text("Vous n'avez pas atteint le seuil de réussite")
     expect(page.locator(".md-content .quiz").first.locator(".quiz-feedback")).to_contain_text(
         "Mauvaise réponse"
@@ -168,7 +168,7 @@ def test_all_wrong_answers_fail_in_french(
     )
     page.goto(site_url + RECORD["fr"])
     expect(page.locator(".aimed-record__assessment-result")).to_have_text(
-        f"0 bonnes réponses sur {total} (0\u00a0%), seuil 24\u202f: non réussie "
+        f"0 bonne réponse sur {total} (0\u00a0%), seuil 24\u202f: non réussie "
         f"(passée le {today('fr')})"
     )
     assert offsite_requests == []

@@ -42,17 +42,17 @@
         "question, puis appuyez de nouveau sur «\u00a0Valider mes réponses\u00a0».",
       question: "question {n}",
       more: " et {count}\u00a0autres",
-      score: "Votre score\u202f: {correct} bonnes réponses sur {total} ({percent}). Le seuil de " +
+      score: "Votre score\u202f: {correct} {answers} sur {total} ({percent}). Le seuil de " +
         "réussite est de {pass}.",
       passed: "Vous avez réussi l'évaluation finale.",
       failed: "Vous n'avez pas atteint le seuil de réussite cette fois. Lisez les explications, " +
         "revenez aux modules concernés et repassez l'évaluation quand vous le souhaitez.",
       explanations: "Chaque question affiche maintenant la bonne réponse et son explication.",
-      best: "Votre attestation conserve votre meilleur résultat\u202f: {correct} bonnes réponses " +
+      best: "Votre attestation conserve votre meilleur résultat\u202f: {correct} {answers} " +
         "sur {total}, le {date}.",
-      resultPassed: "{correct} bonnes réponses sur {total} ({percent}), seuil {pass}\u202f: " +
+      resultPassed: "{correct} {answers} sur {total} ({percent}), seuil {pass}\u202f: " +
         "réussie le {date}",
-      resultFailed: "{correct} bonnes réponses sur {total} ({percent}), seuil {pass}\u202f: " +
+      resultFailed: "{correct} {answers} sur {total} ({percent}), seuil {pass}\u202f: " +
         "non réussie (passée le {date})",
       attempts: " — meilleur résultat sur {attempts}\u00a0tentatives",
       notTaken: "pas encore passée",
@@ -71,9 +71,13 @@
     return TEXT[lang()] || TEXT.en;
   }
 
+  // Fills {names}; {answers} agrees with {correct} in French ("0 bonne réponse", "2 bonnes").
   function format(template, values) {
+    var all = Object.assign({
+      answers: values.correct > 1 ? "bonnes réponses" : "bonne réponse",
+    }, values);
     return template.replace(/\{(\w+)\}/g, function (_, key) {
-      return String(values[key]);
+      return String(all[key]);
     });
   }
 
