@@ -12,6 +12,7 @@ import html
 import json
 import re
 import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
@@ -19,6 +20,8 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 from babel.dates import format_date
+
+from aimed.exercise_helpers import check_choice, check_number
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
@@ -209,3 +212,49 @@ def test_repository_link_is_a_link_only_when_its_address_is_known() -> None:
     assert """href="https://example.org/aimed">the project's repository</a>""" in linked
     with pytest.raises(ValueError, match="unknown link"):
         expand_links("<!-- link: elsewhere | x -->", "en", {})
+
+
+# ---------------------------------------------------------------- 3. what the exercise checks do
+
+
+def test_visible_checks_pass_a_wrong_answer_of_the_right_form() -> None:
+    """What the course says of them: they look at an answer's form, never at its value."""
+    check_number("answer_q2", 0.5, proportion=True)  # a wrong predictive value: no complaint
+    check_number("answer_q1", 999, whole=True, low=0, high=1000)
+    check_choice("answer_q5", "D", ["A", "B", "C", "D"])
+    with pytest.raises(AssertionError):
+        check_number("answer_q2", 9.2, proportion=True)  # a percentage where a proportion goes
+
+
+SAYS_FORM_ONLY = {
+    "en": ("form", "whether it is right", "trainer's grading decides"),
+    "fr": ("forme", "juste", "correction de votre formateur"),
+}
+SAYS_VALUE = {
+    "en": re.compile(r"whether your (numeric )?answers are right"),
+    "fr": re.compile(r"si vos réponses (chiffrées )?sont justes"),
+}
+
+
+def orientation_checks_paragraph(lang: str) -> str:
+    source = COURSE / ("orientation.md" if lang == "en" else "orientation.fr.md")
+    paragraphs = source.read_text(encoding="utf-8").split("\n\n")
+    word = "checks" if lang == "en" else "vérifications"
+    found = [" ".join(p.split()) for p in paragraphs if "notebook" in p and word in p]
+    assert found, f"orientation ({lang}) says nothing of the notebooks' checks"
+    return found[0]
+
+
+def zip_readme(lang: str) -> str:
+    path = ROOT / "src" / "aimed" / "locales" / f"trainer.{lang}.toml"
+    return " ".join(tomllib.loads(path.read_text(encoding="utf-8"))["zip_readme"].split())
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("where", ["orientation", "zip read-me"])
+def test_course_and_zip_say_the_checks_look_at_the_form_only(where: str, lang: str) -> None:
+    text = orientation_checks_paragraph(lang) if where == "orientation" else zip_readme(lang)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    missing = [words for words in SAYS_FORM_ONLY[lang] if words not in text]
+    assert missing == [], f"{where} ({lang}) does not say what the checks do: {missing}"
+    assert not SAYS_VALUE[lang].search(text), f"{where} ({lang}) says they check the value"
