@@ -104,8 +104,30 @@ def test_recalibration_on_local_patients_fixes_risks_not_ranking(lang: str) -> N
     ]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_opens_at_home_and_the_guided_move_changes_it(lang: str) -> None:
+    """The first guided path must change what is shown: the model starts in its own hospital."""
+    app = open_page(PAGE, lang)
+    assert app.toggle(key=f"{NS}_moved").value is False
+    assert set(table(app, lang)) == {"internal"}
+    assert not app.warning[1:]  # no verdict about hospital B before the move
+    app.button(key=f"{NS}_try_move").click().run()
+    assert app.toggle(key=f"{NS}_moved").value is True
+    assert set(table(app, lang)) == {"internal", "external"}
+
+
+def test_recalibration_sample_accepts_only_what_the_engine_accepts() -> None:
+    from aimed.models import MIN_RECALIBRATION_SAMPLE
+
+    app = open_page(PAGE, "en")
+    box = app.number_input(key=f"{NS}_local_n")
+    assert box.proto.min == MIN_RECALIBRATION_SAMPLE
+    assert str(MIN_RECALIBRATION_SAMPLE) in box.help
+
+
 def test_threshold_moves_the_alert_burden() -> None:
     app = open_page(PAGE, "en")
+    app.toggle(key=f"{NS}_moved").set_value(True).run()
     before = table(app, "en")
     app.slider(key=f"{NS}_threshold").set_value(50).run()
     assert not app.exception
@@ -118,17 +140,8 @@ def test_threshold_moves_the_alert_burden() -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_bad_settings_give_a_translated_message_and_keep_the_widgets(lang: str) -> None:
     app = open_page(PAGE, lang)
+    app.toggle(key=f"{NS}_moved").set_value(True).run()
     app.toggle(key=f"{NS}_recalibrate").set_value(True).run()
-    app.number_input(key=f"{NS}_local_n").set_value(10).run()
-    assert not app.exception
-    with pytest.raises(InputError) as too_small:
-        run_hospital_shift(recalibration_n=10)
-    reason = too_small.value.message(lang)
-    assert texts(app.error) == [t("common.invalid_input", lang, reason=reason)]
-    assert app.number_input(key=f"{NS}_local_n").value == 10
-    assert not app.table
-
-    app.number_input(key=f"{NS}_local_n").set_value(200).run()
     app.slider(key=f"{NS}_threshold").set_value(0).run()
     with pytest.raises(InputError) as threshold:
         run_hospital_shift(threshold=0.0)

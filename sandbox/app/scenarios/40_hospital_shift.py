@@ -17,14 +17,18 @@ from aimed import cohorts, numbers
 from aimed.errors import InputError
 from aimed.group_metrics import SitePerformance, site_performance
 from aimed.i18n import t
-from aimed.models import Evaluation
+from aimed.models import MIN_RECALIBRATION_SAMPLE, Evaluation
 from aimed.scenarios_bias import TRY_THIS, ShiftRun, run_hospital_shift
 
 NS = "hospital_shift"
 THRESHOLD, RECALIBRATE, LOCAL_N = f"{NS}_threshold", f"{NS}_recalibrate", f"{NS}_local_n"
+MOVED = f"{NS}_moved"
 KIND, N, SEED, GUIDE = f"{NS}_kind", f"{NS}_n", f"{NS}_seed", f"{NS}_guide"
 SHIFT = TRY_THIS[NS][0].settings  # the engine's guided settings, shared with its tests
+# The page opens with the model in its own hospital; moving it is the learner's (or the
+# guided path's) first step, so the failure appears when they act.
 DEFAULTS = {
+    MOVED: False,
     THRESHOLD: round(float(SHIFT["threshold"]) * 100),
     RECALIBRATE: False,
     LOCAL_N: int(SHIFT["recalibration_n"]),
@@ -41,8 +45,15 @@ GUIDED = {
     N: DEFAULTS[N],
     SEED: DEFAULTS[SEED],
 }
-GUIDES = {"move": {**GUIDED, RECALIBRATE: False}, "recalibrate": {**GUIDED, RECALIBRATE: True}}
+GUIDES = {
+    "move": {**GUIDED, MOVED: True, RECALIBRATE: False},
+    "recalibrate": {**GUIDED, MOVED: True, RECALIBRATE: True},
+}
 PLACES = ("internal", "external", "recalibrated")
+LOCAL_MIN, LOCAL_MAX = (
+    MIN_RECALIBRATION_SAMPLE,
+    5_000,
+)  # the engine's minimum: one range, one message
 AUC_DROP = 0.02  # a fall in AUC smaller than this is called "holds"
 CALIBRATED = (0.8, 1.25)  # observed / expected inside this range is called calibrated
 MIN_BIN = 20  # reliability points from fewer patients are too noisy to show
@@ -172,6 +183,13 @@ st.write(t(f"{NS}.intro", lang))
 sandbox_ui.guided_paths(NS, lang, GUIDES, st.session_state[GUIDE], apply_guide)
 
 st.header(t(f"{NS}.settings_heading", lang))
+st.toggle(
+    t(f"{NS}.moved_label", lang),
+    help=t(f"{NS}.moved_help", lang),
+    key=MOVED,
+    on_change=settings_changed,
+)
+moved = bool(st.session_state[MOVED])
 left, right = st.columns(2)
 left.slider(
     t(f"{NS}.threshold_label", lang),
@@ -187,16 +205,17 @@ right.toggle(
     help=t(f"{NS}.recalibrate_help", lang),
     key=RECALIBRATE,
     on_change=settings_changed,
+    disabled=not moved,
 )
 right.number_input(
     t(f"{NS}.recalibration_label", lang),
-    min_value=0,
-    max_value=5_000,
+    min_value=LOCAL_MIN,
+    max_value=LOCAL_MAX,
     step=50,
-    help=t(f"{NS}.recalibration_help", lang),
+    help=t(f"{NS}.recalibration_help", lang, minimum=LOCAL_MIN, maximum=LOCAL_MAX),
     key=LOCAL_N,
     on_change=settings_changed,
-    disabled=not st.session_state[RECALIBRATE],
+    disabled=not (moved and st.session_state[RECALIBRATE]),
 )
 sandbox_ui.model_settings(NS, lang, settings_changed)
 
@@ -215,7 +234,7 @@ with st.expander(t(f"{NS}.cohort.heading", lang)):
         )
     )
 
-recalibrated = bool(st.session_state[RECALIBRATE])
+recalibrated = moved and bool(st.session_state[RECALIBRATE])
 # Without recalibration the local sample is not shown, so the engine's default size is used.
 local_n = int(st.session_state[LOCAL_N]) if recalibrated else DEFAULTS[LOCAL_N]
 settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]), local_n)
@@ -226,9 +245,12 @@ try:
 except InputError as error:
     sandbox_ui.show_input_error(error, lang)
 else:
-    shown = PLACES if recalibrated else PLACES[:2]
+    shown = PLACES if recalibrated else PLACES[:2] if moved else PLACES[:1]
     st.header(t(f"{NS}.results_heading", lang))
-    st.write(t(f"{NS}.results_intro", lang, n=numbers.count(perf["external"].n, lang)))
+    if not moved:
+        st.info(t(f"{NS}.at_home", lang, n=numbers.count(perf["internal"].n, lang)))
+    else:
+        st.write(t(f"{NS}.results_intro", lang, n=numbers.count(perf["external"].n, lang)))
     if recalibrated:
         st.write(t(f"{NS}.results_intro_recalibrated", lang, n_local=numbers.count(local_n, lang)))
     columns = st.columns(len(shown))
@@ -249,7 +271,7 @@ else:
                 observed=numbers.percent(performance.calibration.observed_rate, lang),
             ),
         )
-    for sentence, warn in verdicts(perf, recalibrated, local_n, lang):
+    for sentence, warn in verdicts(perf, recalibrated, local_n, lang) if moved else ():
         (st.warning if warn else st.info)(sentence)
 
     st.header(t(f"{NS}.table_heading", lang))
