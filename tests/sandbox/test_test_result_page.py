@@ -65,8 +65,8 @@ def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
     app = open_page(PAGE, lang)
     app.button(key="test_result_try_rare").click().run()
     assert not app.exception
-    assert app.slider(key="test_result_sensitivity").value == 95.0
-    assert app.slider(key="test_result_specificity").value == 95.0
+    assert app.select_slider(key="test_result_sensitivity").value == 95.0
+    assert app.select_slider(key="test_result_specificity").value == 95.0
     assert app.number_input(key=BOX).value == 1.0
     ppv = percent_shown(metric(app, "ppv_label", lang))
     assert ppv < 50
@@ -124,6 +124,8 @@ def test_low_prevalences_are_reachable_and_the_ends_are_not_offered(lang: str) -
     assert len(scale.options) >= 15
     box = app.number_input(key=BOX)
     assert 0 < box.proto.min <= 0.01 and box.proto.max < 100
+    accuracy = app.select_slider(key="test_result_sensitivity").options
+    assert {"en": "90.5%", "fr": "90,5\u00a0%"}[lang] in accuracy  # the page's own number style
     scale.set_value(0.1).run()
     assert app.number_input(key=BOX).value == 0.1
     assert percent_shown(metric(app, "ppv_label", lang)) < 2
@@ -135,8 +137,8 @@ def test_low_prevalences_are_reachable_and_the_ends_are_not_offered(lang: str) -
 
 def test_test_that_never_fires_says_so() -> None:
     app = open_page(PAGE, "en")
-    app.slider(key="test_result_sensitivity").set_value(0.0)
-    app.slider(key="test_result_specificity").set_value(100.0).run()
+    app.select_slider(key="test_result_sensitivity").set_value(0.0)
+    app.select_slider(key="test_result_specificity").set_value(100.0).run()
     assert not app.exception
     assert metric(app, "ppv_label", "en") == t(f"{NS}.undefined_value", "en")
     assert t(f"{NS}.never_positive_note", "en") in [i.value for i in app.info]

@@ -29,6 +29,7 @@ SENS, SPEC, PREV = f"{NS}_sensitivity", f"{NS}_specificity", f"{NS}_prevalence"
 PRESET, GUIDE = f"{NS}_preset", f"{NS}_guide"
 PREVALENCE_SCALE = [0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0,
                     60.0, 70.0, 80.0, 90.0, 95.0, 99.0]  # fmt: skip
+ACCURACY_SCALE = [step / 2 for step in range(201)]  # 0%, 0.5%, ... 100%
 DEFAULTS = {SENS: 90.0, SPEC: 91.0, PREV: 1.0, PRESET: "screening_mammography", GUIDE: None}
 # Guided paths: the slider values each one sets, and the preset that matches them.
 GUIDES = {
@@ -62,9 +63,9 @@ def preset_values(key: str) -> dict[str, float]:
     preset = SETTING_PRESETS[key]
     values = {PREV: round(preset.prevalence * 100, 1)}
     if preset.sensitivity is not None:
-        values[SENS] = round(preset.sensitivity * 100, 1)
+        values[SENS] = round(preset.sensitivity * 200) / 2  # on the slider's 0.5% steps
     if preset.specificity is not None:
-        values[SPEC] = round(preset.specificity * 100, 1)
+        values[SPEC] = round(preset.specificity * 200) / 2
     return values
 
 
@@ -176,12 +177,11 @@ if st.session_state[PRESET] != CUSTOM:
 
 left, right = st.columns(2)
 for column, key, name in ((left, SENS, "sensitivity"), (right, SPEC, "specificity")):
-    column.slider(
+    # A select slider, so the values read as the page's language writes them (« 90,5 % »).
+    column.select_slider(
         t(f"{NS}.{name}_label", lang),
-        min_value=0.0,
-        max_value=100.0,
-        step=0.5,
-        format="%.1f",
+        options=ACCURACY_SCALE,
+        format_func=lambda value: percent(value / 100, lang, compact=True),
         help=t(f"{NS}.{name}_help", lang),
         key=key,
         on_change=values_changed,
