@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 import tomllib
@@ -22,6 +23,7 @@ import yaml
 from babel.dates import format_date
 
 from aimed.exercise_helpers import check_choice, check_number
+from support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
@@ -258,3 +260,29 @@ def test_course_and_zip_say_the_checks_look_at_the_form_only(where: str, lang: s
     missing = [words for words in SAYS_FORM_ONLY[lang] if words not in text]
     assert missing == [], f"{where} ({lang}) does not say what the checks do: {missing}"
     assert not SAYS_VALUE[lang].search(text), f"{where} ({lang}) says they check the value"
+
+
+# ---------------------------------------------------------------- 4. course <-> sandbox
+
+SANDBOX_LINK = re.compile(r'<a class="aimed-link" data-link="sandbox" href="([^"]+)">([^<]+)</a>')
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("url", "lang"), [("", "en"), ("fr/", "fr")])
+def test_course_home_links_to_the_sandbox_in_its_language(
+    built_site: Path, url: str, lang: str
+) -> None:
+    sandbox = os.environ.get("AIMED_SANDBOX_URL", "http://127.0.0.1:8501").rstrip("/")
+    links = SANDBOX_LINK.findall(html_of(built_site, url))
+    assert [href for href, _ in links] == [html.escape(f"{sandbox}/?lang={lang}")], links
+
+
+@pytest.mark.parametrize(("lang", "page"), [("en", "/"), ("fr", "/fr/")])
+def test_sandbox_home_links_back_to_the_course(
+    monkeypatch: pytest.MonkeyPatch, lang: str, page: str
+) -> None:
+    monkeypatch.delenv("AIMED_COURSE_URL", raising=False)
+    assert f"](http://127.0.0.1:8000{page})" in open_page("00_home.py", lang).info[0].value
+    monkeypatch.setenv("AIMED_COURSE_URL", "https://course.example.org/aimed/")
+    shown = open_page("00_home.py", lang).info[0].value
+    assert f"](https://course.example.org/aimed{page})" in shown

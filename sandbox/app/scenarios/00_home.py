@@ -1,5 +1,7 @@
 """Sandbox home: what the sandbox is, and the scenarios it holds."""
 
+import os
+
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
@@ -10,7 +12,9 @@ lang = sandbox_ui.current_language()
 sandbox_ui.page_header("home", lang)
 st.write(t("home.intro", lang))
 st.write(t("home.how_to", lang))
-st.info(t("home.course_link", lang))
+# Where the course site runs, like AIMED_SANDBOX_URL for the site (make serve's default here).
+course_url = os.environ.get("AIMED_COURSE_URL", "http://127.0.0.1:8000").rstrip("/")
+st.info(t("home.course_link", lang, course_url=course_url))
 
 st.subheader(t("home.scenarios_heading", lang))
 scenarios = [p for p in sandbox_ui.discovered_pages() if sandbox_ui.page_namespace(p) != "home"]
