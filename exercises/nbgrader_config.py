@@ -24,20 +24,22 @@ c.IncludeHeaderFooter.header = str(HERE / "source" / "header.ipynb")
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# A submission that loops forever is interrupted and still graded.
-c.Execute.timeout = 30
-c.Execute.interrupt_on_timeout = True
-# Outputs are collected when the last cell ends: kill the kernel rather than wait for a
-# graceful shutdown (about 0.3 s per notebook, a third of the grading budget).
-c.Execute.shutdown_kernel = "immediate"
-
-# Grading kernels run with a guard that keeps learner code inside its submission folder
-# (aimed/trainer/jail.py); a deleted test cell is put back before grading.
-c.Execute.extra_arguments = [
-    "--HistoryManager.hist_file=:memory:",
-    "--IPKernelApp.log_level=ERROR",
-    "--IPKernelApp.exec_lines=['import aimed.trainer.jail as _jail; _jail.install(); del _jail']",
+# Learner code runs behind an operating-system boundary (bubblewrap: its own namespaces,
+# no network, a private copy of its folder, resource limits), and the hidden checks run
+# outside it, on the answers as plain data (aimed/trainer/execute.py, boundary.py,
+# checks.py). This step stands where nbgrader's Execute stood; the rest is nbgrader's.
+c.Autograde.autograde_preprocessors = [
+    "aimed.trainer.execute.BoundaryExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A cell that loops forever is interrupted after this many seconds; the rest still runs.
+c.BoundaryExecute.timeout = 30
+# A deleted test cell is put back before grading.
 c.OverwriteCells.add_missing_cells = True
 
 # Feedback never shows hidden tests or what their failure would reveal (aimed/trainer/feedback.py).

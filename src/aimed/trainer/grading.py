@@ -1,11 +1,13 @@
 """Autograde every submission of a course, in parallel, without one learner stopping the rest.
 
 Each submission is first checked and repaired (``intake``), then graded by nbgrader in a
-kernel confined to its folder (``jail``) with a per-cell time limit. With several workers,
-each worker process grades into its own copy of the SQLite gradebook and the parent copies
-the scores into the course's gradebook one submission at a time, so the gradebook is the
-same as after a serial run (a test proves it). With a server database
-(``AIMED_GRADEBOOK_URL``), workers write to it directly.
+worker process (``workers``): the learner's cells run behind an operating-system boundary
+(``boundary``, ``inside``) and the hidden checks run outside it, on the answers as plain
+data (``checks``, ``execute``). Each worker grades into its own copy of the SQLite
+gradebook and the parent copies the scores into the course's gradebook one submission at
+a time, so the gradebook is the same as after a serial run (a test proves it). With a
+server database (``AIMED_GRADEBOOK_URL``), workers write to it directly. A worker that
+dies costs only the submission it was grading, which is graded once more, alone.
 """
 
 from __future__ import annotations
@@ -13,19 +15,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
+from aimed.trainer.boundary import check_available
 from aimed.trainer.course import Course, TrainerError, nbgrader_config, open_course
+from aimed.trainer.execute import METADATA_KEY
 from aimed.trainer.intake import check_submission
-from aimed.trainer.jail import MARKER
+from aimed.trainer.workers import Outcome, Pool
 
 RESULTS_NAME = "autograde-results.json"
 DEFAULT_TIMEOUT = 30
@@ -69,23 +70,25 @@ def ensure_tools_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
-def kernel_arguments() -> list[str]:
-    """Arguments for every grading kernel: no history file, and the folder guard."""
-    guard = "import aimed.trainer.jail as _jail; _jail.install(); del _jail"
-    return [
-        "--HistoryManager.hist_file=:memory:",
-        "--IPKernelApp.log_level=ERROR",
-        f"--IPKernelApp.exec_lines={[guard]!r}",
-    ]
+AUTOGRADE_STEPS = [
+    "aimed.trainer.execute.BoundaryExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 
 def _overrides(timeout: int | None) -> dict[str, object]:
+    """Grading settings that hold whatever the course's nbgrader_config.py says."""
     values: dict[str, object] = {
-        "Execute.extra_arguments": kernel_arguments(),
+        "Autograde.autograde_preprocessors": AUTOGRADE_STEPS,
         "OverwriteCells.add_missing_cells": True,
     }
     if timeout is not None:
-        values["Execute.timeout"] = timeout
+        values["BoundaryExecute.timeout"] = timeout
     return values
 
 
@@ -133,31 +136,7 @@ def _log_and_error(result: dict) -> str:
     return f"{result.get('log', '')}\n{result.get('error', '')}"
 
 
-# ------------------------------------------------------------------ worker side
-
-_WORKER: dict[str, object] = {}
-
-
-def _worker_grade(root: str, template_db: str | None, overrides: dict, job: tuple[str, str]):
-    """Grade one submission in a worker process, into that process's own gradebook copy."""
-    course = Course(Path(root))
-    if "api" not in _WORKER:
-        if template_db:
-            fd, db_path = tempfile.mkstemp(prefix=f"worker-{os.getpid()}-", suffix=".db")
-            os.close(fd)
-            shutil.copyfile(template_db, db_path)
-            overrides = {**overrides, "CourseDirectory.db_url": f"sqlite:///{db_path}"}
-            _WORKER["db"] = db_path
-        _WORKER["api"] = make_api(course, **overrides)
-    api = _WORKER["api"]
-    assignment, learner = job
-    result = api.autograde(assignment, learner, force=True, create=True)
-    return (
-        job,
-        result["success"],
-        None if result["success"] else _log_and_error(result),
-        _WORKER.get("db"),
-    )
+# ------------------------------------------------------------------ gradebook copies
 
 
 def _copy_scores(main_db: str, worker_db: str, jobs: list[tuple[str, str]]) -> None:
@@ -189,15 +168,14 @@ def _copy_scores(main_db: str, worker_db: str, jobs: list[tuple[str, str]]) -> N
 
 
 def _notes_from_output(course: Course, sub: Submission, notebook: str) -> None:
+    """The boundary's notes on this run (timeouts, a crash, refused answers), for the table."""
     path = course.autograded / sub.learner / sub.assignment / notebook
     if not path.is_file():
         return
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    if any(MARKER in str(o.get("evalue", "")) for o in errors):
-        sub.notes.append("code tried to reach files or programs outside its folder: refused")
-    if any(o.get("ename") in ("KeyboardInterrupt", "CellTimeoutError") for o in errors):
-        sub.notes.append("a cell ran past the time limit and was stopped")
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    for note in meta.get(METADATA_KEY, {}).get("notes", []):
+        if note not in sub.notes:
+            sub.notes.append(note)
 
 
 def _record_zero(course: Course, jobs: list[tuple[str, str]]) -> None:
@@ -258,6 +236,7 @@ def autograde_all(
     if not people:
         raise TrainerError(f"no submissions in {course.submitted}: run 'aimed-trainer collect'")
     ensure_tools_on_path()
+    check_available()  # never grade without the boundary
     by_name = {a.name: a for a in chosen}
     jobs = [
         (a.name, learner)
@@ -279,42 +258,24 @@ def autograde_all(
     failures: dict[tuple[str, str], str] = {}
     bar = _progress(len(to_grade)) if progress and to_grade else None
     try:
-        if workers <= 1 or len(to_grade) <= 1:
-            api = make_api(course, **overrides) if to_grade else None
-            for job in to_grade:
-                result = api.autograde(job[0], job[1], force=True, create=True)
-                if not result["success"]:
-                    failures[job] = _last_line(_log_and_error(result))
-                _advance(bar, job)
-        else:
-            template = str(course.gradebook) if course.uses_sqlite() else None
-            by_db: dict[str, list[tuple[str, str]]] = {}
-            context = get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [
-                    pool.submit(_worker_grade, str(course.root), template, overrides, job)
-                    for job in to_grade
-                ]
-                for future in as_completed(futures):
-                    job, ok, error, db = future.result()
-                    if not ok:
-                        failures[job] = _last_line(error)
-                    if db:
-                        by_db.setdefault(db, []).append(job)
-                    _advance(bar, job)
-            for db, graded in by_db.items():
-                _copy_scores(course.db_url(), db, graded)  # failures too, as a serial run
-                Path(db).unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(prefix="aimed-grading-") as run_dir:
+            outcomes = _grade(course, to_grade, workers, overrides, Path(run_dir), bar)
+            # A submission whose grading failed is graded once more, alone: a worker can
+            # die for reasons that are not the learner's (memory taken by another one).
+            again = sorted(job for job, outcome in outcomes.items() if not outcome.ok)
+            if again:
+                outcomes.update(_grade(course, again, 1, overrides, Path(run_dir), None))
     finally:
         if bar is not None:
             bar.stop()
-    _retry_failures(course, overrides, failures)
+    failures = {job: o.error for job, o in outcomes.items() if not o.ok}
+    _record_zero(course, [job for job in failures if job not in _read_scores(course, [job])])
 
     scores = _read_scores(course, jobs)
     for job, sub in subs.items():
         if job in failures:
             sub.status = "failed"
-            sub.notes.append(f"nbgrader could not grade it: {failures[job]}")
+            sub.notes.append(f"could not be graded: {failures[job]}")
         if job in scores:
             sub.score, sub.max_score, sub.needs_manual_grade = scores[job]
         if sub.status == "graded":
@@ -324,22 +285,23 @@ def autograde_all(
     return summary
 
 
-def _retry_failures(course: Course, overrides: dict, failures: dict[tuple[str, str], str]) -> None:
-    """Grade each failed submission once more, alone, in this process.
-
-    A kernel can fail to start for reasons that are not the learner's (two kernels
-    started at the same instant drew the same port, seen in parallel runs); a notebook
-    that really kills Python fails again and keeps its reason.
-    """
-    if not failures:
-        return
-    api = make_api(course, **overrides)
-    for job in sorted(failures):
-        result = api.autograde(job[0], job[1], force=True, create=True)
-        if result["success"]:
-            del failures[job]
-        else:
-            failures[job] = _last_line(_log_and_error(result))
+def _grade(
+    course: Course,
+    jobs: list[tuple[str, str]],
+    workers: int,
+    overrides: dict,
+    run_dir: Path,
+    bar,
+) -> dict[tuple[str, str], Outcome]:
+    """Grade ``jobs`` in worker processes, then copy their scores into the gradebook."""
+    template = course.gradebook if course.uses_sqlite() else None
+    with Pool(course, workers, overrides, run_dir, template) as pool:
+        outcomes = pool.run(jobs, lambda job: _advance(bar, job))
+    for database, graded in pool.databases.items():
+        if graded:
+            _copy_scores(course.db_url(), database, graded)  # failures too, as a serial run
+        Path(database).unlink(missing_ok=True)
+    return outcomes
 
 
 def _progress(total: int):

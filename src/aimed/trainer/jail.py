@@ -1,17 +1,17 @@
-"""A guard run inside each grading kernel: learner code stays in its own folder.
+"""A guard run inside the grading sandbox: a friendly early message, not the boundary.
 
-The autograder starts every kernel with ``install()`` (see ``grading.kernel_arguments``).
-From then on, a Python audit hook refuses, with ``PermissionError``:
+The boundary is the sandbox (``boundary.py``): learner code cannot see or reach anything
+outside its private copy whatever it does. Inside it, before the learner's first cell,
+``inside.py`` calls ``install()``; from then on, a Python audit hook refuses, with
+``PermissionError``:
 
 - writing, deleting, renaming or listing anything outside the notebook's folder;
-- reading files outside that folder and Python's own libraries (``/etc/passwd``, home
-  folders, other learners' submissions);
+- reading files outside that folder and Python's own libraries;
 - starting programs (``os.system``, ``subprocess``) and opening network connections.
 
 The refused call fails like any other exception in that cell, so the rest of the notebook
 is graded as usual, and the message (``MARKER``) lets the autograder flag the learner for
-the trainer. This keeps honest mistakes and casual mischief in their place; it is not a
-security boundary against a determined attacker (run untrusted cohorts in a container).
+the trainer. Native code (``ctypes``) goes around it: that is what the sandbox is for.
 """
 
 from __future__ import annotations

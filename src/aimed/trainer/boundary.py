@@ -1,0 +1,362 @@
+"""The operating-system boundary around learner code: a bubblewrap sandbox per grading process.
+
+One sandbox is started per grading process and reused for every submission it grades
+(``inside.py`` forks a fresh child in fresh namespaces for each). What the learner's code
+sees: Python and its libraries read-only, a private copy of its own submission folder,
+an empty ``/tmp``; no network, no gradebook, no ``source/``, ``release/`` or other
+learner's folder, no home folder. Run as root, the sandbox drops to ``nobody``; run as
+a trainer's own account, it uses that account inside user namespaces. Limits: address
+space, CPU time, file size, number of processes, disk (tmpfs), wall-clock time.
+
+See exercises/README.md, "What the boundary protects against, and what it does not".
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from aimed.trainer.course import TrainerError
+from aimed.trainer.inside import GRACE, receive, send
+
+HOME = "/home/learner"
+SPOOL = "/spool"
+TEMP_ENV = "AIMED_GRADING_TMP"  # where sandboxes keep their spool (the run's own folder)
+BASE_PRELOAD = ("numpy", "pandas", "IPython")
+INSTALL_HINT = (
+    "grading runs learner code in a bubblewrap sandbox: install it "
+    "(Debian/Ubuntu: apt-get install bubblewrap) and make sure user namespaces are enabled"
+)
+
+
+class BoundaryError(TrainerError):
+    """The sandbox cannot start on this machine."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use (the trainers' documentation quotes these)."""
+
+    memory_mb: int = 1024  # address space beyond what Python and its imports already use
+    cpu_seconds: int = 600
+    file_mb: int = 16  # largest file it may write
+    disk_mb: int = 64  # its folder and /tmp, each (memory-backed)
+    processes: int = 16  # processes and threads of its own
+    wall_seconds: int = 900
+    submission_mb: int = 20  # largest submission folder copied in
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap") or ("/usr/bin/bwrap" if os.path.exists("/usr/bin/bwrap") else None)
+
+
+_AVAILABLE: dict[str, str] = {}
+
+
+def check_available() -> None:
+    """Raise ``BoundaryError`` unless a sandbox like the grading one can start here."""
+    if "ok" in _AVAILABLE:
+        return
+    path = bwrap_path()
+    if path is None:
+        raise BoundaryError(f"bwrap not found: {INSTALL_HINT}")
+    args = [path, "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc"]
+    if os.geteuid() != 0:
+        args.append("--unshare-user")
+    for top in ("/bin", "/lib", "/lib64"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += ["--ro-bind", "/usr", "/usr", "--dev", "/dev", "true"]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BoundaryError(f"bwrap cannot run ({error}): {INSTALL_HINT}") from None
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
+        raise BoundaryError(f"bwrap cannot make a sandbox here ({why}): {INSTALL_HINT}")
+    _AVAILABLE["ok"] = path
+
+
+def _nobody() -> tuple[int, int]:
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def _read_only_paths(modules: tuple[str, ...]) -> list[str]:
+    """Folders the sandbox needs to read: the system's libraries, Python, the packages."""
+    import importlib.util
+
+    paths = ["/usr", "/etc/ld.so.cache", sys.base_prefix, sys.prefix]
+    for name in ("aimed", *modules):
+        spec = importlib.util.find_spec(name.split(".")[0])
+        if spec and spec.submodule_search_locations:
+            paths.extend(spec.submodule_search_locations)
+        elif spec and spec.origin:
+            paths.append(spec.origin)
+    kept: list[str] = []
+    for path in sorted({os.path.realpath(p) for p in paths if os.path.exists(p)}, key=len):
+        if not any(path == k or path.startswith(k.rstrip("/") + "/") for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _refuse_secrets(paths: list[str], secrets: list[Path]) -> None:
+    """Never let a read-only bind expose a course folder (solutions, gradebook)."""
+    for path in paths:
+        for secret in secrets:
+            secret_path = os.path.realpath(secret)
+            if secret_path == path or secret_path.startswith(path.rstrip("/") + "/"):
+                raise BoundaryError(
+                    f"the grading sandbox would see {secret_path} through {path}: "
+                    "keep the course folder outside Python's and the packages' folders"
+                )
+
+
+def bwrap_command(
+    spool: Path, modules: tuple[str, ...], secrets: list[Path], as_root: bool
+) -> list[str]:
+    """The bubblewrap command line of one sandbox (see the module's docstring)."""
+    binds = _read_only_paths(modules)
+    _refuse_secrets(binds, secrets)
+    args = [
+        bwrap_path() or "bwrap",
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--hostname",
+        "grading",
+    ]
+    if not as_root:
+        args += ["--unshare-user", "--cap-add", "CAP_SYS_ADMIN"]  # dropped once /proc is up
+    made: set[str] = set()
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            binds.append(top)
+    for path in binds:
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts)):
+            parent = "/" + "/".join(parts[:depth])
+            if parent not in made and not any(parent == b for b in binds):
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", parent]
+        args += ["--ro-bind", path, path]
+    args += [
+        "--dev",
+        "/dev",
+        "--dir",
+        "/proc",
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "0755",
+        "--dir",
+        "/home",
+        "--perms",
+        "0700",
+        "--dir",
+        HOME,
+        "--ro-bind",
+        str(spool),
+        SPOOL,
+        "--chdir",
+        "/tmp",
+        "--clearenv",
+    ]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": HOME,
+        "TMPDIR": "/tmp",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        "ARROW_DEFAULT_MEMORY_POOL": "system",  # jemalloc reserves more than the limit allows
+    }
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    args += ["--remount-ro", "/", sys.executable, "-m", "aimed.trainer.inside"]
+    return args
+
+
+class Sandbox:
+    """A warm sandbox that runs one submission at a time (see ``inside.py``)."""
+
+    def __init__(
+        self, modules: tuple[str, ...], secrets: list[Path], limits: Limits | None = None
+    ) -> None:
+        self.modules = tuple(dict.fromkeys((*BASE_PRELOAD, *modules)))
+        self.secrets = secrets
+        self.limits = limits or Limits()
+        self.process: subprocess.Popen | None = None
+        self.folder: Path | None = None
+        self.log: Path | None = None
+
+    # -- life cycle
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        if bwrap_path() is None:
+            raise BoundaryError(f"bwrap not found: {INSTALL_HINT}")
+        base = os.environ.get(TEMP_ENV) or None
+        self.folder = Path(tempfile.mkdtemp(prefix="sandbox-", dir=base))
+        spool = self.folder / "spool"
+        spool.mkdir()
+        os.chmod(self.folder, 0o711)
+        os.chmod(spool, 0o755)
+        self.log = self.folder / "sandbox.log"
+        as_root = os.geteuid() == 0
+        command = bwrap_command(spool, self.modules, self.secrets, as_root)
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                close_fds=True,
+                start_new_session=True,
+            )
+        config = {
+            "mount_proc": True,
+            "user": list(_nobody()) if as_root else None,
+            "drop_caps": not as_root,
+            "preload": list(self.modules),
+        }
+        try:
+            send(self.process.stdin.fileno(), config)
+            ready = receive(self.process.stdout.fileno(), time.monotonic() + 120)
+        except (OSError, TimeoutError, EOFError, ValueError):
+            ready = None
+        if not isinstance(ready, dict) or "ready" not in ready:
+            why = self._log_tail()
+            self.close()
+            raise BoundaryError(f"the grading sandbox did not start ({why}): {INSTALL_HINT}")
+
+    def close(self) -> None:
+        """Stop the sandbox and everything in it; remove its folder."""
+        process, self.process = self.process, None
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
+            process.wait()
+            for stream in (process.stdin, process.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def _log_tail(self) -> str:
+        try:
+            lines = self.log.read_text("utf-8", "replace").strip().splitlines()
+        except (OSError, AttributeError):
+            return "no log"
+        return lines[-1][:300] if lines else "no message"
+
+    # -- one submission
+
+    def _fill_spool(self, submission: Path) -> list[str]:
+        """Copy the submission's regular files into the spool, readable by the sandbox."""
+        spool = self.folder / "spool"
+        for child in spool.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        notes: list[str] = []
+        budget = self.limits.submission_mb * 1024 * 1024
+        if not submission.is_dir():
+            return notes
+        for folder, dirs, files in os.walk(submission):
+            relative = Path(folder).relative_to(submission)
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+            (spool / relative).mkdir(mode=0o755, exist_ok=True)
+            os.chmod(spool / relative, 0o755)
+            for name in files:
+                path = Path(folder) / name
+                info = path.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                if info.st_size > budget:
+                    notes.append(f"{relative / name} left out of the sandbox: too large")
+                    continue
+                budget -= info.st_size
+                shutil.copyfile(path, spool / relative / name)
+                os.chmod(spool / relative / name, 0o644)
+        return notes
+
+    def run(self, submission: Path, plan: list[dict], timeout: float) -> dict:
+        """Run ``plan`` on a private copy of ``submission``; the child's report, untrusted."""
+        self.start()
+        notes = self._fill_spool(submission)
+        job = {
+            "plan": plan,
+            "timeout": timeout,
+            "limits": asdict(self.limits),
+            "home": HOME,
+            "spool": SPOOL,
+        }
+        runs = sum(1 for step in plan if "run" in step)
+        wall = min(self.limits.wall_seconds, timeout * (runs + 1) + GRACE) + 60
+        try:
+            send(self.process.stdin.fileno(), job)
+            result = receive(self.process.stdout.fileno(), time.monotonic() + wall)
+        except (OSError, TimeoutError, EOFError, ValueError):
+            result = None
+        if not isinstance(result, dict):
+            why = self._log_tail()
+            self.close()  # the next submission gets a fresh sandbox
+            return {"status": "lost", "reason": f"the grading sandbox stopped ({why})", "lines": []}
+        result["notes"] = notes
+        return result
+
+
+_SANDBOXES: dict[tuple, Sandbox] = {}
+
+
+def sandbox_for(modules: tuple[str, ...], secrets: list[Path]) -> Sandbox:
+    """This process's sandbox for these preloaded modules (started on first use)."""
+    key = (tuple(sorted(modules)), tuple(sorted(str(s) for s in secrets)))
+    if key not in _SANDBOXES:
+        _SANDBOXES[key] = Sandbox(modules, secrets)
+    return _SANDBOXES[key]
+
+
+def close_all() -> None:
+    while _SANDBOXES:
+        _, sandbox = _SANDBOXES.popitem()
+        sandbox.close()
+
+
+atexit.register(close_all)
