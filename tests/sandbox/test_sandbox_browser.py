@@ -35,3 +35,19 @@ def test_first_visit_by_deep_link_opens_the_scenario_without_error(
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_icon_array_fits_a_phone_screen(page: Page, sandbox_url: str, lang: str) -> None:
+    """On a 390 px phone the 1,000-patient picture and its legend are not clipped."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{sandbox_url}/test-result?lang={lang}")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(chart).to_be_visible(timeout=60_000)
+    wait_for_app_run(page)
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    svg_width = chart.locator("svg").first.evaluate("e => e.getBoundingClientRect().right")
+    assert svg_width <= 390
+    for name in ("true_positive", "false_negative", "false_positive", "true_negative"):
+        expect(chart.get_by_text(t(f"test_result.legend.{name}", lang), exact=True)).to_be_visible()

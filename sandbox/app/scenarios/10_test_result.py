@@ -36,7 +36,7 @@ GUIDES = {
     "try_rare": ({SENS: 95.0, SPEC: 95.0, PREV: 1.0}, CUSTOM),
     "try_mammography": ({SENS: 90.0, SPEC: 91.0, PREV: 1.0}, "screening_mammography"),
 }
-GRID_COLUMNS, CELL = 40, 16  # 40 marks a row, each in a 16 px square
+GRID_COLUMNS, CELL = 40, 13  # 40 marks a row, rows 13 px apart; the width follows the page
 # Okabe-Ito colours (safe for colour-blind readers), and a different shape for each group.
 CATEGORIES = (
     ("true_positive", "#D55E00", "square"),
@@ -115,11 +115,16 @@ def icon_array(counts: NaturalFrequencies, lang: str) -> alt.Chart:
         }
     )
     legend = alt.Legend(
-        title=t(f"{NS}.legend_title", lang), orient="bottom", columns=2, labelLimit=0
+        title=t(f"{NS}.legend_title", lang), orient="bottom", columns=1, labelLimit=0
     )
     return (
-        alt.Chart(data, title=t(f"{NS}.chart_title", lang))
-        .mark_point(filled=True, size=90, opacity=1)
+        alt.Chart(
+            data,
+            title=alt.TitleParams(
+                t(f"{NS}.chart_title", lang), subtitle=t(f"{NS}.chart_subtitle", lang)
+            ),
+        )
+        .mark_point(filled=True, size=45, opacity=1)
         .encode(
             x=alt.X("column:O", axis=None),
             y=alt.Y("row:O", axis=None),
@@ -135,7 +140,8 @@ def icon_array(counts: NaturalFrequencies, lang: str) -> alt.Chart:
             ),
             tooltip=[alt.Tooltip("group:N", title=t(f"{NS}.legend_title", lang))],
         )
-        .properties(width=alt.Step(CELL), height=alt.Step(CELL))
+        # As wide as the page (a phone's 390 px included), one legend entry per line.
+        .properties(width="container", height=alt.Step(CELL))
     )
 
 
@@ -273,6 +279,6 @@ else:
         false_positives=count(counts.false_positives, lang),
         true_negatives=count(counts.true_negatives, lang),
     )
-    st.altair_chart(icon_array(counts, lang), width="content", alt=summary)
+    st.altair_chart(icon_array(counts, lang), width="stretch", alt=summary)
     st.caption(summary)
     st.caption(t(f"{NS}.rounding_note", lang))
