@@ -4,7 +4,8 @@
     aimed-trainer collect reading-performance-fr ~/Downloads/moodle-export.zip
     aimed-trainer autograde --workers 2         # every submission, with a progress bar
     aimed-trainer feedback                      # feedback/<learner>/<assignment>/*.html
-    aimed-trainer export                        # grades as CSV
+    aimed-trainer export --roster moodle.csv    # grades as CSV, for Moodle, training evidence
+    aimed-trainer learners                      # learner ids and look-alike names
     aimed-trainer report                        # cohort analytics, CSV and HTML
     aimed-trainer guide                         # build/guide/index.html (trainers only)
 
@@ -109,12 +110,20 @@ def collect(
     collected = do_collect(where, chosen[0], source)
     table = Table(title=f"Collected for {chosen[0].name}")
     table.add_column("learner", no_wrap=True)
-    for column in ("name", "files", "note"):
+    table.add_column("name", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    for column in ("files", "notes"):
         table.add_column(column, overflow="fold")
     for item in collected:
-        table.add_row(item.learner, item.name, ", ".join(item.files), item.note)
-    console.print(table)
-    console.print(f"{len(collected)} learners in {where.submitted}")
+        colour = "green" if item.status == "collected" and not item.notes else "yellow"
+        status = f"[{colour}]{item.status}[/]"
+        table.add_row(item.learner, item.name, status, ", ".join(item.files), item.note)
+    console.print(table, highlight=False)
+    aside = sum(1 for item in collected if item.status != "collected")
+    console.print(
+        f"{len(collected)} learners in {where.submitted}"
+        + (f"; {aside} with no notebook collected (see notes)" if aside else "")
+    )
 
 
 @app.command()
@@ -185,13 +194,52 @@ def feedback(
 def export(
     course: CourseOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder (default: <course>/reports).")] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV downloaded from Moodle with names and email addresses (or ID numbers), "
+            "so moodle-grades.csv can say who each learner is."
+        ),
+    ] = None,
 ) -> None:
-    """Grades as CSV: per learner, per exercise and per question."""
-    from aimed.trainer.export import export_grades
+    """Grades as CSV (per learner, exercise, question), for Moodle, and training evidence."""
+    from aimed.trainer.export import PASS_MARK, export_grades
 
     where = _course(course)
-    for path in export_grades(where, out or where.root / "reports"):
+    done = export_grades(where, out or where.root / "reports", roster)
+    for path in done.paths:
         console.print(str(path))
+    console.print(
+        f"Pass mark in ai-literacy-evidence.csv: {PASS_MARK:.0%} of an exercise's points."
+    )
+    if done.left_out_of_moodle:
+        table = Table("learner", "name", "why", title="Not in moodle-grades.csv")
+        for learner, name, why in done.left_out_of_moodle:
+            table.add_row(learner, name, why)
+        console.print(table, highlight=False)
+
+
+@app.command()
+@friendly
+def learners(course: CourseOption = None) -> None:
+    """List learner ids (learners.csv) and the names close enough to be one person."""
+    from aimed.trainer.identities import Registry
+
+    registry = Registry.load(_course(course))
+    if not registry.rows:
+        raise TrainerError("no learners yet: run 'aimed-trainer collect' first")
+    table = Table("learner", "name", "platform", "number", "assignment", title="learners.csv")
+    for row in sorted(registry.rows, key=lambda r: (r.learner, r.assignment)):
+        table.add_row(row.learner, row.name, row.platform, row.participant, row.assignment)
+    console.print(table, highlight=False)
+    pairs = registry.look_alikes()
+    for first, name, second, other in pairs:
+        console.print(
+            f"[yellow]check[/]: {first} ({name!r}) and {second} ({other!r}) may be one person",
+            highlight=False,
+        )
+    if pairs:
+        console.print("If so: exercises/README.md, 'Same learner under two ids'.")
 
 
 @app.command()
