@@ -6,7 +6,10 @@ care or emergency department) times the likelihood ratios of the findings, in od
 to 100%: a patient can have two conditions, or none of those listed.
 
 Every figure lives in ``data/chest_pain.toml`` with its source; :func:`load_evidence`
-refuses a row without one (:class:`EvidenceError`, naming the row). A finding is
+refuses a row without one (:class:`EvidenceError`, naming the row). Each row also says how
+far the project checked it (``status``: ``STATUSES``) and may carry its source in French
+(``source_fr``); :meth:`Evidence.figures_behind` lists the rows behind one result, so a page
+can mark the results that rest on a teaching approximation or an unchecked figure. A finding is
 ``present`` (LR+), ``absent`` (LR-) or ``unasked`` (1); a finding with no published ratio
 for a condition counts as 1 and is reported as "no evidence".
 
@@ -43,6 +46,8 @@ __all__ = [
     "Evidence",
     "EvidenceError",
     "Finding",
+    "STATUSES",
+    "UNCHECKED_STATUSES",
     "GuidedPath",
     "IndependenceGap",
     "Pretest",
@@ -57,7 +62,10 @@ __all__ = [
 ]
 
 DATA_FILE = Path(__file__).parent / "data" / "chest_pain.toml"
-STATUSES = ("factsheet", "checked", "recalled", "approximation")
+# How far each figure was checked: in the primary source (the paper or its own abstract),
+# only in a secondary source, not at all (recalled), or no published figure (approximation).
+STATUSES = ("primary", "secondary", "recalled", "approximation")
+UNCHECKED_STATUSES = frozenset({"recalled", "approximation"})
 
 
 class Answer(StrEnum):
@@ -96,6 +104,11 @@ class Pretest:
     probability: float
     source: str
     status: str
+    source_fr: str = ""
+
+    def source_in(self, lang: str) -> str:
+        """The source in the reader's language (French when the row has one)."""
+        return self.source_fr if lang == "fr" and self.source_fr else self.source
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,11 @@ class Ratio:
     lr_neg: float | None
     source: str
     status: str
+    source_fr: str = ""
+
+    def source_in(self, lang: str) -> str:
+        """The source in the reader's language (French when the row has one)."""
+        return self.source_fr if lang == "fr" and self.source_fr else self.source
 
     def for_answer(self, answer: Answer) -> float | None:
         if answer is Answer.PRESENT:
@@ -132,6 +150,11 @@ class Evidence:
         """The likelihood ratio an answer contributes, or None for "no evidence"."""
         row = self.ratios.get((condition, finding))
         return None if row is None else row.for_answer(answer)
+
+    def figures_behind(self, result: ConditionResult, setting: str) -> tuple[Pretest | Ratio, ...]:
+        """The pre-test probability and every ratio that one condition's result used."""
+        used = (self.ratios[result.condition, finding] for finding, _, _ in result.used)
+        return (self.pretests[result.condition, setting], *used)
 
     def groups(self) -> dict[str, tuple[str, ...]]:
         """Findings by shared mechanism, in file order."""
@@ -161,16 +184,21 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
-def _sourced(row: Mapping[str, object], where: str) -> tuple[str, str]:
+def _sourced(row: Mapping[str, object], where: str) -> tuple[str, str, str]:
+    """``(source, status, source_fr)``; ``source_fr`` is "" when the row has none."""
     source = row.get("source")
     if not isinstance(source, str) or not source.strip():
         raise EvidenceError(f"{where}: no source; every figure must cite where it comes from")
     status = row.get("status")
     if status not in STATUSES:
         raise EvidenceError(f"{where}: 'status' must be one of {STATUSES}, got {status!r}")
-    if status == "approximation" and not source.lower().startswith("approximation"):
-        raise EvidenceError(f"{where}: an approximation's source must say 'Approximation ...'")
-    return source.strip(), str(status)
+    source_fr = row.get("source_fr", "")
+    if not isinstance(source_fr, str) or ("source_fr" in row and not source_fr.strip()):
+        raise EvidenceError(f"{where}: 'source_fr', when given, must be a non-empty text")
+    for text in (source, source_fr) if source_fr else (source,):
+        if status == "approximation" and not text.lower().startswith("approximation"):
+            raise EvidenceError(f"{where}: an approximation's source must say 'Approximation ...'")
+    return source.strip(), str(status), source_fr.strip()
 
 
 def _rows(data: Mapping[str, object], table: str, path: Path) -> list[Mapping[str, object]]:
@@ -229,10 +257,12 @@ def load_evidence(path: Path | str = DATA_FILE) -> Evidence:
                 f"{where}: probability must be a number strictly between 0 and 1, "
                 f"got {row.get('probability')!r}"
             )
-        source, status = _sourced(row, where)
+        source, status, source_fr = _sourced(row, where)
         if (condition, setting) in pretests:
             raise EvidenceError(f"{where}: duplicate pre-test probability")
-        pretests[condition, setting] = Pretest(condition, setting, probability, source, status)
+        pretests[condition, setting] = Pretest(
+            condition, setting, probability, source, status, source_fr
+        )
     missing = [(c, s) for c in conditions for s in settings if (c, s) not in pretests]
     if missing:
         raise EvidenceError(f"{path.name}: no pre-test probability for {missing}")
@@ -256,11 +286,11 @@ def load_evidence(path: Path | str = DATA_FILE) -> Evidence:
             values[name] = number
         if values["lr_pos"] is None and values["lr_neg"] is None:
             raise EvidenceError(f"{where}: neither lr_pos nor lr_neg is given")
-        source, status = _sourced(row, where)
+        source, status, source_fr = _sourced(row, where)
         if (condition, finding) in ratios:
             raise EvidenceError(f"{where}: duplicate ratio")
         ratios[condition, finding] = Ratio(
-            condition, finding, values["lr_pos"], values["lr_neg"], source, status
+            condition, finding, values["lr_pos"], values["lr_neg"], source, status, source_fr
         )
 
     return Evidence(

@@ -37,7 +37,7 @@ def test_every_row_of_the_data_file_has_a_source() -> None:
     assert len(rows) > 40
     for row in rows:
         assert len(row["source"].strip()) > 20, row
-        assert row["status"] in {"factsheet", "checked", "recalled", "approximation"}
+        assert row["status"] in {"primary", "secondary", "recalled", "approximation"}
         if row["status"] == "approximation":
             assert row["source"].startswith("Approximation")
         else:
@@ -82,7 +82,7 @@ GOOD_PRETEST = """
 condition = "acs"
 setting = "emergency"
 probability = 0.1
-status = "factsheet"
+status = "secondary"
 source = "Fanaroff AC, et al. JAMA 2015"
 """
 GOOD_RATIO = """
@@ -91,7 +91,7 @@ condition = "acs"
 finding = "sweating"
 lr_pos = 2.06
 lr_neg = 0.65
-status = "factsheet"
+status = "secondary"
 source = "Mant J, et al. Health Technol Assess 2004"
 """
 
@@ -118,8 +118,8 @@ def test_a_minimal_good_file_loads(tmp_path: Path) -> None:
         (GOOD_PRETEST.replace("0.1", "1.5"), "strictly between 0 and 1"),
         (GOOD_PRETEST.replace("0.1", '"ten per cent"'), "strictly between 0 and 1"),
         (GOOD_PRETEST.replace('"emergency"', '"icu"'), "unknown setting"),
-        (GOOD_PRETEST.replace('"factsheet"', '"guess"'), "'status'"),
-        (GOOD_PRETEST.replace('"factsheet"', '"approximation"'), "Approximation"),
+        (GOOD_PRETEST.replace('"secondary"', '"guess"'), "'status'"),
+        (GOOD_PRETEST.replace('"secondary"', '"approximation"'), "Approximation"),
     ],
 )
 def test_bad_pretest_rows_are_refused_and_named(tmp_path: Path, broken: str, message: str) -> None:
@@ -288,3 +288,84 @@ def test_guided_path_lay_wording_has_text_in_both_languages() -> None:
     path = GUIDED_PATHS["lay_wording"]
     assert path.lay_text is not None and set(path.lay_text) == set(LANGUAGES)
     assert "elephant" in path.lay_text["en"] and "éléphant" in path.lay_text["fr"]
+
+
+# --- What each figure rests on, in both languages ----------------------------------------
+
+
+def shipped_rows() -> list:
+    evidence = default_evidence()
+    return [*evidence.pretests.values(), *evidence.ratios.values()]
+
+
+def test_every_figure_has_its_source_in_french() -> None:
+    for row in shipped_rows():
+        assert row.source_in("en") == row.source
+        assert row.source_fr and row.source_in("fr") == row.source_fr != row.source, row
+        if row.status == "approximation":
+            assert row.source_fr.startswith("Approximation"), row
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('source_fr = "  "\n', "source_fr"),
+        ("source_fr = 3\n", "source_fr"),
+    ],
+)
+def test_a_bad_french_source_is_refused(tmp_path: Path, extra: str, message: str) -> None:
+    with pytest.raises(EvidenceError, match=message):
+        load_evidence(write(tmp_path, GOOD_HEAD + GOOD_PRETEST + extra + GOOD_RATIO))
+
+
+def test_an_approximation_says_so_in_french_too(tmp_path: Path) -> None:
+    pretest = GOOD_PRETEST.replace('"secondary"', '"approximation"').replace(
+        '"Fanaroff AC, et al. JAMA 2015"', '"Approximation based on Fanaroff AC, et al. 2015"'
+    )
+    with pytest.raises(EvidenceError, match="Approximation"):
+        load_evidence(
+            write(tmp_path, GOOD_HEAD + pretest + 'source_fr = "D\'après Fanaroff"\n' + GOOD_RATIO)
+        )
+
+
+def test_status_labels_tell_where_the_figure_was_checked() -> None:
+    """A figure seen only in a guideline's table or a copy is not called primary, and so on."""
+    second_hand = ("as reproduced", "as reported", "as tabulated", "copy of the article")
+    for row in shipped_rows():
+        source = row.source.lower()
+        if row.status == "primary":
+            assert not any(words in source for words in (*second_hand, "not checked")), row
+        elif row.status == "secondary":
+            assert any(words in source for words in second_hand), row
+        elif row.status == "recalled":
+            assert "not checked" in source, row
+    statuses = {row.status for row in shipped_rows()}
+    assert statuses == {"primary", "secondary", "recalled", "approximation"}
+    for status in statuses:
+        for lang in LANGUAGES:
+            assert t(f"symptom_checker.page.status_{status}", lang)
+
+
+def test_figures_behind_a_result_are_its_pretest_and_the_ratios_it_used() -> None:
+    evidence = default_evidence()
+    result = assess({"sweating": "present", "haemoptysis": "present"}, "emergency")
+    for condition in result.results:
+        rows = evidence.figures_behind(condition, "emergency")
+        assert rows[0] is evidence.pretests[condition.condition, "emergency"]
+        assert [(r.condition, r.finding) for r in rows[1:]] == [
+            (condition.condition, finding) for finding, _, _ in condition.used
+        ]
+    pe = next(r for r in result.results if r.condition == "pe")
+    assert [r.status for r in evidence.figures_behind(pe, "emergency")] == [
+        "approximation",
+        "primary",
+    ]
+
+
+def test_the_radiation_pair_is_any_radiation_and_says_what_it_leaves_out() -> None:
+    """Module 4 tells learners the checker uses NICE's any-radiation pair; so does the data."""
+    row = default_evidence().ratios["acs", "radiation_arm"]
+    assert (row.lr_pos, row.lr_neg) == (1.43, 0.80)
+    assert "any radiation" in row.source and "4.7" in row.source
+    for lang in LANGUAGES:
+        assert "," in t("symptom_checker.findings.radiation_arm", lang)  # more than the arm

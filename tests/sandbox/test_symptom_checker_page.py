@@ -402,3 +402,79 @@ def test_page_in_chromium_is_accessible_and_stays_local(
     assert serious == [], serious
     assert [v["id"] for v in violations if v["id"] == "heading-order"] == []
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
+
+
+# --- What the figures rest on, where the learner reads the result -------------------------
+
+
+def expected_basis(condition: str, answers: dict[str, str], setting: str, lang: str) -> str:
+    from aimed.chest_pain import default_evidence
+
+    evidence = default_evidence()
+    result = next(r for r in assess(answers, setting).results if r.condition == condition)
+    statuses = {row.status for row in evidence.figures_behind(result, setting)}
+    marks = [
+        name("page", f"basis_{s}", lang) for s in ("approximation", "recalled") if s in statuses
+    ]
+    return name("page", "basis_joiner", lang).join(marks) or name("page", "basis_published", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_results_resting_on_unchecked_figures_are_marked_beside_the_condition(lang: str) -> None:
+    from aimed.chest_pain import UNCHECKED_STATUSES, default_evidence
+
+    app = open_page(PAGE, lang)
+    app.radio(key=f"{NS}_setting").set_value("emergency").run()
+    app.radio(key=f"{NS}_f_sudden_onset").set_value("present").run()
+    answers = {"sudden_onset": "present"}
+    table = app.table[0].value
+    columns = list(table.columns)
+    basis = t(f"{NS}.page.table_basis", lang)
+    assert columns.index(basis) == columns.index(t(f"{NS}.page.table_condition", lang)) + 1
+    shown = dict(zip(table[t(f"{NS}.page.table_condition", lang)], table[basis], strict=True))
+    for key in ("acs", "pe", "aortic_dissection", "chest_wall"):
+        label = next(c for c in shown if c.endswith(name("conditions", key, lang)))
+        assert shown[label] == expected_basis(key, answers, "emergency", lang), key
+    # Aortic dissection here rests on an approximation and on an unchecked ratio.
+    dissection = next(
+        v for c, v in shown.items() if c.endswith(name("conditions", "aortic_dissection", lang))
+    )
+    assert name("page", "basis_approximation", lang) in dissection
+    assert name("page", "basis_recalled", lang) in dissection
+    # The legend says how many of the checker's figures are approximations or unchecked.
+    evidence = default_evidence()
+    rows = [*evidence.pretests.values(), *evidence.ratios.values()]
+    unchecked = sum(row.status in UNCHECKED_STATUSES for row in rows)
+    legend = t(f"{NS}.page.basis_legend", lang, unchecked=unchecked, total=len(rows))
+    assert legend in texts(app)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sources_are_shown_in_the_page_language_with_a_truthful_status(lang: str) -> None:
+    from aimed.chest_pain import default_evidence
+
+    app = open_page(PAGE, lang)
+    app.radio(key=f"{NS}_f_sweating").set_value("present").run()
+    evidence = default_evidence()
+    shown = next(
+        m
+        for m in texts(app)
+        if evidence.pretests["acs", "primary_care"].source_fr[:20] in m
+        or evidence.pretests["acs", "primary_care"].source[:20] in m
+    )
+    for row in (evidence.pretests["acs", "primary_care"], evidence.ratios["acs", "sweating"]):
+        assert row.source_in(lang) in shown
+        assert f"[{t(f'{NS}.page.status_{row.status}', lang)}]" in shown
+        if lang == "fr":
+            assert row.source not in shown
+    assert t(f"{NS}.page.status_secondary", lang) in shown  # the NICE reproduction of Mant
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guided_missing_finding_says_a_tender_chest_does_not_rule_out_acs(lang: str) -> None:
+    app = click_guide(open_page(PAGE, lang), "missing_finding")
+    remaining = GUIDED_PATHS["missing_finding"].after().probability("acs")
+    assert remaining > 0.05
+    why = [i.value for i in app.info if t("common.why_it_happened", lang) in i.value]
+    assert len(why) == 1 and percent(remaining, lang) in why[0]
+    assert shown_probability(app, "acs", lang) == percent(remaining, lang)

@@ -14,9 +14,11 @@ import streamlit as st
 import sandbox_ui
 from aimed.chest_pain import (
     GUIDED_PATHS,
+    UNCHECKED_STATUSES,
     Answer,
     Assessment,
     Change,
+    ConditionResult,
     assess,
     compare,
     default_evidence,
@@ -161,14 +163,12 @@ def change_text(change: Change, lang: str) -> str:
     )
 
 
-def guide_done(name: str, lang: str) -> str:
+def guide_values(name: str, lang: str) -> dict[str, str]:
+    """The numbers a guided path's "done" and "why" texts quote, from the engine."""
     path = GUIDED_PATHS[name]
-    key = f"{NS}.guides.{name}.done"
     if name in ("missing_finding", "wrong_setting"):
         before, after = path.before(), path.after()
-        return t(
-            key,
-            lang,
+        return dict(
             before=condition_inline(before.leading, lang),
             after=condition_inline(after.leading, lang),
             before_probability=percent(before.results[0].post_test, lang),
@@ -179,22 +179,39 @@ def guide_done(name: str, lang: str) -> str:
         reading = read_lay_text(path.lay_text[lang])
         said = assess(reading.answers, path.setting)
         meant = assess({**reading.answers, "pressure_pain": Answer.PRESENT}, path.setting)
-        return t(
-            key,
-            lang,
+        return dict(
             phrase=reading.not_understood[0],
             said=percent(said.probability("acs"), lang),
             meant=percent(meant.probability("acs"), lang),
         )
     # double_counting
     gap = next(g for g in independence_check(path.answers, path.setting) if g.condition == "acs")
-    return t(
-        key,
-        lang,
+    return dict(
         independent=percent(gap.independent, lang),
         grouped=percent(gap.grouped, lang),
         excess=f"{gap.excess * 100:.0f}",
     )
+
+
+def guide_text(name: str, part: str, lang: str) -> str:
+    """A guided path's "done" or "why" text, filled with the engine's numbers."""
+    return t(f"{NS}.guides.{name}.{part}", lang, **guide_values(name, lang))
+
+
+def basis(result: ConditionResult, setting: str, lang: str) -> str:
+    """What kind of figures one result rests on: the marker shown beside the condition."""
+    statuses = {row.status for row in evidence.figures_behind(result, setting)}
+    marks = [
+        t(f"{NS}.page.basis_{s}", lang) for s in ("approximation", "recalled") if s in statuses
+    ]
+    joiner = t(f"{NS}.page.basis_joiner", lang)
+    return joiner.join(marks) if marks else t(f"{NS}.page.basis_published", lang)
+
+
+def basis_legend(lang: str) -> str:
+    rows = [*evidence.pretests.values(), *evidence.ratios.values()]
+    unchecked = sum(row.status in UNCHECKED_STATUSES for row in rows)
+    return t(f"{NS}.page.basis_legend", lang, unchecked=unchecked, total=len(rows))
 
 
 def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
@@ -237,6 +254,7 @@ def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
 
 
 def results_table(result: Assessment, lang: str) -> pd.DataFrame:
+    """One row per condition; the basis column marks results resting on unchecked figures."""
     none = t(f"{NS}.page.none", lang)
     marker = {Answer.PRESENT: "+", Answer.ABSENT: "−"}
     rows = []
@@ -249,6 +267,7 @@ def results_table(result: Assessment, lang: str) -> pd.DataFrame:
             {
                 t(f"{NS}.page.table_condition", lang): ("⚠ " if r.dangerous else "")
                 + condition_name(r.condition, lang),
+                t(f"{NS}.page.table_basis", lang): basis(r, result.setting, lang),
                 t(f"{NS}.page.table_pretest", lang): percent(r.pre_test, lang),
                 t(f"{NS}.page.table_now", lang): percent(r.post_test, lang),
                 t(f"{NS}.page.table_evidence", lang): used or none,
@@ -278,8 +297,8 @@ with st.expander(t("common.try_this", lang), expanded=bool(st.session_state[GUID
             args=(name, lang),
         )
         if st.session_state[GUIDE] == name:
-            st.warning(guide_done(name, lang))
-            why = t(f"{NS}.guides.{name}.why", lang)
+            st.warning(guide_text(name, "done", lang))
+            why = guide_text(name, "why", lang)
             st.info(f"**{t('common.why_it_happened', lang)}.** {why}")
 
 st.radio(
@@ -370,6 +389,7 @@ st.info(t(f"{NS}.page.not_a_sum", lang, total=percent(result.total, lang)))
 chart, summary = probability_chart(result, lang)
 st.altair_chart(chart, width="stretch", alt=summary)
 st.table(results_table(result, lang))
+st.markdown(basis_legend(lang))
 st.write(t(f"{NS}.page.no_evidence_note", lang))
 
 with st.expander(t(f"{NS}.page.sources_heading", lang)):
@@ -383,7 +403,7 @@ with st.expander(t(f"{NS}.page.sources_heading", lang)):
                 condition=condition_inline(r.condition, lang),
                 setting=t(f"{NS}.settings.{setting}", lang),
                 probability=percent(pretest.probability, lang),
-                source=pretest.source,
+                source=pretest.source_in(lang),
                 status=t(f"{NS}.page.status_{pretest.status}", lang),
             )
         )
@@ -397,7 +417,7 @@ with st.expander(t(f"{NS}.page.sources_heading", lang)):
                     finding=finding_name(finding, lang),
                     lr_pos=number(row.lr_pos, lang),
                     lr_neg=number(row.lr_neg, lang),
-                    source=row.source,
+                    source=row.source_in(lang),
                     status=t(f"{NS}.page.status_{row.status}", lang),
                 )
             )
