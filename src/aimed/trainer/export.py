@@ -163,6 +163,7 @@ def export_grades(course: Course, out_dir: Path, roster: Path | None = None) -> 
     ``roster``: a CSV from Moodle with the learners' names and email addresses (or ID
     numbers), so that Moodle can tell who each row is (see exercises/README.md).
     """
+    people = read_roster(roster) if roster else None  # a bad roster stops before any file
     rows = question_table(course)
     if rows.empty:
         rows = rows.astype({"score": float, "max_score": float, "needs_manual_grade": bool})
@@ -209,7 +210,7 @@ def export_grades(course: Course, out_dir: Path, roster: Path | None = None) -> 
     learners.insert(0, "name", learners.index.map(lambda learner: names.get(learner, "")))
     by_learner = _write(learners.reset_index(), out_dir / "grades-by-learner.csv")
     evidence = _write(evidence_table(exercises), out_dir / EVIDENCE)
-    moodle, left_out = moodle_table(course, exercises, read_roster(roster) if roster else None)
+    moodle, left_out = moodle_table(course, exercises, people)
     moodle_path = _write(moodle, out_dir / MOODLE_GRADES)
     return Exported([by_learner, by_exercise, by_question, moodle_path, evidence], left_out)
 
