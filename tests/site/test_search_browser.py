@@ -39,3 +39,89 @@ def test_english_search_lists_no_french_page(page: Page, site_url: str) -> None:
     assert any("/modules/reading-performance/" in link for link in links), links
     french = [link for link in links if link.startswith(f"{site_url}/fr/")]
     assert french == [], f"French pages in English search results: {french}"
+
+
+MODULE = "/modules/what-ai-is/"
+
+
+def test_quiz_tally_says_nothing_of_right_answers_before_the_first_answer(
+    page: Page, site_url: str
+) -> None:
+    page.goto(site_url + MODULE)
+    sidebar = page.locator("#quiz-progress-sidebar")
+    expect(sidebar).to_be_visible()
+    expect(sidebar).not_to_contain_text("0 / 0", use_inner_text=True)
+    expect(sidebar.locator(".quiz-progress-score")).to_be_hidden()
+    page.locator(".quiz").first.locator("input[name=answer][data-correct=true]").check()
+    expect(sidebar.locator(".quiz-progress-score")).to_be_visible()
+    expect(sidebar).to_contain_text("1 / 1", use_inner_text=True)
+
+
+def test_question_link_leaves_the_question_text_clear(page: Page, site_url: str) -> None:
+    page.goto(site_url + MODULE)
+    quiz = page.locator(".quiz").first
+    quiz.hover()
+    link = quiz.locator(".quiz-header-link").bounding_box()
+    text = quiz.locator(".quiz-question p").first.bounding_box()
+    assert link and text
+    overlaps = (
+        link["x"] < text["x"] + text["width"]
+        and text["x"] < link["x"] + link["width"]
+        and link["y"] < text["y"] + text["height"]
+        and text["y"] < link["y"] + link["height"]
+    )
+    assert not overlaps, f"the '#' link {link} covers the question's text {text}"
+
+
+def test_language_switch_keeps_the_section_being_read(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/glossary/#sensitivity")
+    page.hover(".md-header__option .md-select")
+    page.click('a.md-select__link[hreflang="fr"]')
+    expect(page).to_have_url(f"{site_url}/fr/glossary/#sensitivity")
+    page.goto(f"{site_url}/fr/glossary/")
+    page.evaluate("location.hash = 'specificity'")
+    page.hover(".md-header__option .md-select")
+    page.click('a.md-select__link[hreflang="en"]')
+    expect(page).to_have_url(f"{site_url}/glossary/#specificity")
+
+
+def test_pages_request_no_sitemap(page: Page, site_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in ("/", "/fr/", MODULE, "/fr" + MODULE):
+        page.goto(site_url + path, wait_until="networkidle")
+    assert [url for url in requested if "sitemap" in url] == []
+
+
+@pytest.fixture
+def touch_page(browser) -> Page:
+    """A phone: touch events, no hover, a narrow screen."""
+    phone = {"width": 390, "height": 800}
+    context = browser.new_context(has_touch=True, is_mobile=True, viewport=phone)
+    yield context.new_page()
+    context.close()
+
+
+def test_abbreviation_shows_its_meaning_on_tap(touch_page: Page, site_url: str) -> None:
+    touch_page.goto(site_url + MODULE)
+    abbr = touch_page.locator("article p abbr[title]").first
+    meaning = abbr.get_attribute("title")
+    abbr.tap()
+    shown = touch_page.locator(".aimed-abbr__meaning")
+    expect(shown).to_have_count(1)
+    expect(shown).to_be_visible()
+    expect(shown).to_have_text(f" ({meaning})")
+    touch_page.locator("h1").tap()
+    expect(shown).to_have_count(0)
+
+
+def test_abbreviation_in_a_quiz_answer_explains_without_answering(
+    touch_page: Page, site_url: str
+) -> None:
+    touch_page.goto(site_url + MODULE)
+    abbr = touch_page.locator(".quiz label abbr[title]").first
+    answer = abbr.locator("xpath=ancestor::label")
+    choice = touch_page.locator(f"#{answer.get_attribute('for')}")
+    abbr.tap()
+    expect(touch_page.locator(".aimed-abbr__meaning")).to_be_visible()
+    expect(choice).not_to_be_checked()

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from babel.dates import format_date
 
+from aimed.bayes import predictive_values
 from aimed.exercise_helpers import check_choice, check_number
 from support import open_page
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
-from course_pages import expand_links, reviewed_line  # noqa: E402
+from course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
 from course_search import fold, split_index  # noqa: E402
 
 CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
@@ -286,3 +287,54 @@ def test_sandbox_home_links_back_to_the_course(
     monkeypatch.setenv("AIMED_COURSE_URL", "https://course.example.org/aimed/")
     shown = open_page("00_home.py", lang).info[0].value
     assert f"](https://course.example.org/aimed{page})" in shown
+
+
+# ---------------------------------------------------------------- 5. headings, wording
+
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
+ACTIVE_NAV = re.compile(
+    r'class="md-nav__link md-nav__link--active"[^>]*>\s*<span class="md-ellipsis">(.*?)</span>',
+    re.DOTALL,
+)
+
+
+def words_of(fragment: str) -> str:
+    text = re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", fragment, flags=re.DOTALL)
+    return " ".join(html.unescape(text).split())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", MODULE_PAGES, ids=lambda p: p.name)
+def test_module_heading_is_the_menu_entry(built_site: Path, page: Path) -> None:
+    built = html_of(built_site, built_url(page))
+    heading, menu = H1.search(built), ACTIVE_NAV.search(built)
+    assert heading and menu, f"{page.name}: no heading or no active menu entry"
+    assert words_of(heading.group(1)) == words_of(menu.group(1))
+    assert re.match(r"Module \d+\s*:", words_of(heading.group(1))), "heading without its number"
+
+
+def test_numbered_title_takes_the_number_from_the_menu() -> None:
+    page = "---\nmodule: bias\n---\n\n# Bias\n\nText.\n"
+    assert "# Module 3: Bias\n" in numbered_title(page, "Module 3: Bias")
+    french = numbered_title("# Les biais\n", "Module 3\u00a0: Les biais")
+    assert french == "# Module 3\u00a0: Les biais\n"
+    assert numbered_title("# Biases\n", "Module 3: Bias") == "# Biases\n"  # left for the test
+    assert numbered_title("# Glossary\n", "Glossary") == "# Glossary\n"
+
+
+def test_mammography_sentence_gives_the_right_answer_and_who_chose_it() -> None:
+    """160 gynaecologists: the right answer was about 1 in 10; 21% of them chose it."""
+    right = predictive_values(0.90, 0.91, 0.01).ppv
+    assert round(right * 100) == 9
+    sentences = {
+        "reading-performance.md": (
+            "The right answer was about 1 in 10 (9%); only 21% of them chose it"
+        ),
+        "reading-performance.fr.md": (
+            "La bonne réponse était environ 1 sur 10 (9\u00a0%)\u00a0; seuls 21\u00a0% d'entre eux "
+            "l'ont choisie"
+        ),
+    }
+    for name, sentence in sentences.items():
+        text = re.sub(r"[ \n]+", " ", (COURSE / "modules" / name).read_text(encoding="utf-8"))
+        assert sentence in text, f"{name}: the mammography result is not stated as reviewed"
