@@ -19,7 +19,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti test lint bench chromium clean
+.PHONY: install serve site downloads guide qti test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -62,15 +62,23 @@ bwrap:
 		$$SUDO apt-get update && $$SUDO apt-get install -y bubblewrap; \
 	fi
 
+# The gradebook and load-balancer tests start their own PostgreSQL and nginx from Debian's
+# binaries (tests/trainer/conftest.py, tests/sandbox/test_balancer.py): install them if missing.
+servers:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y postgresql nginx; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) chromium bwrap
+test: $(STAMP) chromium bwrap servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and weight of every surface against the issue's budgets; never part of `make test`.
-bench: $(STAMP) chromium bwrap
+bench: $(STAMP) chromium bwrap servers
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
