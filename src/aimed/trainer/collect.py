@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from aimed.trainer.course import Assignment, Course, TrainerError
-from aimed.trainer.identities import Person, Registry, slug
+from aimed.trainer.identities import Person, Registry
 from aimed.trainer.intake import COLLECT_NOTES, MAX_NOTEBOOK_BYTES, megabytes
 
 MAX_FILE = MAX_NOTEBOOK_BYTES  # any one file a learner hands in
@@ -298,8 +298,3 @@ def collect(course: Course, assignment: Assignment, source: Path) -> list[Collec
             )
     registry.save(course)
     return collected
-
-
-def learner_id(name: str) -> str:
-    """The id a learner of this name gets when nobody has it yet (see ``identities.py``)."""
-    return slug(name)[:64] or "learner"
