@@ -245,3 +245,18 @@ def test_a_damaged_zip_entry_sets_aside_that_learner_alone(course: Course, tmp_p
     assert found["alice-martin-1"].status == "collected"
     assert found["bruno-petit-2"].status == "set aside"
     assert "could not be unpacked" in found["bruno-petit-2"].note
+
+
+def test_an_id_edited_by_hand_into_a_path_is_refused_in_one_line(
+    course: Course, tmp_path: Path
+) -> None:
+    (course.root / "learners.csv").write_text(
+        "learner,name,platform,participant,assignment\n../../etc,Alice Martin,,,\n",
+        encoding="utf-8",
+    )
+    inbox = tmp_path / "inbox"
+    (inbox / "Alice Martin").mkdir(parents=True)
+    (inbox / "Alice Martin" / NOTEBOOK).write_bytes(NOTEBOOK_BYTES)
+    result = CliRunner().invoke(app, ["collect", ENGLISH, str(inbox), "--course", str(course.root)])
+    assert result.exit_code == 2 and "'../../etc' is not a learner id" in result.output
+    assert not course.submitted.exists()

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aimed.trainer.course import Course
+from aimed.trainer.course import LEARNER_ID, Course, TrainerError
 
 REGISTRY_NAME = "learners.csv"
 COLUMNS = ("learner", "name", "platform", "participant", "assignment")
@@ -128,6 +128,12 @@ class Registry:
                 for line in csv.DictReader(handle)
                 if (line.get("learner") or "").strip()
             ]
+        for n, row in enumerate(rows, start=2):  # an id is a folder name: keep it one
+            if not LEARNER_ID.match(row.learner):
+                raise TrainerError(
+                    f"{path.name}, line {n}: {row.learner!r} is not a learner id "
+                    "(lower-case letters, digits, '-' and '_', at most 64)"
+                )
         return cls(rows)
 
     def save(self, course: Course) -> Path:
