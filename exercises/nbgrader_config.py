@@ -42,10 +42,13 @@ c.BoundaryExecute.timeout = 30
 # A deleted test cell is put back before grading.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback never shows hidden tests or what their failure would reveal (aimed/trainer/feedback.py).
-# `aimed-trainer feedback` also removes every script that would load from the web (MathJax).
+# Feedback never shows a hidden test, a solution or a line that matches one, and keeps
+# outputs to plain text (aimed/trainer/feedback.py). `aimed-trainer feedback` also checks
+# each finished page once more, copies nothing but the page, and removes every script
+# that would load from the web (MathJax).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "aimed.trainer.feedback.HideHiddenTests",
+    "aimed.trainer.feedback.FeedbackScrubber",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+c.HTMLExporter.sanitize_html = True

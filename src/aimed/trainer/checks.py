@@ -116,10 +116,14 @@ class Exercise:
         return name if name in ("en", "fr") else "en"
 
 
-def secret_lines(notebook: dict) -> tuple[str, ...]:
-    """Every line of a hidden test or a solution that the release does not show anyway."""
+def secret_lines(notebook: dict, public_text: str = "") -> tuple[str, ...]:
+    """Every line of a hidden test or a solution that the release does not show anyway.
+
+    A line the release (or ``public_text``, the header) holds, even inside a longer
+    line, is not secret: hiding it would hide the course's own text.
+    """
     secret: set[str] = set()
-    public: set[str] = set()
+    public: list[str] = [normalise(public_text)]
     for cell in notebook.get("cells", []):
         text = _text(cell)
         info = _info(cell)
@@ -135,8 +139,18 @@ def secret_lines(notebook: dict) -> tuple[str, ...]:
             if region == "secret" or (info.get("solution") and "BEGIN SOLUTION" not in text):
                 secret.add(normalise(line))
             else:
-                public.add(normalise(line))
-    return tuple(sorted(line for line in secret - public if len(line) >= MIN_SECRET))
+                public.append(normalise(line))
+    shown = "\n".join(public)
+    return tuple(sorted(line for line in secret if len(line) >= MIN_SECRET and line not in shown))
+
+
+def _header_text(path: Path) -> str:
+    header = path.parent.parent / "header.ipynb"
+    try:
+        cells = json.loads(header.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return ""
+    return "\n".join(_text(cell) for cell in cells)
 
 
 _CACHE: dict[tuple[str, float], Exercise] = {}
@@ -183,7 +197,7 @@ def load_exercise(path: Path) -> Exercise:
         tests,
         frozenset(grade_ids),
         tuple(sorted(modules)),
-        secret_lines(notebook),
+        secret_lines(notebook, _header_text(path)),
     )
     _CACHE[key] = exercise
     return exercise

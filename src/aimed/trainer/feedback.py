@@ -1,24 +1,51 @@
 """One HTML feedback file per learner and exercise, safe to hand back.
 
-nbgrader's feedback shows the hidden tests and, when one fails, a traceback quoting them;
-it also loads MathJax from a CDN. Here hidden regions are cut from every test cell, a
-failing test cell that held hidden tests shows a neutral sentence in the exercise's
-language instead of its traceback, and every script, style sheet or image from another
-host is removed from the page.
+No line of a hidden test or of a solution (code or model answer) reaches a feedback page,
+whatever produced it: the test cell's hidden region, a learner's output, a line the
+learner typed, printed or displayed, a markdown cell, an error message. ``FeedbackScrubber``
+(set in ``nbgrader_config.py``) does it on the notebook: hidden regions are cut, outputs
+are reduced to plain text and checked images, and every line holding a secret line is
+replaced by a neutral sentence in the exercise's language. ``generate_feedback`` then
+checks the finished page once more, as a reader would see it (tags removed, entities
+decoded, spaces collapsed): a page that still holds a secret line is replaced by a page
+of scores only. A page over ``MAX_PAGE_BYTES`` is made again with fewer outputs, with a
+note. Only the HTML is written: nothing else from the submission folder is copied, and
+every script, style sheet or image from another host is removed.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import html
 import re
+import shutil
 from pathlib import Path
 
+from nbformat import NotebookNode
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
 
 from aimed.i18n import t
+from aimed.trainer.checks import Exercise, load_exercise, normalise, split_hidden
 from aimed.trainer.course import Assignment, Course, TrainerError
 
-BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
-END_HIDDEN = "END HIDDEN TESTS"
+__all__ = [
+    "MAX_PAGE_BYTES",
+    "FeedbackScrubber",
+    "HideHiddenTests",
+    "generate_feedback",
+    "leaked_lines",
+    "split_hidden",
+    "strip_off_host",
+]
+
+MAX_PAGE_BYTES = 1_000_000  # a feedback page over this is made again with fewer outputs
+FIRST_BUDGET = 200_000  # characters of learner text (sources and outputs) on a page
+SMALL_BUDGET = 20_000
+MAX_OUTPUT = 20_000  # characters of one output
+MAX_IMAGES = 300_000  # characters of base64 images on a page
 _OFF_HOST = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>.*?</script\s*>"
     r"|<script\b[^>]*type\s*=\s*[\"']text/x-mathjax-config[\"'][^>]*>.*?</script\s*>"
@@ -26,66 +53,165 @@ _OFF_HOST = re.compile(
     r"|<img\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>",
     re.IGNORECASE | re.DOTALL,
 )
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 
 
-def split_hidden(source: str) -> tuple[str, str]:
-    """``(visible part, hidden part)`` of a test cell's source."""
-    visible: list[str] = []
-    hidden: list[str] = []
-    inside = False
-    for line in source.splitlines():
-        if BEGIN_HIDDEN in line:
-            inside = True
-        elif END_HIDDEN in line:
-            inside = False
-        elif inside:
-            hidden.append(line)
-        else:
-            visible.append(line)
-    return "\n".join(visible).rstrip(), "\n".join(hidden)
+def _holds_secret(text: str, secrets: tuple[str, ...]) -> bool:
+    flat = normalise(text)
+    return any(secret in flat for secret in secrets)
 
 
-class HideHiddenTests(NbGraderPreprocessor):
-    """Cut hidden tests from test cells and replace what their failure would reveal."""
+def leaked_lines(text: str, secrets: tuple[str, ...]) -> list[str]:
+    """The secret lines a text holds, read as a person would (tags out, entities decoded)."""
+    plain = normalise(html.unescape(re.sub(r"<[^>]*>", " ", text)))
+    plain_joined = normalise(html.unescape(re.sub(r"<[^>]*>", "", text)))
+    raw = normalise(text)
+    return [s for s in secrets if s in plain or s in plain_joined or s in raw]
 
-    def preprocess_cell(self, cell, resources, index):
-        source = cell.get("source", "")
-        if cell.cell_type != "code" or BEGIN_HIDDEN not in source:
-            return cell, resources
-        visible, hidden = split_hidden(source)
-        cell.source = visible
-        lang = Assignment(resources.get("nbgrader", {}).get("assignment", "x-en")).language
-        first_hidden = next(
-            n for n, line in enumerate(source.splitlines(), start=1) if BEGIN_HIDDEN in line
+
+class FeedbackScrubber(NbGraderPreprocessor):
+    """Cut hidden tests, reduce outputs to safe text, and hide every secret line."""
+
+    budget = Integer(FIRST_BUDGET, help="Characters of learner text kept on the page.").tag(
+        config=True
+    )
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        info = resources.get("nbgrader", {})
+        assignment = Assignment(info.get("assignment", "x-en"))
+        self.language = assignment.language
+        self.exercise = _exercise(self.config, info)
+        self.secrets = self.exercise.secrets if self.exercise else ()
+        self.left = int(self.budget)
+        self.images = MAX_IMAGES
+        self.trimmed = False
+        self.hidden_line = t("trainer.line_hidden", self.language)
+        for index, cell in enumerate(nb.cells):
+            nb.cells[index] = self._cell(cell)
+        if self.trimmed:
+            note = t("trainer.feedback_trimmed", self.language)
+            nb.cells.insert(
+                0,
+                NotebookNode(
+                    id="aimed-trimmed", cell_type="markdown", source=f"*{note}*", metadata={}
+                ),
+            )
+        nb.metadata = NotebookNode(
+            {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
         )
-        kept = []
+        return nb, resources
+
+    # -- text
+
+    def _text(self, text: str, limit: int) -> str:
+        """Learner text with secret lines replaced, within the page's budget."""
+        lines = []
+        for line in text.splitlines(keepends=True):
+            if _holds_secret(line, self.secrets):
+                end = "\n" if line.endswith("\n") else ""
+                lines.append(self.hidden_line + end)
+            else:
+                lines.append(line)
+        clean = "".join(lines)
+        keep = max(0, min(limit, self.left))
+        if len(clean) > keep:
+            clean = clean[:keep].rstrip() + f"\n[… {t('trainer.output_trimmed', self.language)}]"
+            self.trimmed = True
+        self.left -= len(clean)
+        return clean
+
+    def _source(self, cell: NotebookNode, source: str) -> str:
+        text = self._text(source, MAX_OUTPUT)
+        if cell.cell_type == "code":  # a sentence in a code cell reads as a comment
+            text = text.replace(self.hidden_line, f"# {self.hidden_line}")
+        return text
+
+    # -- cells
+
+    def _cell(self, cell: NotebookNode) -> NotebookNode:
+        info = cell.get("metadata", {}).get("nbgrader")
+        metadata = {"nbgrader": info} if isinstance(info, dict) else {}
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        grade_id = info.get("grade_id") if isinstance(info, dict) else None
+        is_test = bool(self.exercise and grade_id in self.exercise.tests)
+        if is_test or "HIDDEN TESTS" in source:
+            source = split_hidden(source)[0]
+        kind = cell.get("cell_type") if cell.get("cell_type") in ("code", "markdown") else "raw"
+        clean = NotebookNode(cell_type=kind, metadata=NotebookNode(metadata))
+        if isinstance(cell.get("id"), str):
+            clean.id = cell["id"]
+        clean.source = self._source(NotebookNode(cell_type=kind), source)
+        if kind != "code":
+            if kind == "raw":
+                clean.cell_type = "markdown"  # raw cells would reach the page unescaped
+                clean.source = "```\n" + clean.source.replace("`", "'") + "\n```"
+            return clean
+        clean.execution_count = None
+        clean.outputs = []
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                line = _failing_line(output.get("traceback", []))
-                evalue = str(output.get("evalue", "")).strip()
-                if line is not None and line < first_hidden and evalue not in hidden:
-                    message = f"{output.get('ename', 'Error')}: {evalue}"  # a visible check
-                else:
-                    message = t("trainer.hidden_check_failed", lang)
-                kept.append({"output_type": "stream", "name": "stderr", "text": message + "\n"})
-            elif not (output.get("output_type") == "stream" and hidden):
-                kept.append(output)
-        cell.outputs = kept
-        return cell, resources
+            kept = self._output(output, is_test)
+            if kept is not None:
+                clean.outputs.append(kept)
+        return clean
+
+    def _stream(self, text: str, name: str = "stdout") -> NotebookNode | None:
+        text = self._text(_ANSI.sub("", text), MAX_OUTPUT)
+        return NotebookNode(output_type="stream", name=name, text=text) if text else None
+
+    def _output(self, output: dict, is_test: bool) -> NotebookNode | None:
+        kind = output.get("output_type")
+        if kind == "stream":
+            name = "stderr" if output.get("name") == "stderr" else "stdout"
+            return self._stream(_joined(output.get("text")), name)
+        if kind == "error":
+            if is_test:  # written by the grader: the visible check's message or a sentence
+                return self._stream(f"{output.get('ename')}: {output.get('evalue')}\n", "stderr")
+            frames = output.get("traceback") or []
+            text = "\n".join(str(frame) for frame in frames[-6:]) or (
+                f"{output.get('ename')}: {output.get('evalue')}"
+            )
+            return self._stream(text + "\n", "stderr")
+        if kind in ("execute_result", "display_data") and not is_test:
+            data = output.get("data", {})
+            png = _joined(data.get("image/png"))
+            if png and _BASE64.match(png) and len(png) <= self.images and _is_png(png):
+                self.images -= len(png)
+                return NotebookNode(
+                    output_type="display_data",
+                    data=NotebookNode({"image/png": png}),
+                    metadata=NotebookNode(),
+                )
+            plain = _joined(data.get("text/plain"))
+            return self._stream(plain + "\n") if plain else None
+        return None
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+HideHiddenTests = FeedbackScrubber  # the name earlier course settings used
 
 
-def _failing_line(traceback: list[str]) -> int | None:
-    """The line of the test cell where the error was raised, from IPython's traceback."""
-    for frame in traceback:
-        plain = _ANSI.sub("", frame)
-        if "Cell In[" in plain or "<ipython-input" in plain:
-            found = re.search(r"-+>\s*(\d+)", plain)
-            if found:
-                return int(found.group(1))
-    return None
+def _joined(value: object) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _is_png(data: str) -> bool:
+    try:
+        return base64.b64decode(data[:64] + "=" * (-len(data[:64]) % 4))[:8] == b"\x89PNG\r\n\x1a\n"
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _exercise(config, info: dict) -> Exercise | None:
+    """The source notebook's hidden tests and solutions (None if there is no source)."""
+    if not info.get("assignment") or not info.get("notebook"):
+        return None
+    coursedir = CourseDirectory(config=config)
+    folder = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
+    path = folder / f"{info['notebook']}.ipynb"
+    return load_exercise(path) if path.is_file() else None
 
 
 def strip_off_host(page: str) -> str:
@@ -93,41 +219,96 @@ def strip_off_host(page: str) -> str:
     return _OFF_HOST.sub("", page)
 
 
+def _scores_only_page(course: Course, assignment: Assignment, learner: str, notebook: str) -> str:
+    """A page that cannot leak: the learner's points per question, nothing they wrote."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    lang = assignment.language
+    rows = []
+    try:
+        with Gradebook(course.db_url()) as gb:
+            found = gb.find_submission_notebook(notebook, assignment.name, learner)
+            for grade in sorted(found.grades, key=lambda g: g.name):
+                score = "" if grade.score is None else f"{grade.score:g}"
+                rows.append(
+                    f"<tr><td>{html.escape(grade.name)}</td>"
+                    f"<td>{score} / {grade.max_score:g}</td></tr>"
+                )
+    except MissingEntry:
+        pass
+    note = html.escape(t("trainer.feedback_withheld", lang))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(notebook)}</title></head><body><h1>{html.escape(notebook)}</h1>"
+        f"<p>{note}</p><table>{''.join(rows)}</table></body></html>\n"
+    )
+
+
 def generate_feedback(
     course: Course, names: list[str] | None = None, learners: list[str] | None = None
 ) -> list[Path]:
     """Write ``feedback/<learner>/<assignment>/<exercise>.html`` for every autograded one."""
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import GetGrades
-
     from aimed.trainer.grading import make_api
 
-    api = make_api(
-        course,
-        **{
-            "GenerateFeedback.preprocessors": [
-                GetGrades,
-                HideHiddenTests,
-                CSSHTMLHeaderPreprocessor,
-            ]
-        },
-    )
+    def api_with(budget: int):
+        return make_api(
+            course,
+            **{
+                "GenerateFeedback.preprocessors": [
+                    "nbgrader.preprocessors.GetGrades",
+                    "aimed.trainer.feedback.FeedbackScrubber",
+                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+                ],
+                "FeedbackScrubber.budget": budget,
+                "HTMLExporter.sanitize_html": True,
+                # Only the notebook's page: no other file of the submission is copied.
+                "CourseDirectory.ignore": ["*", ".*"],
+            },
+        )
+
+    api = api_with(FIRST_BUDGET)
+    small = None
     written: list[Path] = []
     for assignment in course.select(names):
         graded = sorted(
             p.parent.name for p in course.autograded.glob(f"*/{assignment.name}") if p.is_dir()
         )
+        source = course.source / assignment.name / assignment.notebook
+        secrets = load_exercise(source).secrets if source.is_file() else ()
+        notebook = assignment.notebook.removesuffix(".ipynb")
         for learner in graded:
             if learners and learner not in learners:
                 continue
+            folder = course.feedback / learner / assignment.name
             result = api.generate_feedback(assignment.name, learner, force=True)
+            pages = sorted(folder.glob("*.html"))
+            if result["success"] and any(p.stat().st_size > MAX_PAGE_BYTES for p in pages):
+                small = small or api_with(SMALL_BUDGET)
+                result = small.generate_feedback(assignment.name, learner, force=True)
+                pages = sorted(folder.glob("*.html"))
             if not result["success"]:
                 raise TrainerError(
                     f"no feedback for {learner} / {assignment.name}: see nbgrader's log"
                 )
-            for page in (course.feedback / learner / assignment.name).glob("*.html"):
+            _keep_only(folder, pages)
+            for page in pages:
                 text = strip_off_host(page.read_text(encoding="utf-8"))
                 text = re.sub(r"<html>", f'<html lang="{assignment.language}">', text, count=1)
+                if leaked_lines(text, secrets) or len(text.encode()) > MAX_PAGE_BYTES:
+                    text = _scores_only_page(course, assignment, learner, notebook)
                 page.write_text(text, encoding="utf-8")
                 written.append(page)
     return written
+
+
+def _keep_only(folder: Path, pages: list[Path]) -> None:
+    """Remove from a feedback folder anything that is not one of its pages."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child in pages:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
