@@ -1,4 +1,4 @@
-"""Serve the built course site and the sandbox together; one Ctrl-C stops both."""
+"""Serve the built course site, the sandbox and the exercises together; one Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from lab_server import RELEASE, WORKSPACE, lab_command, lab_environment, login_token
 from sandbox_server import sandbox_command, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,13 +19,16 @@ def main(
     host: str = typer.Option("127.0.0.1", help="Address both servers bind to."),
     site_port: int = typer.Option(8000, min=1, max=65535, help="Port of the course site."),
     sandbox_port: int = typer.Option(8501, min=1, max=65535, help="Port of the sandbox."),
+    lab_port: int = typer.Option(8888, min=1, max=65535, help="Port of the exercises."),
     site_dir: Path = typer.Option(Path("build/site"), help="Folder of the built course site."),
 ) -> None:
     site_dir = site_dir if site_dir.is_absolute() else ROOT / site_dir
     if not (site_dir / "index.html").is_file():
         raise typer.BadParameter(f"{site_dir} holds no built site: run `make site` first.")
-    if site_port == sandbox_port:
-        raise typer.BadParameter("the site and the sandbox need two different ports.")
+    if len({site_port, sandbox_port, lab_port}) < 3:
+        raise typer.BadParameter("the site, the sandbox and the exercises need three ports.")
+    token = login_token(host)  # none on loopback; see scripts/lab_server.py
+    WORKSPACE.mkdir(exist_ok=True)
     commands = {
         "course site": [
             sys.executable,
@@ -34,16 +38,28 @@ def main(
             host,
         ],
         "sandbox": sandbox_command(host, sandbox_port),
+        "exercises": lab_command(host, lab_port, WORKSPACE, RELEASE, token),
     }
-    processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
+    processes = {
+        name: subprocess.Popen(
+            cmd,
+            cwd=WORKSPACE if name == "exercises" else ROOT,
+            env=lab_environment() if name == "exercises" else None,
+        )
+        for name, cmd in commands.items()
+    }
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     try:
         typer.echo("Starting: the sandbox loads its models first (a few seconds)…")
         wait_healthy(f"http://{local}:{sandbox_port}/_stcore/health", processes["sandbox"], 180)
         wait_healthy(f"http://{local}:{site_port}/", processes["course site"], 30)
+        wait_healthy(f"http://{local}:{lab_port}/api", processes["exercises"], 120)
         typer.echo(f"Course site: http://{host}:{site_port}/   (French: /fr/)")
         typer.echo(f"Sandbox:     http://{host}:{sandbox_port}/   (French: ?lang=fr)")
-        typer.echo("Ready. Press Ctrl-C to stop both.")
+        login = f"?token={token}   (log in once with this address)" if token else ""
+        typer.echo(f"Exercises:   http://{host}:{lab_port}/lab{login}")
+        typer.echo(f"             your work is saved in {WORKSPACE}")
+        typer.echo("Ready. Press Ctrl-C to stop all three.")
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         stopped = [name for name, p in processes.items() if p.poll() is not None]

@@ -99,6 +99,13 @@ TEXT = {
             "contains, then hand it to your trainer, who grades it and returns written feedback."
         ),
         "exercise_link": "Download the exercise (zip)",
+        "exercise_open": "Open the exercise",
+        "exercise_where": (
+            "It opens in JupyterLab on this computer (started with the course by "
+            "<code>make serve</code>); your work is saved in the folder "
+            "<code>workspace/{assignment}/</code> of the folder where you ran it."
+        ),
+        "exercise_reset": "Start again from the released version",
         "exercise_trainer": (
             "Your trainer distributes this exercise: ask them for the notebook "
             "(exercise “{exercise}”)."
@@ -125,6 +132,13 @@ TEXT = {
             "vous renvoie un commentaire écrit."
         ),
         "exercise_link": "Télécharger l'exercice (zip)",
+        "exercise_open": "Ouvrir l'exercice",
+        "exercise_where": (
+            "Il s'ouvre dans JupyterLab sur cet ordinateur (lancé avec le cours par "
+            "<code>make serve</code>)\u202f; votre travail est enregistré dans le dossier "
+            "<code>workspace/{assignment}/</code> du dossier où vous l'avez lancé."
+        ),
+        "exercise_reset": "Repartir de la version distribuée",
         "exercise_trainer": (
             "Cet exercice est distribué par votre formateur : demandez-lui le notebook "
             "(exercice « {exercise} »)."
@@ -238,8 +252,12 @@ def figure_block(name: str, lang: str, caption: str | None, site_dir: Path, page
     )
 
 
-def exercise_block(exercise: str, lang: str, zip_exists: bool, link: str) -> str:
-    """The "Graded exercise" admonition: a download link only when the zip was built."""
+def exercise_block(exercise: str, lang: str, zip_exists: bool, link: str, lab_url: str = "") -> str:
+    """The "Graded exercise" admonition: a download link only when the zip was built.
+
+    With ``lab_url`` (``extra.lab_url``, the exercise server of aimed.lab) and the exercise
+    released, an "Open the exercise" button and a reset link come first, in this language.
+    """
     if exercise not in EXERCISES:
         raise PluginError(f"unknown exercise '{exercise}' (known: {', '.join(EXERCISES)})")
     words = TEXT[lang]
@@ -250,6 +268,17 @@ def exercise_block(exercise: str, lang: str, zip_exists: bool, link: str) -> str
         )
     else:
         action = words["exercise_trainer"].format(exercise=exercise)
+    if zip_exists and lab_url:
+        assignment = f"{exercise}-{lang}"
+        lab = html.escape(lab_url.rstrip("/"))
+        where = words["exercise_where"].format(assignment=assignment)
+        action = (
+            f'<a class="md-button md-button--primary aimed-exercise__open" '
+            f'href="{lab}/aimed/open/{assignment}">{words["exercise_open"]}</a> {action}</p>\n'
+            f'<p class="aimed-exercise__where">{where} '
+            f'<a class="aimed-exercise__reset" href="{lab}/aimed/reset/{assignment}">'
+            f"{words['exercise_reset']}</a>"
+        )
     return (
         f'<div class="admonition example aimed-exercise" data-exercise="{exercise}">\n'
         f'<p class="admonition-title">{words["exercise_title"]}</p>\n'
@@ -482,7 +511,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             name = f"{match.group(1)}-{lang}.zip"
             built = _root / "build" / "downloads" / name
             link = relative_url(f"downloads/{name}", page.url)
-            return exercise_block(match.group(1), lang, built.is_file(), link)
+            lab_url = str(config["extra"].get("lab_url") or "")
+            return exercise_block(match.group(1), lang, built.is_file(), link, lab_url)
 
         markdown = EXERCISE_MARK.sub(exercise, markdown)
     except PluginError as error:

@@ -1,19 +1,21 @@
 """Learner versions of the exercises (nbgrader) and one zip per exercise and language.
 
 The course site links to ``build/downloads/<assignment>.zip``; each zip holds the release
-notebook and a short read-me in the zip's language. Zips are byte-for-byte reproducible.
+notebook, the core package as a wheel (``learner_wheel.py``) and a read-me in the zip's
+language with the commands that install and run it on a machine with Python alone. Zips are
+byte-for-byte reproducible.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
 from aimed.i18n import t
 from aimed.trainer.course import Assignment, Course, TrainerError, project_dir
-
-_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+from aimed.trainer.learner_wheel import ZIP_TIME, build_core_wheel, supported_pythons
 
 
 def generate_releases(course: Course, names: list[str]) -> list[Path]:
@@ -43,14 +45,14 @@ def exercise_title(notebook: Path) -> str:
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     archive.writestr(info, data)
 
 
-def write_zip(course: Course, assignment: Assignment, downloads: Path) -> Path:
-    """``downloads/<assignment>.zip``: the release notebook and a read-me in its language."""
+def write_zip(course: Course, assignment: Assignment, downloads: Path, wheel: Path) -> Path:
+    """``downloads/<assignment>.zip``: the release notebook, the core's wheel, a read-me."""
     notebook = course.release / assignment.name / assignment.notebook
     if not notebook.is_file():
         raise TrainerError(f"no release notebook at {notebook}: run 'aimed-trainer release'")
@@ -60,11 +62,14 @@ def write_zip(course: Course, assignment: Assignment, downloads: Path) -> Path:
         lang,
         title=exercise_title(notebook),
         notebook=assignment.notebook,
+        wheel=wheel.name,
+        python=t("trainer.python_or", lang).join(supported_pythons()),
     )
     downloads.mkdir(parents=True, exist_ok=True)
     target = downloads / f"{assignment.name}.zip"
     with zipfile.ZipFile(target, "w") as archive:
         _add(archive, assignment.notebook, notebook.read_bytes())
+        _add(archive, wheel.name, wheel.read_bytes())
         _add(archive, t("trainer.readme_name", lang), readme.encode("utf-8"))
     return target
 
@@ -83,4 +88,6 @@ def release(
     if not chosen:
         raise TrainerError(f"no exercise in {course.source}")
     generate_releases(course, [a.name for a in chosen])
-    return [write_zip(course, a, Path(downloads)) for a in chosen]
+    with tempfile.TemporaryDirectory(prefix="aimed-wheel-") as folder:
+        wheel = build_core_wheel(Path(folder))  # once per release, the same bytes each time
+        return [write_zip(course, a, Path(downloads), wheel) for a in chosen]

@@ -1,0 +1,216 @@
+"""A physician alone can run a downloaded exercise: the zip carries what Python needs.
+
+The zips are released from a copy of the course; each one is unzipped into its own folder
+and installed into a clean virtual environment from what the zip holds (the core's wheel)
+plus what runs a notebook (nbclient, ipykernel), pinned by the constraints file. The
+release notebook then runs with the source's answers filled in, and with a percentage typed
+for a proportion, where the visible check answers in the notebook's language.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from aimed import exercise_helpers as helpers
+from aimed.i18n import t
+from aimed.trainer.cli import app
+from aimed.trainer.learner_wheel import build_core_wheel, core_files, project_root
+from aimed.trainer.synthetic import copy_course, solutions
+
+ROOT = Path(__file__).resolve().parents[2]
+SURFACES = ("streamlit", "mkdocs", "nbgrader", "jupyter_book", "altair", "matplotlib", "jupyterlab")
+RUN_NOTEBOOK = """
+import json, sys
+import nbformat
+from nbclient import NotebookClient
+
+notebook = nbformat.read(sys.argv[1], as_version=4)
+client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True)
+client.execute(cwd=sys.argv[2])
+errors = [
+    {"id": cell.get("id"), "ename": out["ename"], "evalue": out["evalue"]}
+    for cell in notebook.cells if cell.cell_type == "code"
+    for out in cell.get("outputs", []) if out.get("output_type") == "error"
+]
+print(json.dumps(errors))
+"""
+
+
+def grade_id(cell: dict) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or ""
+
+
+def filled(release: dict, answers: dict[str, str], **changed: str) -> dict:
+    """The release notebook answered with the source's solutions, some answers changed."""
+    notebook = json.loads(json.dumps(release))
+    for cell in notebook["cells"]:
+        name = grade_id(cell)
+        if name in changed:
+            cell["source"] = f"{name} = {changed[name]}"
+        elif name in answers and cell["cell_type"] == "code":
+            cell["source"] = answers[name]
+    return notebook
+
+
+# ---------------------------------------------------------------- the wheel (fast)
+
+
+def test_the_wheel_holds_the_core_and_declares_only_its_dependencies(tmp_path: Path) -> None:
+    import tomllib
+
+    wheel = build_core_wheel(tmp_path)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert wheel.name == f"aimed-{project['version']}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        meta = archive.read(f"aimed-{project['version']}.dist-info/METADATA").decode()
+    package = ROOT / "src" / "aimed"
+    shipped = {f"aimed/{p.relative_to(package).as_posix()}" for p in package.glob("*/*.*")}
+    data = {n for n in shipped if n.startswith(("aimed/data/", "aimed/locales/"))}
+    assert data and data <= set(names), "every data file and text of the core"
+    assert not [n for n in names if n.startswith(("aimed/trainer/", "aimed/lab/"))]
+    assert not [n for n in names if "__pycache__" in n]
+    required = [line.split(": ", 1)[1] for line in meta.splitlines() if line.startswith("Requires")]
+    assert required == [project["requires-python"], *project["dependencies"]]
+    assert "Provides-Extra" not in meta, "no extra may pull a surface's libraries"
+    # every module of the core is there (a new engine cannot be forgotten)
+    modules = {f"aimed/{p.name}" for p in package.glob("*.py")}
+    assert modules <= set(names)
+    assert len(core_files(project_root())) == len([n for n in names if n.startswith("aimed/")])
+
+
+def test_the_wheel_is_the_same_bytes_each_time(tmp_path: Path) -> None:
+    first = build_core_wheel(tmp_path / "a").read_bytes()
+    assert build_core_wheel(tmp_path / "b").read_bytes() == first
+
+
+# ---------------------------------------------------------------- the zip alone (slow)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from typer.testing import CliRunner
+
+    base = tmp_path_factory.mktemp("zip-alone")
+    root = copy_course(base / "course").root
+    downloads = base / "downloads"
+    result = CliRunner().invoke(
+        app, ["release", "--course", str(root), "--downloads", str(downloads)]
+    )
+    assert result.exit_code == 0, result.output
+    return {"root": root, "downloads": downloads, "base": base}
+
+
+@pytest.fixture(scope="module")
+def learner_python(released: dict[str, Path]) -> Path:
+    """A clean virtual environment with the wheel of one zip and a notebook runner only."""
+    zip_path = released["downloads"] / "reading-performance-en.zip"
+    folder = released["base"] / "unzipped-first"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(folder)
+    (wheel,) = folder.glob("aimed-*.whl")
+    env = released["base"] / "env"
+    venv.EnvBuilder(with_pip=True).create(env)
+    python = env / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+         "-c", str(ROOT / "constraints.txt"), wheel.name, "nbclient", "ipykernel"],
+        capture_output=True, text=True, cwd=folder,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stdout + install.stderr
+    return python
+
+
+@pytest.mark.slow
+def test_each_zip_installs_and_runs_with_python_alone(
+    released: dict[str, Path], learner_python: Path
+) -> None:
+    root, downloads = released["root"], released["downloads"]
+    zips = sorted(downloads.glob("*.zip"))
+    assert [z.stem for z in zips] == sorted(
+        p.name for p in (root / "source").iterdir() if p.is_dir()
+    )
+    wheels = set()
+    for zip_path in zips:
+        assignment = zip_path.stem
+        exercise, lang = assignment.rsplit("-", 1)
+        folder = released["base"] / "unzipped" / assignment
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(folder)
+        (wheel,) = folder.glob("aimed-*.whl")
+        wheels.add(wheel.read_bytes())
+        readme = (folder / t("trainer.readme_name", lang)).read_text("utf-8")
+        assert f"pip install {wheel.name} jupyterlab" in readme
+        assert f"jupyter lab {exercise}.ipynb" in readme
+        assert ("Décompressez" in readme) == (lang == "fr")
+        # the wheel of this very zip goes in (the same bytes in every zip: a no-op reinstall)
+        reinstall = subprocess.run(
+            [str(learner_python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+             "--no-deps", "--force-reinstall", wheel.name],
+            capture_output=True, text=True, cwd=folder,
+        )  # fmt: skip
+        assert reinstall.returncode == 0, reinstall.stderr
+
+        release = json.loads((folder / f"{exercise}.ipynb").read_text("utf-8"))
+        answers = solutions(root / "source" / assignment / f"{exercise}.ipynb")
+        answered = folder / "answered.ipynb"
+        answered.write_text(json.dumps(filled(release, answers)), encoding="utf-8")
+        assert run_notebook(learner_python, answered) == [], f"{assignment}: visible checks failed"
+    assert len(wheels) == 1, "every zip carries the same wheel"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_wrong_form_answer_gets_the_visible_checks_message(
+    released: dict[str, Path], learner_python: Path, lang: str
+) -> None:
+    assignment = f"reading-performance-{lang}"
+    folder = released["base"] / "unzipped" / f"wrong-{lang}"
+    with zipfile.ZipFile(released["downloads"] / f"{assignment}.zip") as archive:
+        archive.extractall(folder)
+    release = json.loads((folder / "reading-performance.ipynb").read_text("utf-8"))
+    answers = solutions(released["root"] / "source" / assignment / "reading-performance.ipynb")
+    wrong = folder / "wrong.ipynb"
+    wrong.write_text(json.dumps(filled(release, answers, answer_q2="9.2")), encoding="utf-8")
+    errors = run_notebook(learner_python, wrong)
+
+    check = next(c for c in release["cells"] if grade_id(c) == "test_q2")
+    helpers.set_language(lang)
+    try:
+        namespace = {"answer_q2": 9.2, "check_number": helpers.check_number}
+        with pytest.raises(AssertionError) as expected:
+            exec("".join(check["source"]), namespace)
+    finally:
+        helpers.set_language("en")
+    assert errors == [
+        {"id": check.get("id"), "ename": "AssertionError", "evalue": str(expected.value)}
+    ]
+
+
+def run_notebook(python: Path, notebook: Path) -> list[dict]:
+    """The errors of every code cell, the notebook run by the learner's Python."""
+    script = notebook.parent / "run_notebook.py"
+    script.write_text(RUN_NOTEBOOK, encoding="utf-8")
+    probe = (
+        "import importlib.util, aimed\n"
+        "assert 'site-packages' in aimed.__file__, aimed.__file__\n"
+        f"present = [m for m in {SURFACES!r} + ('aimed.trainer',) if importlib.util.find_spec(m)]\n"
+        "assert not present, present\n"
+    )
+    checked = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    run = subprocess.run(
+        [str(python), str(script), str(notebook), str(notebook.parent)],
+        capture_output=True,
+        text=True,
+        cwd=notebook.parent,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
