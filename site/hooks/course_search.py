@@ -7,7 +7,8 @@ each other language's docs go to ``<lang>/search/search_index.json`` with locati
 to ``<lang>/``, and that language's pages point Material's search (``__config.base``) there.
 
 Every doc whose title or text changes when accents are taken off also gets a folded copy in
-fields of its own (indexed, never displayed), so "sensibilite" finds "sensibilité".
+fields of its own (indexed, never displayed), so "sensibilite" finds "sensibilité". The quiz
+plugin's progress sidebar, appended to every page's text, is left out of the index.
 
 The ``<link rel="alternate" hreflang>`` lines in each page's head are dropped: Material fetches
 ``sitemap.xml`` under each of them (two failed requests per page, since they point at pages,
@@ -36,6 +37,9 @@ FOLDED_FIELDS = {"title": "title_folded", "text": "text_folded"}
 CONFIG_SCRIPT = re.compile(
     r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL
 )
+# mkdocs-quiz appends its progress sidebar (label, then "Answered: 0 / 0 (0%)"...) to every page's
+# content, so the last section of each page was found by "correct" or "reset": it is cut off.
+QUIZ_SIDEBAR = re.compile(r"\s*[^<>]*<ul>\s*<li>[^<>]*\b0 / 0 \(0%\)\s*</li>.*\Z", re.DOTALL)
 HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 
 
@@ -45,8 +49,10 @@ def fold(text: str) -> str:
 
 
 def with_folded_copies(doc: dict[str, Any]) -> dict[str, Any]:
-    """The doc, plus a folded title and text wherever folding changes them."""
+    """The doc without the quiz sidebar, plus a folded title and text where folding changes them."""
     doc = dict(doc)
+    if isinstance(doc.get("text"), str):
+        doc["text"] = QUIZ_SIDEBAR.sub("", doc["text"])
     for field, folded_field in FOLDED_FIELDS.items():
         value = doc.get(field)
         if isinstance(value, str) and fold(value) != value:

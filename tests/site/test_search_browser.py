@@ -15,11 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def search_result_links(page: Page, query: str) -> list[str]:
     """Type ``query`` in the site's search box and return every result's link."""
+    meta = page.locator(".md-search-result__meta")
+    starting = meta.inner_text()  # "Initializing search" until the index is loaded
     box = page.locator("input.md-search__input")
     box.click()
-    box.fill(query)
+    expect(meta).not_to_have_text(starting, timeout=30_000)
+    box.press_sequentially(query)  # Material searches on keyup, which fill() never sends
     results = page.locator(".md-search-result__list .md-search-result__link")
-    expect(results.first).to_be_visible()
+    expect(results.first).to_be_visible(timeout=30_000)
     return results.evaluate_all("links => links.map(link => link.href)")
 
 

@@ -90,9 +90,21 @@ def test_split_index_gives_each_language_its_own_docs() -> None:
     assert parts["fr"]["config"]["fields"]["title_folded"] == {"boost": 1000.0}
 
 
+def test_index_leaves_out_the_quiz_sidebar() -> None:
+    text = (
+        "<p>Last paragraph.</p>      Quiz Progress    <ul> <li>            Answered: 0 / 0 (0%)"
+        "          </li> <li> </li> <li>            Correct: 0 / 0 (0%)      Reset    </li> </ul>"
+        "    Answered: 0 / 0          Correct: 0 / 0          Reset"
+    )
+    index = {"config": {"lang": ["en"]}, "docs": [{"location": "x/", "title": "X", "text": text}]}
+    assert split_index(index, "en", [])["en"]["docs"][0]["text"] == "<p>Last paragraph.</p>"
+
+
 @pytest.mark.slow
 def test_each_language_searches_its_own_index(built_site: Path) -> None:
     english, french = search_index(built_site), search_index(built_site, "fr")
+    sidebar = [d["location"] for d in english["docs"] + french["docs"] if "0 / 0" in d["text"]]
+    assert sidebar == [], "the quiz plugin's sidebar is indexed as page text"
     assert english["config"]["lang"] == ["en"] and french["config"]["lang"] == ["fr"]
     assert not [d for d in english["docs"] if d["location"].startswith("fr/")]
     assert not [d for d in french["docs"] if d["location"].startswith("fr/")]
