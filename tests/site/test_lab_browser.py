@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 from typer.testing import CliRunner
 
@@ -157,20 +158,33 @@ def test_work_is_saved_in_the_workspace_and_reset_keeps_it(
     assert "answer_q1 = 98" in cell_sources(mine), "the saved answer is in the workspace"
 
     page.goto(module_page(lab, lang))
+    assert blocking_violations(page) == [], "the exercise block"
     page.get_by_role("link", name=RESET[lang], exact=True).click()
     expect(page.locator("h1")).to_have_text(t("lab.reset_title", lang))
     expect(page.locator("html")).to_have_attribute("lang", lang)
+    assert blocking_violations(page) == [], "the confirmation page"
     assert "answer_q1 = 98" in cell_sources(mine), "asking must not change anything"
     page.get_by_role("button", name=RESET[lang]).click()
     expect(page.locator("h1")).to_have_text(t("lab.done_title", lang))
     backups = sorted(mine.parent.glob(f"{EXERCISE}.bak-*.ipynb"))
     assert len(backups) == 1
     expect(page.locator("main")).to_contain_text(backups[0].name)
+    assert blocking_violations(page) == [], "the page after the reset"
     assert "answer_q1 = 98" in cell_sources(backups[0])
     assert mine.read_bytes() == released_notebook(lab, lang).read_bytes()
     page.get_by_role("link", name=BUTTON[lang]).click()
     expect(page).to_have_url(re.compile(re.escape(f"/lab/tree/{EXERCISE}-{lang}/")))
     assert offsite_requests == []
+
+
+def blocking_violations(page: Page) -> list[str]:
+    """Serious or critical axe-core findings, as tests/site/test_accessibility.py counts them."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def cell_sources(notebook: Path) -> str:
