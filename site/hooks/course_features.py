@@ -15,6 +15,8 @@
   "Submit my answers" block at the end (record.js); `<!-- record -->` -> the learner's record of
   completion (see course_record.py).
 - site/includes/abbreviations.<lang>.md: hover definitions on every page of that language.
+- Front matter `reviewed` -> "Last reviewed" under the title; a module's title numbered as in
+  the nav; `<!-- link: sandbox | label -->` (or `repository`) -> a link (see course_pages.py).
 - nav entries not yet written in both languages are left out (tests/test_site.py fails while
   one is missing, so a finished course never ships with a hole).
 """
