@@ -71,7 +71,8 @@ def lab_command(
         f"--ServerApp.root_dir={workspace}",
         f"--IdentityProvider.token={token}",
         "--ServerApp.password=",
-        "--ServerApp.allow_remote_access=False",
+        # on loopback a foreign Host header is refused (DNS rebinding); elsewhere the token guards
+        f"--ServerApp.allow_remote_access={not is_loopback(host)}",
         "--ServerApp.disable_check_xsrf=False",
         "--ServerApp.terminals_enabled=False",
         "--ServerApp.jpserver_extensions=aimed.lab=True",

@@ -95,6 +95,10 @@ def test_the_server_never_runs_without_a_token_off_loopback(tmp_path: Path) -> N
     for host in ("0.0.0.0", "192.0.2.4", "lab.example"):
         with pytest.raises(ValueError, match="needs a token"):
             lab_command(host, 8888, tmp_path, tmp_path, token="")
+    remote = lab_command("0.0.0.0", 8888, tmp_path, tmp_path, token=login_token("0.0.0.0"))
+    assert "--ServerApp.allow_remote_access=True" in remote
+    (token,) = [arg.split("=", 1)[1] for arg in remote if arg.startswith("--IdentityProvider.t")]
+    assert len(token) >= 32
     command = lab_command("127.0.0.1", 8888, tmp_path, tmp_path)
     for setting in (
         "--IdentityProvider.token=",
