@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
 sys.path.insert(0, str(Path(__file__).parent))
+from course_figures import FigureError, draw  # noqa: E402
 from course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
 from course_record import (  # noqa: E402
     CoursePage,
@@ -49,8 +50,6 @@ from course_record import (  # noqa: E402
     course_version,
     record_block,
 )
-
-from course_figures import FigureError, draw  # noqa: E402
 from course_references import (  # noqa: E402
     CitationError,
     Reference,
@@ -86,7 +85,6 @@ PROGRESS_MARK = re.compile(r"^<!--\s*progress\s*-->[ \t]*$", re.MULTILINE)
 RECORD_MARK = re.compile(r"^<!--\s*record\s*-->[ \t]*$", re.MULTILINE)
 BIBLIOGRAPHY_MARK = re.compile(r"^<!--\s*bibliography\s*-->[ \t]*$", re.MULTILINE)
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 QUIZ = re.compile(r"<quiz>")
 FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.+)$", re.MULTILINE)
@@ -189,22 +187,6 @@ def page_url(src_uri: str, lang: str) -> str:
     stem = english_source(src_uri)[: -len(".md")]
     folder = "" if stem == "index" else stem.removesuffix("/index") + "/"
     return folder if lang == "en" else f"{lang}/{folder}"
-
-
-def relative_url(target: str, from_url: str) -> str:
-    """Link from a page at `from_url` to site path `target` (both without leading slash)."""
-    start = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-    rel = posixpath.relpath(target or ".", start.rstrip("/") or ".")
-    if target.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return rel
-
-
-def read_front_matter(text: str) -> dict[str, Any]:
-    """The YAML front matter of a page source (empty when it has none)."""
-    match = FRONT_MATTER.match(text)
-    meta = yaml.safe_load(match.group(1)) if match else None
-    return meta if isinstance(meta, dict) else {}
 
 
 def count_quizzes(text: str) -> int:
@@ -346,7 +328,7 @@ def course_pages(
         if not own.is_file() or source_for(src, lang) in _left_out:
             continue
         text = own.read_text(encoding="utf-8")
-        meta = read_front_matter(text)
+        meta = get_data(text)[1]
         kind = "module" if "module" in meta else "assessment" if "assessment" in meta else None
         if kind is None:
             continue
@@ -362,8 +344,10 @@ def course_pages(
                 title=title,
                 slug=str(meta[kind]),
                 kind=kind,
-                link=relative_url(page_url(src, lang), from_url),
-                hrefs=" ".join(relative_url(page_url(src, other), from_url) for other in LANGUAGES),
+                link=get_relative_url(page_url(src, lang), from_url),
+                hrefs=" ".join(
+                    get_relative_url(page_url(src, other), from_url) for other in LANGUAGES
+                ),
                 quizzes=count_quizzes(text),
                 reading_time=reading if type(reading) is int else 0,
                 sandboxes=len(SANDBOX_MARK.findall(body)),
@@ -512,7 +496,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         def exercise(match: re.Match[str]) -> str:
             name = f"{match.group(1)}-{lang}.zip"
             built = _root / "build" / "downloads" / name
-            link = relative_url(f"downloads/{name}", page.url)
+            link = get_relative_url(f"downloads/{name}", page.url)
             lab_url = str(config["extra"].get("lab_url") or "")
             return exercise_block(match.group(1), lang, built.is_file(), link, lab_url)
 
@@ -547,7 +531,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             pass_mark = check_pass_mark(meta.get("pass_mark"), questions)
         except ValueError as error:
             raise PluginError(where + str(error)) from error
-        record = relative_url(page_url(RECORD_PAGE, lang), page.url)
+        record = get_relative_url(page_url(RECORD_PAGE, lang), page.url)
         rules = assessment_rules(questions, pass_mark, lang, record)
         markdown = insert_after_title(markdown, rules)
         block = assessment_block(str(meta["assessment"]), questions, pass_mark, lang, record)
