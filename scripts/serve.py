@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(
-    host: str = typer.Option("127.0.0.1", help="Address both servers bind to."),
+    host: str = typer.Option("127.0.0.1", help="Address the three servers bind to."),
     site_port: int = typer.Option(8000, min=1, max=65535, help="Port of the course site."),
     sandbox_port: int = typer.Option(8501, min=1, max=65535, help="Port of the sandbox."),
     lab_port: int = typer.Option(8888, min=1, max=65535, help="Port of the exercises."),
@@ -40,15 +41,19 @@ def main(
         "sandbox": sandbox_command(host, sandbox_port),
         "exercises": lab_command(host, lab_port, WORKSPACE, RELEASE, token),
     }
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    # The sandbox's link back to the course follows the site's address unless one is set.
+    sandbox_env = {
+        **os.environ,
+        "AIMED_COURSE_URL": os.environ.get("AIMED_COURSE_URL", f"http://{local}:{site_port}"),
+    }
+    environments = {"exercises": lab_environment(), "sandbox": sandbox_env}
     processes = {
         name: subprocess.Popen(
-            cmd,
-            cwd=WORKSPACE if name == "exercises" else ROOT,
-            env=lab_environment() if name == "exercises" else None,
+            cmd, cwd=WORKSPACE if name == "exercises" else ROOT, env=environments.get(name)
         )
         for name, cmd in commands.items()
     }
-    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     try:
         typer.echo("Starting: the sandbox loads its models first (a few seconds)…")
         wait_healthy(f"http://{local}:{sandbox_port}/_stcore/health", processes["sandbox"], 180)
