@@ -316,6 +316,37 @@ def bench_grading(report: Report, learners: int, workdir: Path) -> None:
         report.add("grading", f"seconds per notebook, {label}", elapsed / notebooks, "s", 1.0)
 
 
+# -------------------------------------------------------------------------- scale
+
+
+def bench_scale(
+    report: Report, levels: list[int], moves: int, seconds: float, workdir: Path
+) -> None:
+    """Simulated learners (Streamlit's protocol) on one replica and on two behind nginx."""
+    import load_test
+    from balancer import NGINX
+
+    if not Path(NGINX).is_file():
+        report.skipped["scale"] = f"no nginx at {NGINX} (make servers installs it)"
+        return
+    figures = load_test.measure_scale(
+        workdir / "scale",
+        tuple(levels),
+        moves,
+        seconds,
+        progress=lambda text: console.print(text),
+    )
+    for fig in figures:
+        where = f"{fig.setup}, {fig.users} learners ({fig.server_cpus} server core(s))"
+        report.add("scale", f"{where}: interactions/s", fig.per_second, "/s")
+        report.add("scale", f"{where}: p95, page loads included", fig.p95, "s")
+        report.add("scale", f"{where}: p95 of widget moves", fig.p95_widget, "s")
+        report.add("scale", f"{where}: errors", fig.errors, "", 0)
+        report.add("scale", f"{where}: server CPU per interaction", fig.cpu_per_interaction, "s")
+        report.add("scale", f"{where}: client's share of its core", fig.client_cpu_share, "")
+        report.add("scale", f"{where}: servers' resident memory", fig.memory_mb, "MB")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -335,16 +366,21 @@ def show(report: Report) -> None:
 def main(
     out: Path = typer.Option(Path("build/bench.json"), help="Where to write the JSON results."),
     only: list[str] = typer.Option(  # noqa: B008
-        [], help="Measure only these surfaces: site, sandbox, grading (repeatable)."
+        [], help="Measure only these surfaces: site, sandbox, grading, scale (repeatable)."
     ),
     repeat: int = typer.Option(200, min=5, help="Calls per engine measurement."),
     page_reruns: int = typer.Option(30, min=3, help="Reruns per sandbox page."),
     learners: int = typer.Option(50, min=1, help="Synthetic learners for grading."),
+    scale_users: list[int] = typer.Option(  # noqa: B008
+        [1, 5, 10], min=1, max=50, help="Learners at once, per scale level (repeatable)."
+    ),
+    scale_moves: int = typer.Option(6, min=1, max=30, help="Widget moves per learner."),
+    scale_seconds: float = typer.Option(120, min=10, max=600, help="Time limit per level."),
 ) -> None:
-    unknown = set(only) - {"site", "sandbox", "grading"}
+    unknown = set(only) - {"site", "sandbox", "grading", "scale"}
     if unknown:
         raise typer.BadParameter(f"unknown surface(s): {', '.join(sorted(unknown))}")
-    surfaces = set(only) or {"site", "sandbox", "grading"}
+    surfaces = set(only) or {"site", "sandbox", "grading", "scale"}
     report = Report()
     workdir = Path(tempfile.mkdtemp(prefix="aimed-bench-"))
     try:
@@ -359,6 +395,9 @@ def main(
         if "grading" in surfaces:
             console.print("[bold]grading[/] …")
             bench_grading(report, learners, workdir)
+        if "scale" in surfaces:
+            console.print("[bold]scale[/] …")
+            bench_scale(report, scale_users, scale_moves, scale_seconds, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     show(report)
