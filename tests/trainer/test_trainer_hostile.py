@@ -1,22 +1,39 @@
-"""A cohort of correct, partial, blank and hostile submissions: each gets its exact score.
+"""A cohort of correct, partial, blank, broken and hostile submissions: each gets its exact score.
 
 One autograde run (two workers) grades every kind of learner of ``aimed.trainer.synthetic``
-on the real release of the reading-performance exercise; the run never stops for one.
+(``hostile.py`` for the attacks) on the real release of the reading-performance exercise;
+the run never stops for one. Then: honest learners score as in a run of honest learners
+alone, the gradebook's schema is nbgrader's, no process and no temporary file of the run
+is left, and no line of a hidden test or a solution reaches any feedback page.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import os
+import re
+import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from aimed.trainer.course import open_course
+from aimed.trainer.feedback import MAX_PAGE_BYTES, generate_feedback
 from aimed.trainer.grading import Summary, autograde_all
+from aimed.trainer.hostile import PROCESS_NAME
 from aimed.trainer.intake import check_submission
-from aimed.trainer.synthetic import KINDS, OUTSIDE_FILE, autograded_answers, build_cohort
+from aimed.trainer.synthetic import (
+    FAIR_KINDS,
+    KINDS,
+    OUTSIDE_FILE,
+    autograded_answers,
+    build_cohort,
+)
 
 ASSIGNMENT = "reading-performance-en"
 NOTEBOOK = "reading-performance.ipynb"
@@ -37,12 +54,71 @@ def _points(course_root: Path) -> tuple[list[str], dict[str, float]]:
     return answers, points
 
 
+def _processes() -> dict[int, tuple[str, int, int]]:
+    """Every process: pid -> (name, uid, start time in clock ticks since boot)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            uid = int((entry / "status").read_text().split("Uid:")[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        start = int(stat[stat.rindex(")") + 2 :].split()[19])
+        found[int(entry.name)] = (name, uid, start)
+    return found
+
+
+def _ticks_now() -> int:
+    return int(float(Path("/proc/uptime").read_text().split()[0]) * os.sysconf("SC_CLK_TCK"))
+
+
+def _left_behind(since: int) -> list[tuple[str, int]]:
+    """Processes of a grading run still alive: the sandbox, its user, the detached one."""
+    return [
+        (name, pid)
+        for pid, (name, uid, start) in _processes().items()
+        if name == PROCESS_NAME or (start >= since and (name == "bwrap" or uid == 65534))
+    ]
+
+
+def _grade(root: Path, temp: Path, kinds: tuple[str, ...], seed: int) -> tuple[dict, Summary]:
+    """Build and grade a cohort with temporary files in ``temp`` (checked empty after)."""
+    cohort = build_cohort(
+        root, learners=len(kinds), seed=seed, kinds=kinds, assignments=[ASSIGNMENT]
+    )
+    temp.mkdir()
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir, os.environ["TMPDIR"] = str(temp), str(temp)
+    try:
+        summary = autograde_all(root, workers=2, progress=False, timeout=5)
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
+    return cohort, summary
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Summary]:
-    root = tmp_path_factory.mktemp("hostile") / "course"
-    cohort = build_cohort(root, learners=len(KINDS), seed=7, assignments=[ASSIGNMENT])
-    summary = autograde_all(root, workers=2, progress=False, timeout=3)
-    return root, cohort, summary
+    base = tmp_path_factory.mktemp("hostile")
+    started = _ticks_now()
+    cohort, summary = _grade(base / "course", base / "temp", KINDS, seed=7)
+    deadline = time.monotonic() + 10  # the kernel ends a namespace's processes at once
+    while _left_behind(started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return base / "course", cohort, summary
+
+
+@pytest.fixture(scope="module")
+def honest_alone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    base = tmp_path_factory.mktemp("honest")
+    cohort, _ = _grade(base / "course", base / "temp", FAIR_KINDS, seed=1)
+    return base / "course", cohort
 
 
 def _by_kind(graded) -> dict[str, object]:
@@ -70,6 +146,15 @@ def test_every_kind_of_learner_gets_its_exact_score(graded) -> None:
         "exception": total - points[answers[1]],  # raised before its answer
         "outside_files": total - points[answers[2]],  # the refused write failed that cell
         "kernel_crash": total - points[answers[-1]],  # Python ended before the last check
+        "gradebook_tamper": 0,  # blank answers; the gradebook is out of its reach
+        "native_kill": total,  # no process it can name is the grader's
+        "native_read_source": 0,  # blank answers; the source notebook is out of its reach
+        "detached_process": total,
+        "patched_checks": 0,  # wrong answers; the checks run where nothing was patched
+        "input_transformer": 0,  # wrong answers; the checks never go through its shell
+        "always_equal": 0,  # objects that equal anything are not plain data: refused
+        "leaky_printer": total,  # correct answers; what it printed is hidden from feedback
+        "history_reader": total,
     }
     assert total > half > 0
     subs = _by_kind(graded)
@@ -183,3 +268,124 @@ def test_a_second_check_reports_the_same_repairs(graded) -> None:
             assert [n.split(" ")[0] for n in again.notes] == [
                 n.split(" ")[0] for n in first[learner].notes
             ], kind
+
+
+def _question_scores(root: Path, cohort: dict[str, str], kinds) -> dict[str, dict]:
+    """Per kind of learner, the score of each question, from the gradebook itself."""
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for learner, kind in cohort.items():
+            if kind in kinds:
+                notebook = gb.find_submission_notebook(NOTEBOOK[:-6], ASSIGNMENT, learner)
+                scores[kind] = {g.name: g.score for g in notebook.grades}
+    return scores
+
+
+@pytest.mark.slow
+def test_honest_learners_score_as_in_a_run_of_honest_learners_alone(graded, honest_alone) -> None:
+    root, cohort, _ = graded
+    alone = _question_scores(*honest_alone, FAIR_KINDS)
+    assert set(alone) == set(FAIR_KINDS)
+    assert _question_scores(root, cohort, FAIR_KINDS) == alone
+
+
+def _schema(root: Path) -> list[tuple]:
+    with sqlite3.connect(root / "gradebook.db") as db:
+        return db.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        ).fetchall()
+
+
+@pytest.mark.slow
+def test_the_gradebook_keeps_nbgraders_schema(graded, honest_alone) -> None:
+    root, _, _ = graded
+    schema = _schema(root)
+    assert schema == _schema(honest_alone[0])
+    assert not [row for row in schema if row[0] in ("trigger", "view") or "pwned" in row[1]]
+
+
+@pytest.mark.slow
+def test_no_process_and_no_temporary_file_of_the_run_is_left(graded) -> None:
+    root = graded[0]
+    assert _left_behind(0) == []
+    assert sorted(p.name for p in (root.parent / "temp").iterdir()) == []
+
+
+def _secret_lines(root: Path) -> set[str]:
+    """Every line of a hidden test or a solution that the learner's version does not show."""
+    source = json.loads((root / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
+    release = (root / "release" / ASSIGNMENT / NOTEBOOK).read_text("utf-8")
+    public = " ".join(" ".join("".join(c["source"]).split()) for c in json.loads(release)["cells"])
+    blocks = []
+    for cell in source["cells"]:
+        text = "".join(cell["source"])
+        blocks += re.findall(r"BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", text, re.S)
+        blocks += re.findall(r"BEGIN SOLUTION\n(.*?)### END SOLUTION", text, re.S)
+        if cell["cell_type"] == "markdown" and cell["metadata"].get("nbgrader", {}).get("solution"):
+            blocks.append(text)
+    lines = {" ".join(line.split()) for block in blocks for line in block.splitlines()}
+    return {line for line in lines if len(line) >= 12 and line not in public}
+
+
+def _as_read(page: str) -> list[str]:
+    """A page as text a person could find a line in: raw, and with tags removed two ways."""
+    return [
+        " ".join(text.split())
+        for text in (
+            page,
+            html.unescape(re.sub(r"<[^>]*>", "", page)),
+            html.unescape(re.sub(r"<[^>]*>", " ", page)),
+        )
+    ]
+
+
+@pytest.fixture(scope="module")
+def feedback(graded) -> list[Path]:
+    return generate_feedback(open_course(graded[0]))
+
+
+@pytest.mark.slow
+def test_no_hidden_test_or_solution_line_reaches_any_feedback_page(graded, feedback) -> None:
+    root, cohort, _ = graded
+    secrets = _secret_lines(root)
+    assert len(secrets) > 20, "the exercise should have hidden tests and solutions"
+    graded_kinds = {cohort[p.parts[-3]] for p in feedback}
+    assert {"leaky_printer", "history_reader", "native_read_source", "correct"} <= graded_kinds
+    for page in feedback:
+        texts = _as_read(page.read_text("utf-8"))
+        leaked = sorted(line for line in secrets if any(line in text for text in texts))
+        assert leaked == [], (cohort[page.parts[-3]], leaked[:3])
+        assert "HIDDEN TESTS" not in texts[0]
+    folders = {page.parent for page in feedback}
+    assert all(child.suffix == ".html" for folder in folders for child in folder.iterdir())
+
+
+@pytest.mark.slow
+def test_feedback_still_shows_scores_and_the_learners_own_work(graded, feedback) -> None:
+    _, cohort, _ = graded
+    pages = {cohort[p.parts[-3]]: _as_read(p.read_text("utf-8"))[1] for p in feedback}
+    partial = pages["partial"]
+    assert "Score: 0.0 / 1.0" in partial and "Score: 1.0 / 1.0" in partial
+    assert "A check of this answer that is kept hidden did not pass" not in partial
+    assert "answer_q12" in partial and "NameError" in partial  # a blank answer's message
+    assert "answer_q1 = -1" in pages["patched_checks"]  # a wrong answer: the learner's line
+    assert "model answer is not shown" in pages["correct"]  # a model answer's line is not
+
+
+@pytest.mark.slow
+def test_a_flood_of_output_is_trimmed_with_a_note(graded, feedback) -> None:
+    root, cohort, _ = graded
+    learner = next(name for name, kind in cohort.items() if kind == "history_reader")
+    path = root / "autograded" / learner / ASSIGNMENT / NOTEBOOK
+    notebook = json.loads(path.read_text("utf-8"))
+    flood = {"output_type": "stream", "name": "stdout", "text": "<&>" * 2_000_000}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [flood] * 3
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    (page,) = generate_feedback(open_course(root), [ASSIGNMENT], [learner])
+    text = page.read_text("utf-8")
+    assert len(text.encode()) <= MAX_PAGE_BYTES
+    assert "This page was trimmed" in html.unescape(text)

@@ -329,6 +329,7 @@ def _submission(job: dict, shell, report_fd: int, pid_fd: int) -> None:
         code = 1
         try:
             ns.die_with_parent(signal.SIGKILL)
+            os.setsid()  # a group of its own: kill(0) must not reach the warm parent
             os.close(pid_fd)
             _learner(job, shell, report_fd)
             code = 0

@@ -15,18 +15,24 @@ Kinds of learner (``KINDS``):
 - ``outside_files``: correct answers, but the third answer cell first writes ``../../x`` and
   the fourth reads ``/etc/passwd`` after its answer;
 - ``renamed``: correct answers saved as ``<exercise> (1).ipynb``, as browsers do;
-- ``kernel_crash``: correct answers, then the last answer cell ends Python (``os._exit``).
+- ``kernel_crash``: correct answers, then the last answer cell ends Python (``os._exit``);
+- the hostile kinds of ``hostile.py`` (``HOSTILE_KINDS``): tampering with the gradebook,
+  native code that kills, reads the source notebook or leaves a process behind, patched
+  checks, an input transformer, objects that equal anything, leaked lines, history.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
 from pathlib import Path
 
+from aimed.trainer.checks import load_exercise
 from aimed.trainer.course import CONFIG_NAME, Course, default_course_dir, open_course
+from aimed.trainer.hostile import BLANK, HOSTILE_KINDS, disguise
 
 KINDS: tuple[str, ...] = (
     "correct",
@@ -42,6 +48,7 @@ KINDS: tuple[str, ...] = (
     "outside_files",
     "renamed",
     "kernel_crash",
+    *HOSTILE_KINDS,
 )
 FAIR_KINDS: tuple[str, ...] = ("correct", "partial", "blank")
 OUTSIDE_FILE = "outside-the-submission.txt"
@@ -83,12 +90,19 @@ def _fill(release: dict, answers: dict[str, str], filled: set[str]) -> dict:
     return nb
 
 
-def submission_for(kind: str, release: dict, answers: dict[str, str]) -> tuple[str, bytes] | None:
-    """``(file name suffix, content)`` of one learner's notebook; None for no notebook."""
+def submission_for(
+    kind: str, release: dict, answers: dict[str, str], context: dict | None = None
+) -> tuple[str, bytes] | None:
+    """``(file name suffix, content)`` of one learner's notebook; None for no notebook.
+
+    The hostile kinds need ``context``: the course's ``gradebook`` and ``source`` notebook
+    paths, the ``assignment`` and ``notebook`` names, the grading ``parent`` process id
+    and the ``secrets`` (hidden-test and solution lines) a leaking learner prints.
+    """
     codes = autograded_answers(release)
     every = set(answers)
     half = set(codes[: len(codes) // 2])
-    if kind == "blank":
+    if kind == "blank" or kind in BLANK:
         nb = _fill(release, answers, set())
     elif kind in ("partial", "edited_tests"):
         nb = _fill(release, answers, half)
@@ -118,6 +132,10 @@ def submission_for(kind: str, release: dict, answers: dict[str, str]) -> tuple[s
         for cell in nb["cells"]:
             if _info(cell).get("grade") and not _info(cell).get("solution"):
                 cell["source"] = "pass"
+    elif kind in HOSTILE_KINDS:
+        if context is None:
+            raise ValueError(f"{kind} needs the course's paths (context)")
+        disguise(kind, nb, codes, answers, context)
     text = json.dumps(nb, indent=1, ensure_ascii=False).encode()
     if kind == "invalid_json":
         return "", text[: len(text) // 2]
@@ -165,8 +183,17 @@ def build_cohort(
             release = json.loads(
                 (course.release / assignment.name / assignment.notebook).read_text("utf-8")
             )
-            answers = solutions(course.source / assignment.name / assignment.notebook)
-            made = submission_for(kind, release, answers)
+            source = course.source / assignment.name / assignment.notebook
+            answers = solutions(source)
+            context = {
+                "gradebook": str(course.gradebook),
+                "source": str(source),
+                "assignment": assignment.name,
+                "notebook": assignment.notebook,
+                "parent": os.getpid(),
+                "secrets": load_exercise(source).secrets,
+            }
+            made = submission_for(kind, release, answers, context)
             if made is None:
                 (folder / "notes.txt").write_text("I could not save my notebook.\n")
                 continue
