@@ -9,7 +9,8 @@ the file watcher (a new session walks every loaded module to watch its source) a
 garbage collection after every script run (a pass over scikit-learn's, pandas' and Altair's
 objects; Python's own collector still runs).
 
-    python scripts/balancer.py --replicas 2 --port 8080 --site-dir build/site
+    python scripts/balancer.py trial --replicas 2 --port 8080    # until Ctrl-C
+    python scripts/balancer.py config --site-dir /srv/aimed/site --server-name ai.example.org
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import getpass
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -204,14 +207,12 @@ def upstream_of(access_log: Path, marker: str) -> list[str]:
     return [line.rsplit("upstream=", 1)[1].split()[0] for line in lines if marker in line]
 
 
-def main(
-    replicas: int = 2,
-    port: int = 8080,
-    site_dir: Path = ROOT / "build" / "site",
-) -> None:
+def trial(replicas: int = 2, port: int = 8080, site_dir: Path = ROOT / "build" / "site") -> None:
     """Run until Ctrl-C: the trial of deploy/README.md."""
     if not (site_dir / "index.html").is_file():
         raise SystemExit(f"{site_dir} holds no built site: run `make site` first.")
+    # Stopped by a signal (timeout, a service manager): stop the servers on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped."))
     with running_balancer(replicas, site_dir, port=port) as balancer:
         print(f"Course site: {balancer.url}   (French: {balancer.url}fr/)")
         print(f"Sandbox:     {balancer.sandbox_url}   ({replicas} replicas)")
@@ -226,11 +227,35 @@ def main(
 if __name__ == "__main__":
     import typer
 
-    def command(
+    cli = typer.Typer(add_completion=False, help=__doc__.split("\n", 1)[0])
+
+    @cli.command("trial")
+    def trial_command(
         replicas: int = typer.Option(2, min=1, max=16, help="Identical sandbox replicas."),
         port: int = typer.Option(8080, min=1, max=65535, help="Port nginx listens on."),
         site_dir: Path = typer.Option(ROOT / "build" / "site", help="The built course site."),
     ) -> None:
-        main(replicas, port, site_dir if site_dir.is_absolute() else ROOT / site_dir)
+        """Start the replicas and nginx on loopback; Ctrl-C stops them."""
+        trial(replicas, port, site_dir if site_dir.is_absolute() else ROOT / site_dir)
 
-    typer.run(command)
+    @cli.command("config")
+    def config_command(
+        site_dir: Path = typer.Option(..., help="Where the built course site is served from."),
+        port: list[int] = typer.Option([8501, 8502], help="A replica's port (repeat)."),  # noqa: B008
+        listen: str = typer.Option("80", help="What nginx listens on (443 ssl, 80...)."),
+        server_name: str = typer.Option("_", help="The host name learners type."),
+        access_log: Path = typer.Option(Path("/var/log/nginx/aimed-access.log")),
+    ) -> None:
+        """Print deploy/nginx/aimed.conf filled in, for /etc/nginx/sites-available/aimed."""
+        print(
+            site_config(
+                listen=listen,
+                site_dir=site_dir.resolve(),
+                ports=port,
+                access_log=access_log,
+                server_name=server_name,
+            ),
+            end="",
+        )
+
+    cli()

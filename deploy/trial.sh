@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A trial of the deployment on one machine (Debian 12): the course site and the sandbox
+# replicas behind nginx on http://127.0.0.1:$PORT/, and the gradebook in Debian's PostgreSQL.
+# Runs in the foreground until Ctrl-C and installs no service; deploy/README.md does the
+# real deployment. Needs root or sudo (packages, PostgreSQL's own account).
+#
+#   bash deploy/trial.sh                  # PORT=8080 REPLICAS=2 by default
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8080}
+REPLICAS=${REPLICAS:-2}
+if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+
+# The virtual environment, nginx and PostgreSQL (Makefile: install, servers).
+make install servers
+
+# 1. The course site, its "Try it in the sandbox" buttons pointing at the balancer.
+make site SANDBOX_URL="http://127.0.0.1:$PORT/sandbox"
+
+# 2. The gradebook: Debian's cluster, a role named after this account (peer authentication
+#    on the local socket: no password anywhere) and its database.
+read -r VERSION CLUSTER _ < <(pg_lsclusters --no-header | head -n 1)
+$SUDO pg_ctlcluster "$VERSION" "$CLUSTER" start 2>/dev/null || true
+ME=$(id -un)
+if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ME'" | grep -q 1; then
+    as_postgres createuser "$ME"
+fi
+if ! as_postgres psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'aimed_gradebook'" | grep -q 1; then
+    as_postgres createdb --owner "$ME" aimed_gradebook
+fi
+GRADEBOOK="postgresql:///aimed_gradebook?host=/var/run/postgresql"
+echo "Gradebook: export AIMED_GRADEBOOK_URL='$GRADEBOOK'  (then aimed-trainer as usual)"
+
+# 3. The sandbox replicas and nginx, until Ctrl-C.
+exec .venv/bin/python scripts/balancer.py trial --replicas "$REPLICAS" --port "$PORT"
