@@ -27,7 +27,8 @@ if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ME'" | grep
     as_postgres createuser "$ME"
 fi
 if ! as_postgres psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'aimed_gradebook'" | grep -q 1; then
-    as_postgres createdb --owner "$ME" aimed_gradebook
+    as_postgres createdb --owner "$ME" --encoding UTF8 --locale C.UTF-8 --template template0 \
+        aimed_gradebook
 fi
 GRADEBOOK="postgresql:///aimed_gradebook?host=/var/run/postgresql"
 echo "Gradebook: export AIMED_GRADEBOOK_URL='$GRADEBOOK'  (then aimed-trainer as usual)"
