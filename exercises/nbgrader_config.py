@@ -35,8 +35,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+]  # CheckCellMetadata already ran on the submission, in nbgrader's sanitizing step
 # A cell that loops forever is interrupted after this many seconds; the rest still runs.
 c.BoundaryExecute.timeout = 30
 # A deleted test cell is put back before grading.

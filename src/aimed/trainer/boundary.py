@@ -116,6 +116,21 @@ def _read_only_paths(modules: tuple[str, ...]) -> list[str]:
     return kept
 
 
+# Each submission gets an empty, private scratch folder (a tmpfs its child mounts): /tmp,
+# unless Python or the packages live under /tmp (a clone there, as CI may make), which a
+# tmpfs would hide; then /tmp stays read-only and the scratch folder is this one.
+SCRATCH = "/scratch"
+
+
+def code_under_tmp(modules: tuple[str, ...]) -> bool:
+    """Whether Python or a package the sandbox reads lives under /tmp."""
+    return any(p.startswith("/tmp/") for p in _read_only_paths(modules))
+
+
+def scratch_folder(modules: tuple[str, ...]) -> str:
+    return SCRATCH if code_under_tmp(modules) else "/tmp"
+
+
 def _refuse_secrets(paths: list[str], secrets: list[Path]) -> None:
     """Never let a read-only bind expose a course folder (solutions, gradebook)."""
     for path in paths:
@@ -147,8 +162,13 @@ def bwrap_command(
         "grading",
     ]
     if not as_root:
-        args += ["--unshare-user", "--cap-add", "CAP_SYS_ADMIN"]  # dropped once /proc is up
-    made: set[str] = set()
+        args.append("--unshare-user")
+    # /tmp before the binds, which may lie under it (see SCRATCH).
+    if code_under_tmp(modules):
+        args += ["--perms", "0755", "--dir", "/tmp", "--perms", "1777", "--tmpfs", SCRATCH]
+    else:
+        args += ["--perms", "1777", "--tmpfs", "/tmp"]
+    made: set[str] = {"/tmp"}
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -165,12 +185,9 @@ def bwrap_command(
     args += [
         "--dev",
         "/dev",
-        "--dir",
-        "/proc",
-        "--perms",
-        "1777",
-        "--tmpfs",
-        "/tmp",
+        # As root, the warm parent mounts a /proc each child can mount its own beside;
+        # in user namespaces, bubblewrap's /proc, which each child hides with an empty one.
+        *(["--dir", "/proc"] if as_root else ["--proc", "/proc"]),
         "--perms",
         "0755",
         "--dir",
@@ -190,7 +207,7 @@ def bwrap_command(
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "HOME": HOME,
-        "TMPDIR": "/tmp",
+        "TMPDIR": scratch_folder(modules),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         "OPENBLAS_NUM_THREADS": "1",
@@ -198,8 +215,8 @@ def bwrap_command(
         "MKL_NUM_THREADS": "1",
         "NUMEXPR_NUM_THREADS": "1",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": "/tmp/matplotlib",
-        "IPYTHONDIR": "/tmp/ipython",
+        "MPLCONFIGDIR": f"{scratch_folder(modules)}/matplotlib",
+        "IPYTHONDIR": f"{scratch_folder(modules)}/ipython",
         "ARROW_DEFAULT_MEMORY_POOL": "system",  # jemalloc reserves more than the limit allows
     }
     for key, value in env.items():
@@ -247,9 +264,8 @@ class Sandbox:
                 start_new_session=True,
             )
         config = {
-            "mount_proc": True,
+            "mount_proc": as_root,
             "user": list(_nobody()) if as_root else None,
-            "drop_caps": not as_root,
             "preload": list(self.modules),
         }
         try:
@@ -318,6 +334,8 @@ class Sandbox:
 
     def run(self, submission: Path, plan: list[dict], timeout: float) -> dict:
         """Run ``plan`` on a private copy of ``submission``; the child's report, untrusted."""
+        if self.process is not None and self.process.poll() is not None:
+            self.close()  # it ended since the last submission: start a fresh one
         self.start()
         notes = self._fill_spool(submission)
         job = {
@@ -326,6 +344,7 @@ class Sandbox:
             "limits": asdict(self.limits),
             "home": HOME,
             "spool": SPOOL,
+            "scratch": scratch_folder(self.modules),
         }
         runs = sum(1 for step in plan if "run" in step)
         wall = min(self.limits.wall_seconds, timeout * (runs + 1) + GRACE) + 60

@@ -77,8 +77,7 @@ AUTOGRADE_STEPS = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+]  # nbgrader's CheckCellMetadata already ran on the submission (sanitizing step)
 
 
 def _overrides(timeout: int | None) -> dict[str, object]:

@@ -24,6 +24,7 @@ import select
 import signal
 import struct
 import sys
+import tempfile
 import time
 
 MAX_MESSAGE = 64 * 1024 * 1024
@@ -196,6 +197,8 @@ def make_shell():
             )
 
     config = Config()
+    # Feedback and the formgrader read plain text (and images): no HTML tables to render.
+    config.DisplayFormatter.active_types = ["text/plain", "image/png"]
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
     config.InteractiveShell.autocall = 0
@@ -269,19 +272,29 @@ def _learner(job: dict, shell, report_fd: int) -> None:
     from aimed.trainer import namespaces as ns
 
     home, spool, limits = job["home"], job["spool"], job["limits"]
+    baseline = _address_space()
     ns.mount("none", "/", None, ns.MS_REC | ns.MS_PRIVATE)
     try:
         ns.mount("proc", "/proc", "proc", ns.MS_NOSUID | ns.MS_NODEV | ns.MS_NOEXEC)
     except OSError:  # an outer /proc that is not fully visible: hide it instead
         ns.mount("tmpfs", "/proc", "tmpfs", ns.MS_RDONLY, "size=4k")
     size = f"size={limits['disk_mb']}m"
-    ns.mount("tmpfs", "/tmp", "tmpfs", ns.MS_NOSUID | ns.MS_NODEV, f"{size},mode=1777")
+    scratch = job.get("scratch", "/tmp")  # /tmp, or another folder when code lives in /tmp
+    ns.mount("tmpfs", scratch, "tmpfs", ns.MS_NOSUID | ns.MS_NODEV, f"{size},mode=1777")
     ns.mount("tmpfs", home, "tmpfs", ns.MS_NOSUID | ns.MS_NODEV, f"{size},mode=0700")
     shutil.copytree(spool, home, symlinks=False, dirs_exist_ok=True)
     ns.mount("tmpfs", spool, "tmpfs", ns.MS_RDONLY, "size=4k")
     os.chdir(home)
-    os.environ.update({"HOME": home, "TMPDIR": "/tmp", "PWD": home})
-    baseline = _address_space()
+    os.environ.update(
+        {
+            "HOME": home,
+            "TMPDIR": scratch,
+            "PWD": home,
+            "MPLCONFIGDIR": f"{scratch}/matplotlib",
+            "IPYTHONDIR": f"{scratch}/ipython",
+        }
+    )
+    tempfile.tempdir = scratch  # the warm parent may have cached /tmp
     ns.limit(resource.RLIMIT_AS, baseline + limits["memory_mb"] * 1024 * 1024)
     ns.limit(resource.RLIMIT_CPU, int(limits["cpu_seconds"]))
     ns.limit(resource.RLIMIT_FSIZE, limits["file_mb"] * 1024 * 1024)
@@ -462,8 +475,6 @@ def main() -> None:
         ns.mount("proc", "/proc", "proc", ns.MS_NOSUID | ns.MS_NODEV | ns.MS_NOEXEC)
     if config.get("user"):
         ns.become(*config["user"])  # from root to nobody: every capability goes with it
-    if config.get("drop_caps"):
-        ns.drop_capabilities()
     ns.set_no_new_privs()
     ns.set_dumpable(False)
     for name in config.get("preload", []):

@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from aimed.trainer.boundary import TEMP_ENV
+from aimed.trainer.boundary import TEMP_ENV, close_all
 from aimed.trainer.course import Course
 
 Job = tuple[str, str]  # (assignment, learner)
@@ -62,9 +62,29 @@ def _grading_status(course: Course, job: Job) -> str:
     return "ok"
 
 
+def _fast_sqlite() -> None:
+    """Skip the disk syncs of this process's SQLite files: a worker's gradebook is a copy.
+
+    Were the machine to stop mid-run, the copy is lost and the run is done again; the
+    course's own gradebook is written by the parent, with SQLite's usual care.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _pragmas(connection, record) -> None:
+        if type(connection).__module__.startswith("sqlite3"):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA journal_mode = MEMORY")
+            cursor.close()
+
+
 def _serve(root: str, database: str | None, overrides: dict, run_dir: str, connection) -> None:
     """A worker: grade each job it is sent until it is sent None."""
     os.environ[TEMP_ENV] = run_dir
+    if database:
+        _fast_sqlite()
     from aimed.trainer.grading import _last_line, _log_and_error, make_api
 
     course = Course(Path(root))
@@ -74,6 +94,7 @@ def _serve(root: str, database: str | None, overrides: dict, run_dir: str, conne
     while True:
         job = connection.recv()
         if job is None:
+            close_all()  # multiprocessing skips atexit: stop the sandbox and reap it here
             return
         try:
             result = api.autograde(job[0], job[1], force=True, create=True)
