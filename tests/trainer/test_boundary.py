@@ -44,6 +44,11 @@ def submission(tmp_path: Path) -> Path:
     return folder
 
 
+def box_modules(sandbox) -> tuple[str, ...]:
+    box, _ = sandbox
+    return box.modules
+
+
 def run(sandbox, folder: Path, *cells: str, timeout: float = 10) -> tuple[Report, list[str]]:
     """Run ``cells``; the report, and what each cell printed."""
     box, _ = sandbox
@@ -79,6 +84,7 @@ def test_learner_code_sees_only_a_private_copy_of_its_folder(sandbox, submission
     seen = {m for m in eval(lines[2]) if not m.startswith(("/dev/", *python))}
     aimed = os.path.dirname(os.path.realpath(boundary.__file__))[: -len("/trainer")]
     expected = {"/", "/dev", "/proc", "/tmp", "/home/learner", "/spool", "/usr", aimed}
+    expected.add(boundary.scratch_folder(box_modules(sandbox)))  # /scratch when code is in /tmp
     assert seen - {"/etc/ld.so.cache"} <= expected
     assert lines[3].startswith("mine ")
     assert (submission / "notes.txt").read_text() == "mine"  # the copy changed, not the file
@@ -239,3 +245,14 @@ def test_without_bwrap_grading_stops_with_one_line(tmp_path: Path, monkeypatch) 
     assert result.exit_code == 2
     assert "bwrap not found" in result.output and "apt-get install bubblewrap" in result.output
     assert "Traceback" not in result.output
+
+
+def test_code_under_tmp_keeps_its_own_scratch_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clone under /tmp (as CI may make): /tmp stays visible read-only, scratch elsewhere."""
+    monkeypatch.setattr(boundary, "_read_only_paths", lambda modules: ["/usr", "/tmp/clone/.venv"])
+    command = boundary.bwrap_command(Path("/nowhere"), (), [], as_root=True)
+    assert command.index("/tmp/clone/.venv") > command.index("/tmp")  # bound after /tmp exists
+    assert command[command.index(boundary.SCRATCH) - 1 :][:2] == ["--tmpfs", boundary.SCRATCH]
+    assert "--tmpfs" not in command[command.index("/tmp") - 1 : command.index("/tmp")]
+    monkeypatch.setattr(boundary, "_read_only_paths", lambda modules: ["/usr", "/opt/venv"])
+    assert boundary.scratch_folder(()) == "/tmp"

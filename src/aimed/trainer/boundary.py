@@ -87,6 +87,11 @@ def check_available() -> None:
     if done.returncode != 0:
         why = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
         raise BoundaryError(f"bwrap cannot make a sandbox here ({why}): {INSTALL_HINT}")
+    trial = Sandbox((), [], warm=False)  # and the namespaces each submission enters
+    try:
+        trial.start()
+    finally:
+        trial.close()
     _AVAILABLE["ok"] = path
 
 
@@ -229,9 +234,13 @@ class Sandbox:
     """A warm sandbox that runs one submission at a time (see ``inside.py``)."""
 
     def __init__(
-        self, modules: tuple[str, ...], secrets: list[Path], limits: Limits | None = None
+        self,
+        modules: tuple[str, ...],
+        secrets: list[Path],
+        limits: Limits | None = None,
+        warm: bool = True,
     ) -> None:
-        self.modules = tuple(dict.fromkeys((*BASE_PRELOAD, *modules)))
+        self.modules = tuple(dict.fromkeys((*(BASE_PRELOAD if warm else ()), *modules)))
         self.secrets = secrets
         self.limits = limits or Limits()
         self.process: subprocess.Popen | None = None
@@ -246,11 +255,10 @@ class Sandbox:
         if bwrap_path() is None:
             raise BoundaryError(f"bwrap not found: {INSTALL_HINT}")
         base = os.environ.get(TEMP_ENV) or None
-        self.folder = Path(tempfile.mkdtemp(prefix="sandbox-", dir=base))
+        self.folder = Path(tempfile.mkdtemp(prefix="sandbox-", dir=base))  # 0700: ours only
         spool = self.folder / "spool"
         spool.mkdir()
-        os.chmod(self.folder, 0o711)
-        os.chmod(spool, 0o755)
+        os.chmod(spool, 0o755)  # seen through its bind mount only
         self.log = self.folder / "sandbox.log"
         as_root = os.geteuid() == 0
         command = bwrap_command(spool, self.modules, self.secrets, as_root)
@@ -267,6 +275,7 @@ class Sandbox:
             "mount_proc": as_root,
             "user": list(_nobody()) if as_root else None,
             "preload": list(self.modules),
+            "trial": {"timeout": 10, "limits": asdict(self.limits), "home": HOME, "spool": SPOOL},
         }
         try:
             send(self.process.stdin.fileno(), config)
@@ -274,7 +283,8 @@ class Sandbox:
         except (OSError, TimeoutError, EOFError, ValueError):
             ready = None
         if not isinstance(ready, dict) or "ready" not in ready:
-            why = self._log_tail()
+            why = ready.get("error") if isinstance(ready, dict) else None
+            why = why or self._log_tail()
             self.close()
             raise BoundaryError(f"the grading sandbox did not start ({why}): {INSTALL_HINT}")
 
@@ -312,8 +322,8 @@ class Sandbox:
                 child.unlink()
         notes: list[str] = []
         budget = self.limits.submission_mb * 1024 * 1024
-        if not submission.is_dir():
-            return notes
+        if submission.is_symlink() or not submission.is_dir():
+            return notes  # a link could point anywhere the grader may read
         for folder, dirs, files in os.walk(submission):
             relative = Path(folder).relative_to(submission)
             dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]

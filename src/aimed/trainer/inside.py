@@ -302,6 +302,7 @@ def _learner(job: dict, shell, report_fd: int) -> None:
     ns.limit(resource.RLIMIT_NOFILE, 256)
     ns.limit(resource.RLIMIT_CORE, 0)
     ns.drop_capabilities()
+    _emit(report_fd, {"up": True})
     jail.install(home)  # a friendly early message; the namespaces are the boundary
     run_plan(shell, job["plan"], job["timeout"], report_fd)
 
@@ -383,6 +384,8 @@ def run_job(job: dict, shell) -> dict:
         status = "done" if lines and lines[-1] == '{"done": true}' else "crashed"
         if status == "crashed":
             reason = f"exit status {exit_code}"
+    if status != "done" and '{"up": true}' not in lines:
+        status, reason = "lost", f"the sandbox could not prepare the submission ({reason})"
     return {
         "status": status,
         "reason": reason,
@@ -477,6 +480,10 @@ def main() -> None:
         ns.become(*config["user"])  # from root to nobody: every capability goes with it
     ns.set_no_new_privs()
     ns.set_dumpable(False)
+    trial = run_job({**config["trial"], "plan": []}, None)  # namespaces, mounts, limits
+    if trial["status"] != "done":
+        send(outbox, {"error": trial["reason"] or trial["status"]})
+        return
     for name in config.get("preload", []):
         try:
             importlib.import_module(name)
