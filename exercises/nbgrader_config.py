@@ -38,8 +38,8 @@ c.Autograde.autograde_preprocessors = [
 ]  # CheckCellMetadata already ran on the submission, in nbgrader's sanitizing step
 # A cell that loops forever is interrupted after this many seconds; the rest still runs.
 c.BoundaryExecute.timeout = 30
-# A deleted test cell is put back before grading.
-c.OverwriteCells.add_missing_cells = True
+# Deleted cells are put back once, by the intake before grading (aimed/trainer/intake.py),
+# with a note for the trainer; nbgrader's own add_missing_cells stays off.
 
 # Feedback never shows a hidden test, a solution or a line that matches one, and keeps
 # outputs to plain text (aimed/trainer/feedback.py). `aimed-trainer feedback` also checks

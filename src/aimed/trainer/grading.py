@@ -84,7 +84,7 @@ def _overrides(timeout: int | None) -> dict[str, object]:
     """Grading settings that hold whatever the course's nbgrader_config.py says."""
     values: dict[str, object] = {
         "Autograde.autograde_preprocessors": AUTOGRADE_STEPS,
-        "OverwriteCells.add_missing_cells": True,
+        "OverwriteCells.add_missing_cells": False,  # the intake puts deleted cells back, once
     }
     if timeout is not None:
         values["BoundaryExecute.timeout"] = timeout
