@@ -113,8 +113,15 @@ class Pool:
     """``workers`` grading processes for one run (use as a context manager)."""
 
     def __init__(
-        self, course: Course, workers: int, overrides: dict, run_dir: Path, template: Path | None
+        self,
+        course: Course,
+        workers: int,
+        overrides: dict,
+        run_dir: Path,
+        template: Path | None,
+        serve: Callable = _serve,  # what a worker runs (a test passes one that dies)
     ) -> None:
+        self.serve = serve
         self.course = course
         self.size = max(1, workers)
         self.overrides = overrides
@@ -134,7 +141,7 @@ class Pool:
             self.databases[database] = []
         parent, child = self.context.Pipe()
         process = self.context.Process(
-            target=_serve,
+            target=self.serve,
             args=(str(self.course.root), database, self.overrides, str(self.run_dir), child),
             daemon=True,
         )
