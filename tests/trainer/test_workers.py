@@ -31,7 +31,7 @@ def test_a_worker_that_dies_or_hangs_costs_only_its_own_submission(
     jobs = [("a", "dies"), ("a", "hangs")] + [("a", f"learner-{n}") for n in range(8)]
     finished = []
     with Pool(Course(tmp_path), 2, {}, tmp_path, None, serve=serve_or_die) as pool:
-        outcomes = pool.run(jobs, finished.append)
+        outcomes = pool.run(jobs, lambda job, outcome: finished.append(job))
         alive = [w.process for w in pool.workers]
     assert sorted(finished) == sorted(jobs)
     assert outcomes[("a", "dies")].ok is False

@@ -138,29 +138,50 @@ def _log_and_error(result: dict) -> str:
 # ------------------------------------------------------------------ gradebook copies
 
 
-def _copy_scores(main_db: str, worker_db: str, jobs: list[tuple[str, str]]) -> None:
-    """Copy the autograder's results for ``jobs`` from a worker's gradebook into the main one."""
-    from nbgrader.api import Gradebook, MissingEntry
+class _ScoreCopier:
+    """Copies each submission's results from its worker's gradebook into the course's one.
 
-    with Gradebook(f"sqlite:///{worker_db}") as source, Gradebook(main_db) as target:
-        for assignment, learner in jobs:
-            try:
-                graded = source.find_submission(assignment, learner)
-            except MissingEntry:  # nbgrader failed before it recorded anything
-                continue
-            target.update_or_create_student(learner)
-            target.update_or_create_submission(assignment, learner, timestamp=graded.timestamp)
-            for notebook in graded.notebooks:
-                for grade in notebook.grades:
-                    mine = target.find_grade(grade.name, notebook.name, assignment, learner)
-                    mine.auto_score = grade.auto_score
-                    mine.needs_manual_grade = grade.needs_manual_grade or (
-                        mine.manual_score is not None
-                    )
-                for comment in notebook.comments:
-                    mine = target.find_comment(comment.name, notebook.name, assignment, learner)
-                    mine.auto_comment = comment.auto_comment
-            target.db.commit()
+    Called as each submission is done, while the workers grade the next ones, so the copy
+    costs no wall-clock time of its own.
+    """
+
+    def __init__(self, main_db: str) -> None:
+        from nbgrader.api import Gradebook
+
+        self.target = Gradebook(main_db)
+        self.sources: dict[str, object] = {}
+
+    def copy(self, worker_db: str, job: tuple[str, str]) -> None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        if worker_db not in self.sources:
+            self.sources[worker_db] = Gradebook(f"sqlite:///{worker_db}")
+        source, target = self.sources[worker_db], self.target
+        assignment, learner = job
+        try:
+            graded = source.find_submission(assignment, learner)
+        except MissingEntry:  # nbgrader failed before it recorded anything
+            return
+        target.update_or_create_student(learner)
+        target.update_or_create_submission(assignment, learner, timestamp=graded.timestamp)
+        for notebook in graded.notebooks:
+            mine = target.find_submission_notebook(notebook.name, assignment, learner)
+            grades = {grade.name: grade for grade in mine.grades}
+            for grade in notebook.grades:
+                grades[grade.name].auto_score = grade.auto_score
+                grades[grade.name].needs_manual_grade = grade.needs_manual_grade or (
+                    grades[grade.name].manual_score is not None
+                )
+            comments = {comment.name: comment for comment in mine.comments}
+            for comment in notebook.comments:
+                comments[comment.name].auto_comment = comment.auto_comment
+        target.db.commit()
+        source.db.expire_all()  # the worker goes on writing: read afresh next time
+
+    def close(self) -> None:
+        for gradebook in (*self.sources.values(), self.target):
+            gradebook.close()
+        self.sources.clear()
 
 
 # ------------------------------------------------------------------ parent side
@@ -292,13 +313,22 @@ def _grade(
     run_dir: Path,
     bar,
 ) -> dict[tuple[str, str], Outcome]:
-    """Grade ``jobs`` in worker processes, then copy their scores into the gradebook."""
+    """Grade ``jobs`` in worker processes, copying each one's scores into the gradebook."""
     template = course.gradebook if course.uses_sqlite() else None
-    with Pool(course, workers, overrides, run_dir, template) as pool:
-        outcomes = pool.run(jobs, lambda job: _advance(bar, job))
-    for database, graded in pool.databases.items():
-        if graded:
-            _copy_scores(course.db_url(), database, graded)  # failures too, as a serial run
+    copier = _ScoreCopier(course.db_url()) if template else None
+
+    def done(job: tuple[str, str], outcome: Outcome) -> None:
+        if copier is not None and outcome.database:
+            copier.copy(outcome.database, job)  # failures too, as a serial run records them
+        _advance(bar, job)
+
+    try:
+        with Pool(course, workers, overrides, run_dir, template) as pool:
+            outcomes = pool.run(jobs, done)
+    finally:
+        if copier is not None:
+            copier.close()
+    for database in pool.databases:
         Path(database).unlink(missing_ok=True)
     return outcomes
 

@@ -158,23 +158,29 @@ class Pool:
         worker.process.join()
         worker.connection.close()
 
-    def run(self, jobs: list[Job], done: Callable[[Job], None] | None = None) -> dict[Job, Outcome]:
+    def run(
+        self, jobs: list[Job], done: Callable[[Job, Outcome], None] | None = None
+    ) -> dict[Job, Outcome]:
         """Grade ``jobs``; every one gets an outcome, whatever happens to the workers."""
         outcomes: dict[Job, Outcome] = {}
         pending = deque(jobs)
         while len(self.workers) < min(self.size, len(jobs)):
             self._start()
+        finished: list[Job] = []
         while pending or any(w.job for w in self.workers):
             for worker in self.workers:
                 if worker.job is None and pending:
                     worker.job, worker.started = pending.popleft(), time.monotonic()
                     worker.connection.send(worker.job)
+            for job in finished:  # after the idle workers have their next job
+                if done is not None:
+                    done(job, outcomes[job])
             busy = [w for w in self.workers if w.job]
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=5)
-            for worker in busy:
-                finished = self._check(worker, outcomes)
-                if finished is not None and done is not None:
-                    done(finished)
+            finished = [job for w in busy if (job := self._check(w, outcomes)) is not None]
+        for job in finished:
+            if done is not None:
+                done(job, outcomes[job])
         return outcomes
 
     def _check(self, worker: _Worker, outcomes: dict[Job, Outcome]) -> Job | None:
