@@ -70,11 +70,20 @@ async def _tab(url: str, number: int, done_text: str) -> dict:
     }
 
 
+def run_async(coroutine):
+    """Run a coroutine in its own thread: the browser tests leave an event loop running in
+    this one (pytest-playwright's sync API), where ``asyncio.run`` refuses to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_session_keeps_its_state_through_the_balancer(balancer) -> None:
     done = t("test_result.try_rare.done", "en")
     used: dict[str, list[int]] = {}
     for number in range(MAX_TABS):
-        tab = asyncio.run(_tab(balancer.sandbox_url, number, done))
+        tab = run_async(_tab(balancer.sandbox_url, number, done))
         assert tab["chosen"], "the guided path did not show its text"
         assert tab["kept"] and tab["same_session"], f"tab {number} lost its page on reconnecting"
         replicas = _replicas(balancer, f"stream?tab={number} ", 2)
@@ -90,7 +99,7 @@ def test_the_other_replica_does_not_know_the_session(balancer) -> None:
     from load_test import SandboxClient
 
     done = t("test_result.try_rare.done", "en")
-    tab = asyncio.run(_tab(balancer.sandbox_url, 100, done))
+    tab = run_async(_tab(balancer.sandbox_url, 100, done))
     home = _replicas(balancer, "stream?tab=100 ", 2)[0]
     other = next(p for p in balancer.replicas if f"127.0.0.1:{p}" != home)
 
@@ -104,7 +113,7 @@ def test_the_other_replica_does_not_know_the_session(balancer) -> None:
             await stranger.close()
         return result.texts, stranger.session_id
 
-    texts, session = asyncio.run(elsewhere())
+    texts, session = run_async(elsewhere())
     assert session != tab["session"]
     assert not any(done in text for text in texts)
 

@@ -27,7 +27,7 @@ def serve_or_die(root, database, overrides, run_dir, connection) -> None:
 def test_a_worker_that_dies_or_hangs_costs_only_its_own_submission(
     tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(workers, "JOB_SECONDS", 3)
+    monkeypatch.setattr(workers, "JOB_SECONDS", 15)  # room for a slow worker start
     jobs = [("a", "dies"), ("a", "hangs")] + [("a", f"learner-{n}") for n in range(8)]
     finished = []
     with Pool(Course(tmp_path), 2, {}, tmp_path, None, serve=serve_or_die) as pool:
