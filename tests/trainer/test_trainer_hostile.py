@@ -94,6 +94,9 @@ def _grade(root: Path, temp: Path, kinds: tuple[str, ...], seed: int) -> tuple[d
         root, learners=len(kinds), seed=seed, kinds=kinds, assignments=[ASSIGNMENT]
     )
     temp.mkdir()
+    stale = temp / "aimed-grading-999999999-killed"  # left by a run killed mid-way
+    stale.mkdir()
+    (stale / "worker-1.db").write_bytes(b"")
     saved = tempfile.tempdir, os.environ.get("TMPDIR")
     tempfile.tempdir, os.environ["TMPDIR"] = str(temp), str(temp)
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import warnings
@@ -29,6 +30,7 @@ from aimed.trainer.intake import check_submission
 from aimed.trainer.workers import Outcome, Pool
 
 RESULTS_NAME = "autograde-results.json"
+RUN_PREFIX = "aimed-grading-"  # + the grading process's id: a stale one can be told apart
 DEFAULT_TIMEOUT = 30
 
 
@@ -278,7 +280,8 @@ def autograde_all(
     failures: dict[tuple[str, str], str] = {}
     bar = _progress(len(to_grade)) if progress and to_grade else None
     try:
-        with tempfile.TemporaryDirectory(prefix="aimed-grading-") as run_dir:
+        _remove_stale_run_folders()
+        with tempfile.TemporaryDirectory(prefix=f"{RUN_PREFIX}{os.getpid()}-") as run_dir:
             outcomes = _grade(course, to_grade, workers, overrides, Path(run_dir), bar)
             # A submission whose grading failed is graded once more, alone: a worker can
             # die for reasons that are not the learner's (memory taken by another one).
@@ -303,6 +306,15 @@ def autograde_all(
     summary = Summary(sorted(subs.values(), key=lambda s: (s.learner, s.assignment)), workers)
     save_results(course, summary)
     return summary
+
+
+def _remove_stale_run_folders() -> None:
+    """Remove the temporary folder of an earlier run whose process was killed mid-way."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*-*"):
+        pid = folder.name.removeprefix(RUN_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue  # a run still going (or a folder that is not ours)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _grade(
