@@ -38,3 +38,30 @@ def open_sandbox(page, url: str, timeout: float = 60_000) -> None:
     """Go to a sandbox URL in Chromium and wait for its first run to finish."""
     page.goto(url)
     wait_for_app_run(page, timeout)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def figure_module(stem: str):
+    """``site/figures/<stem>.py``, loaded the way the build's figure registry loads it."""
+    import importlib.util
+    import sys
+
+    folder = ROOT / "site" / "figures"
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location(f"course_figures_{stem}", folder / f"{stem}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def module_page_text(slug: str, lang: str) -> str:
+    """A module page's source, wrapped lines joined (non-breaking spaces kept)."""
+    import re
+
+    name = f"{slug}.md" if lang == "en" else f"{slug}.fr.md"
+    text = (ROOT / "course" / "modules" / name).read_text(encoding="utf-8")
+    return re.sub(r"[ \n]+", " ", text)

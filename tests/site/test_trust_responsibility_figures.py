@@ -5,13 +5,12 @@ quote the same figures in both languages.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+import support
 from aimed.automation_bias import READER_PROFILES, published_figures
 from aimed.numbers import percent
 
@@ -21,21 +20,11 @@ LANGS = ("en", "fr")
 
 
 def figure_module():
-    """site/figures/trust_responsibility.py, loaded the way the build's figure registry loads it."""
-    if str(FIGURES_DIR) not in sys.path:
-        sys.path.insert(0, str(FIGURES_DIR))
-    path = FIGURES_DIR / "trust_responsibility.py"
-    spec = importlib.util.spec_from_file_location("module7_figures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return support.figure_module("trust_responsibility")
 
 
 def page_text(lang: str) -> str:
-    name = "trust-responsibility.md" if lang == "en" else "trust-responsibility.fr.md"
-    text = (ROOT / "course" / "modules" / name).read_text(encoding="utf-8")
-    return re.sub(r"[ \n]+", " ", text)  # joins wrapped lines; keeps non-breaking spaces
+    return support.module_page_text("trust-responsibility", lang)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,11 @@ course never contradicts the sandbox.
 
 from __future__ import annotations
 
-import importlib.util
-import re
-import sys
 from pathlib import Path
 
 import pytest
 
+import support
 from aimed.cohorts import MARKER_RATES, SHORTCUT_PREVALENCE, SITE_SETTINGS
 from aimed.numbers import count, decimal, percent
 from aimed.scenarios_bias import SHORTCUT_FEATURE, TRY_THIS, run_hospital_shift, run_shortcut
@@ -24,21 +22,11 @@ LANGS = ("en", "fr")
 
 
 def figure_module():
-    """site/figures/world_changes.py, loaded the way the build's figure registry loads it."""
-    if str(FIGURES_DIR) not in sys.path:
-        sys.path.insert(0, str(FIGURES_DIR))
-    path = FIGURES_DIR / "world_changes.py"
-    spec = importlib.util.spec_from_file_location("module5_figures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return support.figure_module("world_changes")
 
 
 def page_text(lang: str) -> str:
-    name = "world-changes.md" if lang == "en" else "world-changes.fr.md"
-    text = (ROOT / "course" / "modules" / name).read_text(encoding="utf-8")
-    return re.sub(r"[ \n]+", " ", text)  # joins wrapped lines; keeps non-breaking spaces
+    return support.module_page_text("world-changes", lang)
 
 
 @pytest.fixture(scope="module")
