@@ -71,7 +71,6 @@ SCENARIOS = (
     "letter-check",
     "automation-bias",
 )
-EXERCISES = ("reading-performance", "incomplete-input")
 LANGUAGES = ("en", "fr")
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 RECORD_PAGE = "my-record.md"
@@ -236,14 +235,21 @@ def figure_block(name: str, lang: str, caption: str | None, site_dir: Path, page
     )
 
 
+def exercises() -> list[str]:
+    """The course's exercises: one per ``exercises/source/<exercise>-en`` folder."""
+    source = _root / "exercises" / "source"
+    return sorted(p.name.removesuffix("-en") for p in source.glob("*-en") if p.is_dir())
+
+
 def exercise_block(exercise: str, lang: str, zip_exists: bool, link: str, lab_url: str = "") -> str:
     """The "Graded exercise" admonition: a download link only when the zip was built.
 
     With ``lab_url`` (``extra.lab_url``, the exercise server of aimed.lab) and the exercise
     released, an "Open the exercise" button and a reset link come first, in this language.
     """
-    if exercise not in EXERCISES:
-        raise PluginError(f"unknown exercise '{exercise}' (known: {', '.join(EXERCISES)})")
+    known = exercises()
+    if exercise not in known:
+        raise PluginError(f"unknown exercise '{exercise}' (known: {', '.join(known)})")
     words = TEXT[lang]
     if zip_exists:
         action = (

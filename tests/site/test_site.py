@@ -121,7 +121,8 @@ MODULES = {
     "patient-relationship": ["symptom-checker"],
     "trust-responsibility": ["shortcut", "automation-bias"],
 }
-EXERCISES = {"reading-performance", "incomplete-input"}
+# a module with a graded exercise of the same name (exercises/source/<module>-en) shows it
+EXERCISES = {p.name.removesuffix("-en") for p in (ROOT / "exercises" / "source").glob("*-en")}
 OBJECTIVES = {"en": "Learning objectives", "fr": "Objectifs d'apprentissage"}
 KEY_POINTS = {"en": "Key points to remember", "fr": "À retenir"}
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISES_DIR = ROOT / "exercises"
 SOURCE = EXERCISES_DIR / "source"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# One exercise per module, named as the module's page; its folders are exercises/source/<id>-<lang>.
 EXERCISE_IDS = ("reading-performance", "incomplete-input")
 LANGS = ("en", "fr")
 SETUP_LINE = re.compile(r'^set_language\("(en|fr)"\)$', re.MULTILINE)
@@ -33,7 +34,7 @@ SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
 
 
 def present_exercises() -> list[str]:
-    return [e for e in EXERCISE_IDS if (SOURCE / f"{e}-en" / f"{e}.ipynb").exists()]
+    return sorted(p.name.removesuffix("-en") for p in SOURCE.glob("*-en") if p.is_dir())
 
 
 def load(path: Path) -> dict:
@@ -62,8 +63,9 @@ EXERCISES = present_exercises()
 # --- One exercise in two languages --------------------------------------------------------
 
 
-def test_both_exercises_exist_in_both_languages() -> None:
-    for exercise in EXERCISE_IDS:
+def test_every_exercise_exists_in_both_languages() -> None:
+    assert set(EXERCISE_IDS) <= set(EXERCISES)
+    for exercise in EXERCISES:
         for lang in LANGS:
             assert (SOURCE / f"{exercise}-{lang}" / f"{exercise}.ipynb").exists()
 

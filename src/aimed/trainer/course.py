@@ -17,7 +17,6 @@ from traitlets.config.loader import PyFileConfigLoader
 from aimed.i18n import LANGUAGES
 
 COURSE_ENV = "AIMED_COURSE"
-EXERCISE_IDS: tuple[str, ...] = ("reading-performance", "incomplete-input")
 CONFIG_NAME = "nbgrader_config.py"
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
