@@ -7,6 +7,8 @@ another database (PostgreSQL on a shared JupyterHub, for instance).
 import os
 from pathlib import Path
 
+from aimed.trainer.grading import AUTOGRADE_STEPS
+
 HERE = Path(__file__).resolve().parent
 
 c = get_config()  # noqa: F821  (injected by nbgrader)
@@ -28,14 +30,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # no network, a private copy of its folder, resource limits), and the hidden checks run
 # outside it, on the answers as plain data (aimed/trainer/execute.py, boundary.py,
 # checks.py). This step stands where nbgrader's Execute stood; the rest is nbgrader's.
-c.Autograde.autograde_preprocessors = [
-    "aimed.trainer.execute.BoundaryExecute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-]  # CheckCellMetadata already ran on the submission, in nbgrader's sanitizing step
+c.Autograde.autograde_preprocessors = AUTOGRADE_STEPS  # the list `aimed-trainer` enforces
 # A cell that loops forever is interrupted after this many seconds; the rest still runs.
 c.BoundaryExecute.timeout = 30
 # Deleted cells are put back once, by the intake before grading (aimed/trainer/intake.py),
