@@ -237,7 +237,17 @@ def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
         color=alt.Color(
             "kind:N",
             scale=alt.Scale(domain=list(kinds), range=list(COLOURS)),
-            legend=alt.Legend(title=t(f"{NS}.page.chart_kind", lang), orient="bottom"),
+            # Below the plot, one entry per line, never cut, and a long label broken after
+            # its comma: the legend starts where the bars do, so a phone leaves it ~150 px.
+            legend=alt.Legend(
+                title=t(f"{NS}.page.chart_kind", lang),
+                orient="bottom",
+                direction="vertical",
+                columns=1,
+                labelLimit=0,
+                titleLimit=0,
+                labelExpr="split(replace(datum.label, ', ', ',\\n'), '\\n')",
+            ),
         ),
         tooltip=[
             alt.Tooltip("condition:N", title=t(f"{NS}.page.table_condition", lang)),
