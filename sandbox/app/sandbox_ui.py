@@ -18,6 +18,8 @@ from aimed.i18n import LANGUAGES, normalise_language, t
 # st.navigation first runs, and answers the first deep link with "Page not found".
 PAGES_DIR = Path(__file__).parent / "scenarios"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+MAX_SANDBOX_PATIENTS = 50_000  # model pages: more would keep the learner waiting
+MAX_SEED = 10_000
 
 
 def current_language() -> str:
@@ -57,22 +59,114 @@ def page_header(namespace: str, lang: str) -> None:
     st.markdown(t("common.privacy_notice", lang))  # not st.caption: its grey fails contrast (axe)
 
 
+def colon(lang: str) -> str:
+    """``:`` in English, no-break space and ``:`` in French."""
+    return "\u00a0:" if lang == "fr" else ":"
+
+
+def term(key: str, lang: str) -> str:
+    """One plain-language definition, ``**Name**: text``, from ``common.glossary.<key>``."""
+    name, text = t(f"common.glossary.{key}.name", lang), t(f"common.glossary.{key}.text", lang)
+    return f"**{name}**{colon(lang)} {text}"
+
+
+def with_terms(help_text: str, lang: str, *keys: str) -> str:
+    """A widget's own help followed by the definitions of the jargon in its label or options."""
+    return "\n\n".join([*([help_text] if help_text else []), *(term(key, lang) for key in keys)])
+
+
+def glossary(lang: str, keys: Iterable[str]) -> None:
+    """The page's one glossary box: every technical word it uses, defined in plain language."""
+    with st.expander(t("common.glossary_heading", lang)):
+        st.markdown("\n".join(f"- {term(key, lang)}" for key in keys))
+
+
 def discovered_pages() -> list[Path]:
     """Page scripts in menu order (their numeric prefix)."""
     return sorted(PAGES_DIR.glob("[0-9][0-9]_*.py"))
 
 
+def input_error_text(error: InputError, lang: str) -> str:
+    """The message of an engine's refusal, its numbers written as the reader's language does.
+
+    Engines pass their limits as plain numbers (``200000``); here they read ``200,000`` or
+    ``200 000``.
+    """
+    from aimed import numbers
+
+    def written(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value
+        return numbers.count(value, lang) if isinstance(value, int) else numbers.plain(value, lang)
+
+    reason = t(error.key, lang, **{name: written(v) for name, v in error.values.items()})
+    return t("common.invalid_input", lang, reason=reason)
+
+
 def show_input_error(error: InputError, lang: str) -> None:
     """A clear, translated message; the widgets keep what the user entered."""
-    st.error(t("common.invalid_input", lang, reason=error.message(lang)), icon="✋")
+    st.error(input_error_text(error, lang), icon="✋")
+
+
+def bounded_number(
+    label: str,
+    key: str,
+    *,
+    lang: str,
+    minimum: int,
+    maximum: int,
+    step: int,
+    help: str,  # noqa: A002 (Streamlit's own name)
+    on_change: Callable[[], None] | None = None,
+    disabled: bool = False,
+) -> None:
+    """A whole-number box that refuses a value out of its range, saying so in the page language.
+
+    Streamlit's own ``min_value``/``max_value`` refuse too, but with an English message
+    ("Number is outside the allowed range"); here the box goes back to its last accepted
+    value and says why in the reader's language. The help ends with the same range, so the
+    tooltip and the refusal never disagree.
+    """
+    accepted, refused = f"{key}__accepted", f"{key}__refused"
+    value = st.session_state.get(key)
+    if isinstance(value, int | float) and minimum <= value <= maximum:
+        st.session_state[accepted] = value  # a default, a guided path or the learner set it
+
+    def check() -> None:
+        given = st.session_state.get(key)
+        if not isinstance(given, int | float) or not minimum <= given <= maximum:
+            st.session_state[refused] = given
+            st.session_state[key] = st.session_state[accepted]
+            return
+        if on_change:
+            on_change()
+
+    from aimed.numbers import count
+
+    bounds = {"minimum": count(minimum, lang), "maximum": count(maximum, lang)}
+    st.number_input(
+        label,
+        step=step,
+        help=f"{help} {t('common.range_help', lang, **bounds)}",
+        key=key,
+        on_change=check,
+        disabled=disabled,
+    )
+    if refused in st.session_state:
+        given = st.session_state.pop(refused)
+        shown = count(given, lang) if isinstance(given, int) else str(given)
+        message = t("common.out_of_range", lang, label=label, given=shown, **bounds)
+        st.error(message, icon="✋")
 
 
 def model_settings(namespace: str, lang: str, on_change: Callable[[], None]) -> None:
     """The "more settings" of the model pages: model kind, cohort size, seed.
 
     Widget keys are ``<namespace>_kind``, ``_n`` and ``_seed``; texts are the page's own.
-    Bounds are loose on purpose: the engine refuses bad sizes with a clear message.
+    The size box takes what the engine accepts (``cohorts.MIN_PATIENTS`` and more) up to
+    ``MAX_SANDBOX_PATIENTS``, a cap that keeps a change under a few seconds.
     """
+    from aimed.cohorts import MIN_PATIENTS
     from aimed.models import MODEL_KINDS  # here: only pages that train load scikit-learn
 
     with st.expander(t(f"{namespace}.more_settings", lang)):
@@ -80,18 +174,24 @@ def model_settings(namespace: str, lang: str, on_change: Callable[[], None]) -> 
             t(f"{namespace}.model_label", lang),
             options=list(MODEL_KINDS),
             format_func=lambda key: t(f"{namespace}.models.{key}", lang),
-            help=t(f"{namespace}.model_help", lang),
+            help=with_terms(
+                t(f"{namespace}.model_help", lang), lang, "logistic_regression", "gradient_boosting"
+            ),
             key=f"{namespace}_kind",
             on_change=on_change,
         )
-        for name, maximum, step in (("n", 50_000, 1_000), ("seed", 10_000, 1)):
-            st.number_input(
+        for name, (minimum, maximum), step, terms in (
+            ("n", (MIN_PATIENTS, MAX_SANDBOX_PATIENTS), 1_000, ()),
+            ("seed", (0, MAX_SEED), 1, ("seed",)),
+        ):
+            bounded_number(
                 t(f"{namespace}.{name}_label", lang),
-                min_value=0,
-                max_value=maximum,
+                f"{namespace}_{name}",
+                lang=lang,
+                minimum=minimum,
+                maximum=maximum,
                 step=step,
-                help=t(f"{namespace}.{name}_help", lang),
-                key=f"{namespace}_{name}",
+                help=with_terms(t(f"{namespace}.{name}_help", lang), lang, *terms),
                 on_change=on_change,
             )
 

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed import numbers
 from aimed.automation_bias import (
     CLEAR,
@@ -169,7 +170,7 @@ def test_a_bad_series_number_gives_a_clear_message_and_keeps_the_run() -> None:
     assert not app.exception
     with pytest.raises(InputError) as error:
         make_series(-5)
-    assert texts(app.error) == [t("common.invalid_input", "fr", reason=error.value.message("fr"))]
+    assert texts(app.error) == [sandbox_ui.input_error_text(error.value, "fr")]
     assert "-5" in app.error[0].value
     assert app.session_state[f"{NS}_run"]["answers"] == {1: CLEAR}
     assert current_case(app, "fr") == 2

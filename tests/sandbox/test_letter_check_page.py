@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
+import sandbox_ui
 from aimed import numbers
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
@@ -203,7 +204,7 @@ def test_a_bad_draft_number_gets_a_clear_message_and_the_page_recovers() -> None
     assert not app.exception
     with pytest.raises(InputError) as error:
         generate_case(-4)
-    assert texts(app.error) == [t("common.invalid_input", "fr", reason=error.value.message("fr"))]
+    assert texts(app.error) == [sandbox_ui.input_error_text(error.value, "fr")]
     assert app.number_input(key=f"{NS}_seed").value == -4  # kept, to be corrected
     assert not app.selectbox
     app.number_input(key=f"{NS}_seed").set_value(3).run()
@@ -224,7 +225,7 @@ def test_an_identifier_in_the_added_sentence_is_refused_never_echoed_and_nothing
     assert not app.exception
     with pytest.raises(InputError) as error:
         check_added_sentence(GUIDED_PATHS["letter_first"].case(), typed, lang)
-    assert t("common.invalid_input", lang, reason=error.value.message(lang)) in texts(app.error)
+    assert sandbox_ui.input_error_text(error.value, lang) in texts(app.error)
     assert app.text_area(key=f"{NS}_added").value == typed  # kept in the box, to be edited
     shown = everything_shown(app)
     assert "Dupont" not in shown and "56 78" not in shown

@@ -10,8 +10,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aimed import numbers
-from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.scenarios_bias import SHORTCUT_FEATURE, run_shortcut
 from support import open_page
@@ -100,28 +98,8 @@ def test_removing_the_marker_trades_home_accuracy_for_accuracy_elsewhere(lang: s
     assert t(f"{NS}.try_remove.done", lang) in texts(app.success)
 
 
-def test_bad_threshold_gives_the_engine_message_and_keeps_the_slider() -> None:
-    app = open_page(PAGE, "fr")
-    app.slider(key=f"{NS}_threshold").set_value(100).run()
-    assert not app.exception
-    with pytest.raises(InputError) as error:
-        run_shortcut(threshold=1.0)
-    reason = error.value.message("fr")
-    assert texts(app.error) == [t("common.invalid_input", "fr", reason=reason)]
-    assert "100" in reason
-    assert app.slider(key=f"{NS}_threshold").value == 100
-    assert not app.metric
-    app.slider(key=f"{NS}_threshold").set_value(50).run()
-    assert not app.error and app.metric
-
-
-def test_too_few_patients_are_refused_with_a_clear_message() -> None:
-    app = open_page(PAGE, "en")
-    app.number_input(key=f"{NS}_n").set_value(150).run()
-    with pytest.raises(InputError) as error:
-        run_shortcut(n=150)
-    assert texts(app.error) == [t("common.invalid_input", "en", reason=error.value.message("en"))]
-    assert numbers.count(150, "en") in error.value.message("en")
+# A threshold of 0% or 100% and a cohort under the engine's minimum can no longer be entered:
+# the refusals are tested in test_number_ranges.py.
 
 
 def test_guided_path_recovers_from_bad_settings_and_a_change_ends_it() -> None:

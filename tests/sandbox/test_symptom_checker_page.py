@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from aimed import numbers
 from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
 from aimed.guard import MAX_CHARS, nir_key
 from aimed.i18n import LANGUAGES, t
@@ -253,7 +254,8 @@ def test_too_long_and_empty_text_get_clear_messages(lang: str) -> None:
     long_text = "sweating " * 250
     app.text_area(key=f"{NS}_text").input(long_text)
     app.button(key=f"{NS}_read").click().run()
-    reason = t("guard.errors.too_long", lang, limit=MAX_CHARS, length=len(long_text))
+    limit, length = numbers.count(MAX_CHARS, lang), numbers.count(len(long_text), lang)
+    reason = t("guard.errors.too_long", lang, limit=limit, length=length)
     assert errors(app) == [t("common.invalid_input", lang, reason=reason)]
     assert app.radio(key=f"{NS}_f_sweating").value == "unasked"
     assert app.text_area(key=f"{NS}_text").value == long_text

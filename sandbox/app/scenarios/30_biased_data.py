@@ -191,6 +191,11 @@ st.session_state.setdefault(BIAS, variant_from_url())  # first run only: the wid
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
+# One box defines every technical word of the page (tests/sandbox/test_plain_language_help.py).
+sandbox_ui.glossary(
+    lang,
+    ("threshold", "test_set", "calibration", "logistic_regression", "gradient_boosting", "seed"),
+)
 
 sandbox_ui.guided_paths(NS, lang, GUIDES, st.session_state[GUIDE], apply_guide)
 
@@ -212,7 +217,7 @@ if bias == "representation":
         min_value=0,
         max_value=100,
         step=1,
-        help=t(f"{NS}.share_help", lang),
+        help=sandbox_ui.with_terms(t(f"{NS}.share_help", lang), lang, "test_set"),
         key=SHARE,
         on_change=settings_changed,
     )
@@ -225,10 +230,10 @@ else:
     )
 right.slider(
     t(f"{NS}.threshold_label", lang),
-    min_value=0,
-    max_value=100,
+    min_value=1,  # the engine takes a threshold above 0% and below 100%
+    max_value=99,
     step=1,
-    help=t(f"{NS}.threshold_help", lang),
+    help=sandbox_ui.with_terms(t(f"{NS}.threshold_help", lang), lang, "threshold"),
     key=THRESHOLD,
     on_change=settings_changed,
 )

@@ -179,6 +179,21 @@ sandbox_ui.page_header(NS, lang)
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
+# One box defines every technical word of the page (tests/sandbox/test_plain_language_help.py).
+sandbox_ui.glossary(
+    lang,
+    (
+        "auc",
+        "calibration",
+        "calibration_in_the_large",
+        "calibration_slope",
+        "recalibration",
+        "threshold",
+        "logistic_regression",
+        "gradient_boosting",
+        "seed",
+    ),
+)
 
 sandbox_ui.guided_paths(NS, lang, GUIDES, st.session_state[GUIDE], apply_guide)
 
@@ -193,30 +208,32 @@ moved = bool(st.session_state[MOVED])
 left, right = st.columns(2)
 left.slider(
     t(f"{NS}.threshold_label", lang),
-    min_value=0,
-    max_value=100,
+    min_value=1,  # the engine takes a threshold above 0% and below 100%
+    max_value=99,
     step=1,
-    help=t(f"{NS}.threshold_help", lang),
+    help=sandbox_ui.with_terms(t(f"{NS}.threshold_help", lang), lang, "threshold"),
     key=THRESHOLD,
     on_change=settings_changed,
 )
 right.toggle(
     t(f"{NS}.recalibrate_label", lang),
-    help=t(f"{NS}.recalibrate_help", lang),
+    help=sandbox_ui.with_terms(t(f"{NS}.recalibrate_help", lang), lang, "recalibration"),
     key=RECALIBRATE,
     on_change=settings_changed,
     disabled=not moved,
 )
-right.number_input(
-    t(f"{NS}.recalibration_label", lang),
-    min_value=LOCAL_MIN,
-    max_value=LOCAL_MAX,
-    step=50,
-    help=t(f"{NS}.recalibration_help", lang, minimum=LOCAL_MIN, maximum=LOCAL_MAX),
-    key=LOCAL_N,
-    on_change=settings_changed,
-    disabled=not (moved and st.session_state[RECALIBRATE]),
-)
+with right:
+    sandbox_ui.bounded_number(
+        t(f"{NS}.recalibration_label", lang),
+        LOCAL_N,
+        lang=lang,
+        minimum=LOCAL_MIN,
+        maximum=LOCAL_MAX,
+        step=50,
+        help=sandbox_ui.with_terms(t(f"{NS}.recalibration_help", lang), lang, "recalibration"),
+        on_change=settings_changed,
+        disabled=not (moved and st.session_state[RECALIBRATE]),
+    )
 sandbox_ui.model_settings(NS, lang, settings_changed)
 
 with st.expander(t(f"{NS}.cohort.heading", lang)):
@@ -257,7 +274,11 @@ else:
     for column, place in zip(columns, shown, strict=True):
         performance = perf[place]
         column.markdown(f"**{t(f'{NS}.sites.{place}', lang)}**")
-        column.metric(t(f"{NS}.metric.auc", lang), numbers.decimal(performance.auc, lang))
+        column.metric(
+            t(f"{NS}.metric.auc", lang),
+            numbers.decimal(performance.auc, lang),
+            help=sandbox_ui.term("auc", lang),
+        )
         column.metric(
             t(f"{NS}.metric.alerts", lang),
             numbers.decimal(performance.alerts_per_100, lang, 1),
@@ -270,6 +291,7 @@ else:
                 predicted=numbers.percent(performance.calibration.mean_risk, lang),
                 observed=numbers.percent(performance.calibration.observed_rate, lang),
             ),
+            help=sandbox_ui.term("calibration_in_the_large", lang),
         )
     for sentence, warn in verdicts(perf, recalibrated, local_n, lang) if moved else ():
         (st.warning if warn else st.info)(sentence)

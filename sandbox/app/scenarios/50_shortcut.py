@@ -103,6 +103,20 @@ sandbox_ui.page_header(NS, lang)
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
+# One box defines every technical word of the page (tests/sandbox/test_plain_language_help.py).
+sandbox_ui.glossary(
+    lang,
+    (
+        "feature",
+        "accuracy",
+        "auc",
+        "permutation_importance",
+        "threshold",
+        "logistic_regression",
+        "gradient_boosting",
+        "seed",
+    ),
+)
 
 sandbox_ui.guided_paths(NS, lang, GUIDES, st.session_state[GUIDE], apply_guide)
 
@@ -116,10 +130,10 @@ left.toggle(
 )
 right.slider(
     t(f"{NS}.threshold_label", lang),
-    min_value=0,
-    max_value=100,
+    min_value=1,  # the engine takes a threshold above 0% and below 100%
+    max_value=99,
     step=1,
-    help=t(f"{NS}.threshold_help", lang),
+    help=sandbox_ui.with_terms(t(f"{NS}.threshold_help", lang), lang, "threshold"),
     key=THRESHOLD,
     on_change=settings_changed,
 )
@@ -163,7 +177,8 @@ else:
         ),
         strict=True,
     ):
-        column.metric(t(f"{NS}.metric.{label}", lang), value)
+        term = "auc" if label.endswith("auc") else "accuracy"
+        column.metric(t(f"{NS}.metric.{label}", lang), value, help=sandbox_ui.term(term, lang))
     accuracies = {
         "internal": pct(shown["internal"].accuracy, lang),
         "external": pct(shown["external"].accuracy, lang),
