@@ -7,7 +7,10 @@ the last tests check that the engines still say so.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -221,3 +224,26 @@ def test_the_exercise_cells_run_in_a_few_seconds() -> None:
     calibration_table(audit)
     threshold_costs_table(audit, THRESHOLDS)
     assert time.perf_counter() - start < 10
+
+
+def test_the_model_trains_behind_the_grading_folder_guard(tmp_path: Path) -> None:
+    """The grader imports the notebook's modules, then refuses /proc/self/maps to its cells."""
+    script = (
+        "import aimed.subgroup_tables\n"
+        "from aimed.trainer import jail\n"
+        "from aimed.scenarios_bias import run_biased_data\n"
+        f"jail.install({str(tmp_path)!r})\n"
+        "try:\n"
+        "    open('/proc/self/maps').close()\n"
+        "except PermissionError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('the guard let /proc/self/maps through')\n"
+        "run = run_biased_data('device', n=500, seed=0)\n"
+        "print(round(run.evaluation.performance.auc, 3))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 0.5 < float(result.stdout.strip()) < 1
