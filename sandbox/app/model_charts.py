@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from aimed import numbers
 from aimed.i18n import t
 
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -23,6 +24,20 @@ def list_separator(lang: str) -> str:
     return " ; " if lang == "fr" else "; "
 
 
+def axis(lang: str, *, percent: bool = False, **settings: object) -> alt.Axis:
+    """An axis whose tick labels read as the page's language writes numbers.
+
+    Vega-Lite formats ticks with d3's English locale (``0.5``, ``20%``) and a Streamlit chart
+    cannot be given another; in French the labels are rewritten to ``0,5`` and ``20 %``.
+    Tick values here stay below 1,000, so no thousands separator needs changing.
+    """
+    if percent:
+        settings["format"] = "%"
+    if lang == "fr":
+        settings["labelExpr"] = "replace(replace(datum.label, '.', ','), '%', '\u00a0%')"
+    return alt.Axis(**settings)
+
+
 def reliability_chart(
     curves: pd.DataFrame, series_order: Sequence[str], ns: str, lang: str
 ) -> alt.LayerChart:
@@ -30,11 +45,18 @@ def reliability_chart(
 
     Texts come from ``<ns>.chart.predicted_axis``, ``observed_axis`` and ``diagonal``.
     """
-    data = curves.assign(predicted=curves["predicted"] * 100, observed=curves["observed"] * 100)
+    data = curves.assign(
+        predicted=curves["predicted"] * 100,
+        observed=curves["observed"] * 100,
+        predicted_text=[numbers.percent(v, lang) for v in curves["predicted"]],
+        observed_text=[numbers.percent(v, lang) for v in curves["observed"]],
+    )
     predicted_title = t(f"{ns}.chart.predicted_axis", lang)
     observed_title = t(f"{ns}.chart.observed_axis", lang)
-    x = alt.X("predicted:Q", title=predicted_title, scale=alt.Scale(domain=[0, 100]))
-    y = alt.Y("observed:Q", title=observed_title, scale=alt.Scale(domain=[0, 100]))
+    x = alt.X(
+        "predicted:Q", title=predicted_title, scale=alt.Scale(domain=[0, 100]), axis=axis(lang)
+    )
+    y = alt.Y("observed:Q", title=observed_title, scale=alt.Scale(domain=[0, 100]), axis=axis(lang))
     colours = alt.Scale(domain=list(series_order), range=list(COLOURS[: len(series_order)]))
     shapes = alt.Scale(domain=list(series_order), range=list(SHAPES[: len(series_order)]))
     legend = alt.Legend(title=None, orient="bottom", labelLimit=0)
@@ -49,8 +71,8 @@ def reliability_chart(
         color=alt.Color("series:N", scale=colours, legend=legend),
         tooltip=[
             alt.Tooltip("series:N", title=" "),
-            alt.Tooltip("predicted:Q", title=predicted_title, format=".1f"),
-            alt.Tooltip("observed:Q", title=observed_title, format=".1f"),
+            alt.Tooltip("predicted_text:N", title=predicted_title),
+            alt.Tooltip("observed_text:N", title=observed_title),
         ],
     )
     lines = base.mark_line(strokeWidth=2)
@@ -68,14 +90,14 @@ def bar_chart(
     category_title: str,
     value_title: str,
     title: str,
+    label: str,
+    lang: str,
     horizontal: bool = False,
-    value_format: str = ".1f",
-    label: str | None = None,
 ) -> alt.LayerChart:
     """One bar per category, each in its own colour, labelled with its value.
 
-    ``label`` names a column of texts already written in the page language (``16,1 %``);
-    without it the bars carry the value in ``value_format``.
+    ``label`` names a column of texts already written in the page language (``16,1 %``):
+    the bar's label and its tooltip.
     """
     order = list(data[category])
     colours = alt.Scale(domain=order, range=[COLOURS[i % len(COLOURS)] for i in range(len(order))])
@@ -85,14 +107,14 @@ def bar_chart(
         ("y" if horizontal else "x"): cat(
             f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=0)
         ),
-        ("x" if horizontal else "y"): num(f"{value}:Q", title=value_title),
+        ("x" if horizontal else "y"): num(f"{value}:Q", title=value_title, axis=axis(lang)),
     }
     base = alt.Chart(data).encode(**encoded)
     bars = base.mark_bar().encode(
         color=alt.Color(f"{category}:N", scale=colours, legend=None),
         tooltip=[
             alt.Tooltip(f"{category}:N", title=category_title),
-            alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+            alt.Tooltip(f"{label}:N", title=value_title),
         ],
     )
     labels = base.mark_text(
@@ -101,5 +123,5 @@ def bar_chart(
         dx=4 if horizontal else 0,
         dy=0 if horizontal else -4,
         color="#1a1a1a",
-    ).encode(text=alt.Text(f"{label}:N") if label else alt.Text(f"{value}:Q", format=value_format))
+    ).encode(text=alt.Text(f"{label}:N"))
     return alt.layer(bars, labels).properties(title=title)

@@ -80,3 +80,26 @@ def significant(value: float | None, lang: str, digits: int = 3) -> str:
         return "∞" if value > 0 else "-∞"
     rounded = round(value, _significant(value, digits))
     return decimal(rounded, lang, digits=_significant(value, digits), least=0)
+
+
+def plural(value: float, lang: str) -> str:
+    """CLDR plural category of ``value``: ``one``, ``other`` (French ``many`` for millions).
+
+    French puts 0 and anything below 2 in the singular (« 0 patient », « 1,75 point »),
+    English only exactly 1; Babel carries both rules.
+    """
+    return _locale(lang).plural_form(abs(value))
+
+
+def counted(key: str, value: float, lang: str, shown: str | None = None) -> str:
+    """A number with its noun agreed: ``key.one`` / ``key.other`` texts, ``{n}`` filled in.
+
+    ``shown`` is the number already written (``1,75``); by default a whole count
+    (``10 000``). A language without a ``many`` form of ``key`` uses ``other``.
+    """
+    from aimed.i18n import catalogue, t
+
+    form = f"{key}.{plural(value, lang)}"
+    if form not in catalogue(lang):
+        form = f"{key}.other"
+    return t(form, lang, n=count(int(value), lang) if shown is None else shown)

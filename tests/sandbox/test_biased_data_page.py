@@ -171,6 +171,7 @@ def test_cohort_description_quotes_the_generator_parameters(lang: str) -> None:
     app = open_page(PAGE, lang)
     device = next(m for m in texts(app.markdown) if "SpO2" in m and "Sjoding" in m)
     assert {"en": "3.95", "fr": "3,95"}[lang] in device  # group B's oximeter over-reading
+    assert {"en": "1.75 points", "fr": "1,75\u00a0point "}[lang] in device  # French: < 2 singular
     app.selectbox(key=f"{NS}_bias").set_value("proxy").run()
     proxy = next(m for m in texts(app.markdown) if "Obermeyer" in m and "HbA1c" in m)
     assert {"en": "12.3%", "fr": "12,3\u00a0%"}[lang] in proxy  # 6,079 of 49,618 patients

@@ -335,7 +335,7 @@ def test_guided_double_counting_shows_overconfidence(lang: str) -> None:
         lang,
         independent=percent(gap.independent, lang),
         grouped=percent(gap.grouped, lang),
-        excess=f"{gap.excess * 100:.0f}",
+        excess=numbers.counted("common.units.points", round(gap.excess * 100), lang),
     )
     assert done in [w.value for w in app.warning]
 

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import model_charts
 import sandbox_ui
 from aimed.chest_pain import (
     GUIDED_PATHS,
@@ -28,7 +29,7 @@ from aimed.chest_pain import (
 from aimed.errors import InputError
 from aimed.i18n import t
 from aimed.lay_text import read_lay_text
-from aimed.numbers import percent, significant
+from aimed.numbers import counted, percent, significant
 
 NS = "symptom_checker"
 SETTING, TEXT = f"{NS}_setting", f"{NS}_text"
@@ -189,7 +190,7 @@ def guide_values(name: str, lang: str) -> dict[str, str]:
     return dict(
         independent=percent(gap.independent, lang),
         grouped=percent(gap.grouped, lang),
-        excess=f"{gap.excess * 100:.0f}",
+        excess=counted("common.units.points", round(gap.excess * 100), lang),
     )
 
 
@@ -221,7 +222,7 @@ def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
         {
             "condition": names,
             "probability": [r.post_test for r in result.results],
-            "pretest": [r.pre_test for r in result.results],
+            "pretest_label": [percent(r.pre_test, lang) for r in result.results],
             "kind": [kinds[0] if r.dangerous else kinds[1] for r in result.results],
             "label": [percent(r.post_test, lang) for r in result.results],
         }
@@ -232,7 +233,10 @@ def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
     )
     bars = base.mark_bar().encode(
         x=alt.X(
-            "probability:Q", title=axis, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+            "probability:Q",
+            title=axis,
+            scale=alt.Scale(domain=[0, 1]),
+            axis=model_charts.axis(lang, percent=True),
         ),
         color=alt.Color(
             "kind:N",
@@ -252,13 +256,15 @@ def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
         tooltip=[
             alt.Tooltip("condition:N", title=t(f"{NS}.page.table_condition", lang)),
             alt.Tooltip("label:N", title=axis),
-            alt.Tooltip("pretest:Q", title=t(f"{NS}.page.chart_pretest", lang), format=".1%"),
+            alt.Tooltip("pretest_label:N", title=t(f"{NS}.page.chart_pretest", lang)),
         ],
     )
     labels = base.mark_text(align="left", dx=4, color="#1a1a1a").encode(
         x="probability:Q", text="label:N"
     )
-    items = "; ".join(f"{n} {p}" for n, p in zip(names, data["label"], strict=True))
+    items = model_charts.list_separator(lang).join(
+        f"{n} {p}" for n, p in zip(names, data["label"], strict=True)
+    )
     summary = t(f"{NS}.page.chart_summary", lang, items=items)
     return (bars + labels).properties(height=alt.Step(26)), summary
 

@@ -105,9 +105,12 @@ def cohort_description(bias: str, lang: str) -> str:
     pct, plain = numbers.percent, numbers.plain
     if bias == "device":
         values = {
-            "bias_a": plain(cohorts.OXIMETER_BIAS["A"], lang),
-            "bias_b": plain(cohorts.OXIMETER_BIAS["B"], lang),
-            "noise": plain(cohorts.OXIMETER_NOISE_SD, lang),
+            name: numbers.counted("common.units.points", value, lang, plain(value, lang))
+            for name, value in (
+                ("bias_a", cohorts.OXIMETER_BIAS["A"]),
+                ("bias_b", cohorts.OXIMETER_BIAS["B"]),
+                ("noise", cohorts.OXIMETER_NOISE_SD),
+            )
         }
     elif bias == "proxy":
         values = {
@@ -306,6 +309,7 @@ else:
             title=t(f"{NS}.chart.{metric}", lang),
             horizontal=True,
             label="label",
+            lang=lang,
         ),
         width="stretch",
     )

@@ -214,6 +214,7 @@ else:
             title=t(f"{NS}.chart.importance_title", lang),
             horizontal=True,
             label="label",
+            lang=lang,
         ),
         width="stretch",
     )

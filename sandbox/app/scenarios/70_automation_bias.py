@@ -262,7 +262,10 @@ def accuracy_chart(summary: Summary, lang: str) -> tuple[alt.Chart, str]:
     )
     bars = base.mark_bar(color=BAR_COLOUR).encode(
         x=alt.X(
-            "accuracy:Q", title=axis, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+            "accuracy:Q",
+            title=axis,
+            scale=alt.Scale(domain=[0, 1]),
+            axis=model_charts.axis(lang, percent=True),
         ),
         tooltip=[
             alt.Tooltip("situation:N", title=t(f"{NS}.result.chart_situation", lang)),
@@ -316,7 +319,10 @@ def comparison_chart(rows: pd.DataFrame, lang: str) -> tuple[alt.Chart, str]:
             x=alt.X("situation:N", sort=situations, title=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("source:N", sort=sources),
             y=alt.Y(
-                "rate:Q", title=axis, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+                "rate:Q",
+                title=axis,
+                scale=alt.Scale(domain=[0, 1]),
+                axis=model_charts.axis(lang, percent=True),
             ),
             color=alt.Color(
                 "source:N",
