@@ -250,15 +250,17 @@ def scaled_number(
     lang: str,
     min_value: float,
     max_value: float,
-    step: float,
     help: str | None = None,  # noqa: A002 (Streamlit's own name)
     on_change: Callable[[], None] | None = None,
     percent: bool = True,
 ) -> float:
-    """A slider over ``options`` (spread so low values are reachable) and an exact number box.
+    """A slider over ``options`` (spread so low values are reachable) and an exact-value box.
 
-    ``st.session_state[key]`` holds the value (in percent when ``percent``); the box accepts
-    only ``min_value`` to ``max_value``. Moving either updates the other.
+    ``st.session_state[key]`` holds the value (in percent when ``percent``). The box is a
+    text box, not ``st.number_input``: Streamlit's number box always writes ``9.2``, never
+    the French ``9,2``. It reads either mark (``aimed.numbers.parse``), refuses anything
+    outside ``min_value`` to ``max_value`` in the page language and keeps the last value.
+    Moving either widget updates the other.
     """
     from aimed import numbers
 
@@ -268,23 +270,32 @@ def scaled_number(
         return numbers.plain(value, lang)
 
     scale_key, box_key = f"{key}__scale", f"{key}__box"
+    written_key, refused_key = f"{key}__written", f"{key}__refused"
     st.session_state.setdefault(key, options[len(options) // 2])
-    # Someone (a preset, a guided path) set the value: show it in both widgets.
-    if st.session_state.get(box_key) != st.session_state[key]:
-        st.session_state[box_key] = st.session_state[key]
+    # Someone (a preset, a guided path, the language switch) changed what the box must show.
+    if st.session_state.get(written_key) != (st.session_state[key], lang):
+        st.session_state[box_key] = numbers.plain(st.session_state[key], lang)
+        st.session_state[written_key] = (st.session_state[key], lang)
         st.session_state[scale_key] = nearest(options, st.session_state[key])
 
     def from_scale() -> None:
-        st.session_state[key] = st.session_state[box_key] = st.session_state[scale_key]
+        st.session_state[key] = st.session_state[scale_key]
         if on_change:
             on_change()
 
     def from_box() -> None:
-        st.session_state[key] = st.session_state[box_key]
-        st.session_state[scale_key] = nearest(options, st.session_state[key])
+        typed = str(st.session_state[box_key])
+        value = numbers.parse(typed, lang)
+        if value is None or not min_value <= value <= max_value:
+            st.session_state[refused_key] = typed
+            st.session_state[box_key] = numbers.plain(st.session_state[key], lang)
+            return
+        st.session_state[key] = value
+        st.session_state[scale_key] = nearest(options, value)
         if on_change:
             on_change()
 
+    bounds = {"minimum": numbers.plain(min_value, lang), "maximum": numbers.plain(max_value, lang)}
     slider_column, box_column = st.columns([3, 1])
     slider_column.select_slider(
         label,
@@ -294,16 +305,18 @@ def scaled_number(
         help=help,
         on_change=from_scale,
     )
-    box_column.number_input(
+    box_column.text_input(
         t("common.exact_value", lang, label=label),
         label_visibility="collapsed",
-        min_value=min_value,
-        max_value=max_value,
-        step=step,
-        format="%g",
+        max_chars=12,
+        help=t("common.exact_value_help", lang, **bounds),
         key=box_key,
         on_change=from_box,
     )
+    if refused_key in st.session_state:
+        typed = st.session_state.pop(refused_key)
+        message = t("common.not_in_range", lang, label=label, given=typed, **bounds)
+        st.error(message, icon="✋")
     return float(st.session_state[key])
 
 

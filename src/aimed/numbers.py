@@ -103,3 +103,22 @@ def counted(key: str, value: float, lang: str, shown: str | None = None) -> str:
     if form not in catalogue(lang):
         form = f"{key}.other"
     return t(form, lang, n=count(int(value), lang) if shown is None else shown)
+
+
+def parse(text: str, lang: str) -> float | None:
+    """A number typed by hand as the reader's language writes it (``9,2`` or ``9.2``).
+
+    Spaces and a trailing ``%`` are ignored; either decimal mark is accepted, since people
+    mix them. ``None`` when the text is not a finite number.
+    """
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    clean = "".join(text.split()).replace("\u202f", "").removesuffix("%")
+    try:
+        value = float(parse_decimal(clean, locale=_locale(lang), strict=True))
+    except (NumberFormatError, ValueError):
+        try:
+            value = float(clean.replace(",", "."))
+        except ValueError:
+            return None
+    return value if math.isfinite(value) else None

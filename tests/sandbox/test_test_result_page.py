@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from aimed import numbers
 from aimed.i18n import LANGUAGES, t
 from aimed.numbers import percent
 from support import open_page
@@ -67,7 +68,7 @@ def test_guided_path_shows_mostly_false_alarms(lang: str) -> None:
     assert not app.exception
     assert app.select_slider(key="test_result_sensitivity").value == 95.0
     assert app.select_slider(key="test_result_specificity").value == 95.0
-    assert app.number_input(key=BOX).value == 1.0
+    assert app.text_input(key=BOX).value == "1"
     ppv = percent_shown(metric(app, "ppv_label", lang))
     assert ppv < 50
     assert ppv == pytest.approx(16.1)
@@ -110,7 +111,7 @@ def test_preset_sets_the_prevalence_and_cites_its_source(lang: str) -> None:
     app = open_page(PAGE, lang)
     app.selectbox(key="test_result_preset").set_value("emergency_pneumonia").run()
     assert not app.exception
-    assert app.number_input(key=BOX).value == 20.0
+    assert app.text_input(key=BOX).value == "20"
     assert app.select_slider(key=SCALE).value == 20.0
     assert any("Ebell" in c.value for c in app.caption)
 
@@ -122,17 +123,34 @@ def test_low_prevalences_are_reachable_and_the_ends_are_not_offered(lang: str) -
     scale = app.select_slider(key=SCALE)
     assert scale.options[:3] == [shown_scale(v, lang) for v in (0.1, 0.2, 0.5)]
     assert len(scale.options) >= 15
-    box = app.number_input(key=BOX)
-    assert 0 < box.proto.min <= 0.01 and box.proto.max < 100
     accuracy = app.select_slider(key="test_result_sensitivity").options
     assert {"en": "90.5%", "fr": "90,5\u00a0%"}[lang] in accuracy  # the page's own number style
     scale.set_value(0.1).run()
-    assert app.number_input(key=BOX).value == 0.1
+    assert app.text_input(key=BOX).value == {"en": "0.1", "fr": "0,1"}[lang]
     assert percent_shown(metric(app, "ppv_label", lang)) < 2
     # An exact value typed in the box moves the scale to its nearest step.
-    app.number_input(key=BOX).set_value(0.3).run()
+    app.text_input(key=BOX).input({"en": "0.3", "fr": "0,3"}[lang]).run()
     assert app.select_slider(key=SCALE).value == 0.2
     assert not app.error
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_exact_prevalence_box_reads_the_language_and_refuses_the_ends(lang: str) -> None:
+    """The box writes and reads « 9,2 » in French; 0% and 100% are refused in words."""
+    app = open_page(PAGE, lang)
+    app.text_input(key=BOX).input({"en": "9.2", "fr": "9,2"}[lang]).run()
+    assert app.text_input(key=BOX).value == {"en": "9.2", "fr": "9,2"}[lang]
+    assert app.session_state["test_result_prevalence"] == 9.2
+    label = t(f"{NS}.prevalence_label", lang)
+    bounds = {"minimum": numbers.plain(0.01, lang), "maximum": numbers.plain(99.9, lang)}
+    assert app.text_input(key=BOX).help == t("common.exact_value_help", lang, **bounds)
+    for typed in ("0", "100", "abc"):
+        app.text_input(key=BOX).input(typed).run()
+        assert not app.exception
+        assert app.session_state["test_result_prevalence"] == 9.2  # the last accepted value
+        assert app.text_input(key=BOX).value == {"en": "9.2", "fr": "9,2"}[lang]
+        refusal = t("common.not_in_range", lang, label=label, given=typed, **bounds)
+        assert [e.value for e in app.error] == [refusal]
 
 
 def test_test_that_never_fires_says_so() -> None:

@@ -200,7 +200,6 @@ sandbox_ui.scaled_number(
     lang=lang,
     min_value=0.01,
     max_value=99.9,
-    step=0.1,
     help=t(f"{NS}.prevalence_help", lang),
     on_change=values_changed,
 )
