@@ -16,6 +16,7 @@ does). A batch's rate is its total errors over its total sentences or items.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -110,17 +111,17 @@ def must_be_redone(case: Case, hallucination_limit: float, omission_limit: float
 
 # --- Showing a case -----------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|"})
+_LEFT = ' style="text-align: left; vertical-align: top"'
 
 
-def _md(text: str) -> str:
-    """Text shown as itself in Markdown: no stray emphasis, link or table cell."""
-    return text.translate(_MARKDOWN_SPECIAL)
+def _cell(tag: str, text: object) -> str:
+    """One table cell, its text escaped and left-aligned (Jupyter right-aligns by default)."""
+    return f"<{tag}{_LEFT}>{html.escape(str(text))}</{tag}>"
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """A record or a letter as the learner reads it: Markdown in Jupyter, plain text elsewhere.
+    """A record or a letter as the learner reads it: HTML in Jupyter, plain text elsewhere.
 
     ``sections`` holds (heading, lines); a letter has one section without heading and its
     lines are numbered from 1, the numbers the questions ask for.
@@ -135,17 +136,23 @@ class Sheet:
     def lines(self) -> tuple[str, ...]:
         return tuple(line for _, lines in self.sections for line in lines)
 
-    def _repr_markdown_(self) -> str:
-        parts = [f"**{_md(self.title)}**"]
+    def _repr_html_(self) -> str:
+        """HTML, which JupyterLab, nbconvert's pages and the trainer's guide all render."""
+        parts = [f"<p><strong>{html.escape(self.title)}</strong></p>"]
         if self.numbered:
-            rows = [f"| {_md(self.columns[0])} | {_md(self.columns[1])} |", "|---:|:---|"]
-            rows += [f"| {i} | {_md(line)} |" for i, line in enumerate(self.lines, start=1)]
-            parts.append("\n".join(rows))
+            head = _cell("th", self.columns[0]) + _cell("th", self.columns[1])
+            rows = [
+                f"<tr>{_cell('td', number)}{_cell('td', line)}</tr>"
+                for number, line in enumerate(self.lines, start=1)
+            ]
+            parts.append(
+                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            )
         else:
             for heading, lines in self.sections:
-                items = "\n".join(f"- {_md(line)}" for line in lines)
-                parts.append(f"*{_md(heading)}*\n\n{items}")
-        return "\n\n".join(parts)
+                items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+                parts.append(f"<p><em>{html.escape(heading)}</em></p><ul>{items}</ul>")
+        return "\n".join(parts)
 
     def __str__(self) -> str:
         out = [self.title]

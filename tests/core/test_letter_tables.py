@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from aimed import exercise_helpers as helpers
@@ -87,9 +89,10 @@ def test_record_and_letter_read_as_the_engine_writes_them(lang: str) -> None:
         case = generate_case(14)
         shown = show_letter(case, draft=1)
         assert shown.lines == letter(case, lang)
-        markdown = shown._repr_markdown_()
+        page = shown._repr_html_()
+        assert page.count("<tr>") == len(letter(case, lang)) + 1  # the heading row
         for number, sentence in enumerate(letter(case, lang), start=1):
-            assert f"| {number} | " in markdown
+            assert f">{number}</td>" in page and html.escape(sentence) in page
             assert f"{number:>3}. {sentence}" in str(shown)
         record = show_record(case, draft=1)
         assert len(record.lines) == len(case.record.facts())
@@ -101,13 +104,14 @@ def test_record_and_letter_read_as_the_engine_writes_them(lang: str) -> None:
         helpers.set_language("en")
 
 
-def test_markdown_shows_special_characters_as_themselves() -> None:
-    case = generate_case(14)
-    sheet = show_letter(case)
-    odd = type(sheet)("a|b *c*", (("", ("x|y", "<b>_z_</b>")),), numbered=True)
-    markdown = odd._repr_markdown_()
-    assert "x\\|y" in markdown and "\\<b\\>\\_z\\_\\</b\\>" in markdown
-    assert markdown.startswith("**a\\|b \\*c\\***")
+def test_html_shows_special_characters_as_themselves() -> None:
+    sheet = show_letter(generate_case(14))
+    odd = type(sheet)("a & b", (("", ("x < y", "<b>z</b>")),), numbered=True)
+    page = odd._repr_html_()
+    assert "x &lt; y" in page and "&lt;b&gt;z&lt;/b&gt;" in page and "<b>" not in page
+    assert page.startswith("<p><strong>a &amp; b</strong></p>")
+    record = show_record(generate_case(14))._repr_html_()
+    assert record.count("<li>") == len(generate_case(14).record.facts())
 
 
 def test_both_languages_give_the_same_batch_table(french: None) -> None:
