@@ -126,6 +126,15 @@ def problems(key: str, text: str) -> list[str]:
 
 
 FILES = sorted(LOCALES_DIR.glob("*.fr.toml"))
+# Files still written with plain spaces before : ; ? ! %, owned by other tasks (or quoted
+# verbatim by their tests); strict, so each entry goes once its file is corrected.
+PLAIN_SPACED = {
+    "cohorts.fr.toml",  # tests/core/test_cohorts.py quotes « valeur reçue : »
+    "exercises.fr.toml",  # release notebooks quote these texts
+    "guard.fr.toml",
+    "lay_text.fr.toml",
+    "trainer.fr.toml",
+}
 
 
 @pytest.mark.parametrize(
@@ -167,3 +176,23 @@ def test_counted_nouns_agree_as_french_and_english_do() -> None:
     assert numbers.counted("common.units.points", 1.75, "fr", "1,75") == "1,75\u00a0point"
     assert numbers.counted("common.units.patients", 2, "fr") == "2\u00a0patients"
     assert numbers.counted("common.units.patients", 1, "en") == "1 patient"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="plain spaces, see above"))
+        if p.name in PLAIN_SPACED
+        else p
+        for p in FILES
+    ],
+    ids=[p.name for p in FILES],
+)
+def test_high_punctuation_keeps_to_its_word(path: Path) -> None:
+    """A no-break space before : ; ? ! and %, so a phone never starts a line with them."""
+    plain = {
+        key: re.findall(r"\S [:;?!%]", text)
+        for key, text in strings(path)
+        if re.search(r"\S [:;?!%](?=[\s\"*)]|$)", text)
+    }
+    assert not plain, plain
