@@ -125,7 +125,7 @@ def test_structure_of_a_graded_exercise(exercise: str) -> None:
     for cell in tests:
         visible, _, _ = text(cell).partition("### BEGIN HIDDEN TESTS")
         assert HIDDEN.search(text(cell)), f"{cell['id']} has no hidden test"
-        assert re.search(r"check_(number|choice)\(", visible), f"{cell['id']} has no visible check"
+        assert re.search(r"check_\w+\(", visible), f"{cell['id']} has no visible check"
     for cell in answers:
         assert re.fullmatch(r"answer_q\d+ = .+", SOLUTION.search(text(cell)).group(1).strip())
 
