@@ -67,6 +67,9 @@ def colon(lang: str) -> str:
 def term(key: str, lang: str) -> str:
     """One plain-language definition, ``**Name**: text``, from ``common.glossary.<key>``."""
     name, text = t(f"common.glossary.{key}.name", lang), t(f"common.glossary.{key}.text", lang)
+    first = text.split(maxsplit=1)[0]
+    if lang == "fr" and sum(c.isupper() for c in first) < 2:  # no capital after a colon
+        text = text[0].lower() + text[1:]
     return f"**{name}**{colon(lang)} {text}"
 
 

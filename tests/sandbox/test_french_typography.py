@@ -196,3 +196,14 @@ def test_high_punctuation_keeps_to_its_word(path: Path) -> None:
         if re.search(r"\S [:;?!%](?=[\s\"*)]|$)", text)
     }
     assert not plain, plain
+
+
+def test_glossary_lines_put_no_capital_after_their_colon() -> None:
+    """The pages compose « **Terme** : définition »; the definition then starts in lowercase."""
+    import sandbox_ui
+    from aimed.i18n import catalogue
+
+    keys = {k.split(".")[2] for k in catalogue("fr") if k.startswith("common.glossary.")}
+    assert keys
+    for key in sorted(keys):
+        assert problems(f"common.glossary.{key}", sandbox_ui.term(key, "fr")) == []

@@ -59,7 +59,8 @@ def on_page(text: str, lang: str) -> set[str]:
 
 
 def definition(key: str, lang: str) -> str:
-    return t(f"common.glossary.{key}.text", lang)
+    """The definition as the page may show it: after a French colon it starts in lowercase."""
+    return t(f"common.glossary.{key}.text", lang)[1:]
 
 
 def choose(ns: str, key: str, value: object) -> Callable[[AppTest], None]:
