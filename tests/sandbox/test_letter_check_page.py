@@ -17,6 +17,7 @@ from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
 from aimed.letter_check import (
     GUIDED_PATHS,
+    MAX_SEED,
     Case,
     check_added_sentence,
     generate_case,
@@ -200,13 +201,23 @@ def test_a_new_draft_clears_the_marks_and_follows_the_seed() -> None:
 
 def test_a_bad_draft_number_gets_a_clear_message_and_the_page_recovers() -> None:
     app = open_page(PAGE, "fr")
+    before = app.number_input(key=f"{NS}_seed").value
+    drafted = len(app.selectbox)
     app.number_input(key=f"{NS}_seed").set_value(-4).run()
     assert not app.exception
-    with pytest.raises(InputError) as error:
-        generate_case(-4)
-    assert texts(app.error) == [sandbox_ui.input_error_text(error.value, "fr")]
-    assert app.number_input(key=f"{NS}_seed").value == -4  # kept, to be corrected
-    assert not app.selectbox
+    with pytest.raises(InputError):
+        generate_case(-4)  # the box refuses what the engine refuses, with the same range
+    refusal = t(
+        "common.out_of_range",
+        "fr",
+        label=t(f"{NS}.seed_label", "fr"),
+        given=numbers.count(-4, "fr"),
+        minimum="0",
+        maximum=numbers.count(MAX_SEED, "fr"),
+    )
+    assert texts(app.error) == [refusal]
+    assert app.number_input(key=f"{NS}_seed").value == before  # the last accepted number
+    assert len(app.selectbox) == drafted  # the draft on screen stays
     app.number_input(key=f"{NS}_seed").set_value(3).run()
     assert not app.error and len(app.selectbox) == len(generate_case(3).statements)
 

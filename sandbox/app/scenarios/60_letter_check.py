@@ -316,13 +316,17 @@ sandbox_ui.guided_paths(NS, lang, GUIDED_PATHS, st.session_state[GUIDE], apply_g
 
 st.header(t(f"{NS}.draft_heading", lang))
 number, button = st.columns([2, 1], vertical_alignment="bottom")
-number.number_input(
-    t(f"{NS}.seed_label", lang),
-    step=1,
-    help=t(f"{NS}.seed_help", lang),
-    key=SEED,
-    on_change=new_case,
-)
+with number:  # refuses what the engine would refuse, with the same range
+    sandbox_ui.bounded_number(
+        t(f"{NS}.seed_label", lang),
+        SEED,
+        lang=lang,
+        minimum=0,
+        maximum=MAX_SEED,
+        step=1,
+        help=t(f"{NS}.seed_help", lang),
+        on_change=new_case,
+    )
 button.button(t(f"{NS}.new_draft", lang), key=f"{NS}_new", on_click=next_draft)
 
 try:

@@ -499,11 +499,15 @@ else:
     show_summary(series, answers, lang)
 
 with st.expander(t(f"{NS}.page.series_heading", lang)):
-    st.number_input(  # unbounded on purpose: the engine refuses a bad number with a message
+    # Refuses what the engine would refuse, with the same range, before the run is touched.
+    sandbox_ui.bounded_number(
         t(f"{NS}.page.seed_label", lang),
+        SEED,
+        lang=lang,
+        minimum=0,
+        maximum=MAX_SEED,
         step=1,
         help=t(f"{NS}.page.seed_help", lang),
-        key=SEED,
     )
     st.button(t(f"{NS}.page.new_series", lang), key=f"{NS}_new", on_click=start_chosen_series)
     if isinstance(st.session_state[ERROR], InputError):
