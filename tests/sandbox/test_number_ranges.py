@@ -102,3 +102,22 @@ def test_threshold_sliders_stay_inside_what_the_engine_accepts(ns: str) -> None:
         with pytest.raises(InputError):
             check_threshold(outside / 100)
         assert not low <= outside <= high
+
+
+def test_no_page_lets_streamlit_refuse_a_number_in_english() -> None:
+    """``st.number_input(min_value=..., max_value=...)`` refuses with Streamlit's English
+    "Number is outside the allowed range"; pages use ``sandbox_ui.bounded_number`` instead."""
+    import ast
+
+    app_dir = sandbox_ui.PAGES_DIR.parent
+    bounded = []
+    for path in sorted(app_dir.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "number_input"
+                and {k.arg for k in node.keywords} & {"min_value", "max_value"}
+            ):
+                bounded.append(f"{path.name}:{node.lineno}")
+    assert bounded == []
