@@ -11,13 +11,11 @@ follow :func:`aimed.exercise_helpers.current_language`.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from aimed import models
 from aimed.exercise_helpers import current_language
 from aimed.group_metrics import site_performance
 from aimed.i18n import t
@@ -37,21 +35,6 @@ __all__ = [
 PLACES: tuple[str, ...] = ("A", "B", "B_recalibrated")
 # Predicted-risk bands of the calibration table: narrow where most patients are, wide above.
 RISK_BANDS: tuple[float, ...] = (0.0, 0.05, 0.10, 0.20, 0.40, 1.0)
-
-
-def _inspect_thread_pools_now() -> None:
-    """Let the engine look up its thread pools at import, not at the first model trained.
-
-    threadpoolctl reads ``/proc/self/maps`` the first time :mod:`aimed.models` limits
-    threads. The grading sandbox imports this module before it confines the learner's
-    cells, and its folder guard then refuses that file: looked up here, the answer is
-    cached (``aimed.models._thread_pools``) and the notebook's training cell runs there too.
-    """
-    with contextlib.suppress(OSError):
-        models._thread_pools()
-
-
-_inspect_thread_pools_now()
 
 
 def _text(key: str, **values: object) -> str:

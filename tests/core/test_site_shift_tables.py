@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,26 +144,3 @@ def test_an_empty_band_shows_no_rate_rather_than_zero(run: ShiftRun) -> None:
             )
         else:
             assert 0 <= row["Sepsis observed (share)"] <= 1
-
-
-def test_the_model_trains_behind_the_grading_folder_guard(tmp_path: Path) -> None:
-    """The grader imports the notebook's modules, then refuses /proc/self/maps to its cells."""
-    script = (
-        "import aimed.site_shift_tables\n"
-        "from aimed.trainer import jail\n"
-        "from aimed.scenarios_bias import run_hospital_shift\n"
-        f"jail.install({str(tmp_path)!r})\n"
-        "try:\n"
-        "    open('/proc/self/maps').close()\n"
-        "except PermissionError:\n"
-        "    pass\n"
-        "else:\n"
-        "    raise SystemExit('the guard let /proc/self/maps through')\n"
-        "run = run_hospital_shift(n=500, recalibration_n=100, threshold=0.2, seed=0)\n"
-        "print(round(run.at_b.performance.auc, 3))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert 0.5 < float(result.stdout.strip()) < 1

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import socket
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -256,3 +257,25 @@ def test_code_under_tmp_keeps_its_own_scratch_folder(monkeypatch: pytest.MonkeyP
     assert "--tmpfs" not in command[command.index("/tmp") - 1 : command.index("/tmp")]
     monkeypatch.setattr(boundary, "_read_only_paths", lambda modules: ["/usr", "/opt/venv"])
     assert boundary.scratch_folder(()) == "/tmp"
+
+
+def test_a_model_trains_behind_the_folder_guard(tmp_path: Path) -> None:
+    """A learner's cell trains a real model under the guard; other processes stay hidden."""
+    script = (
+        "from aimed.trainer import jail\n"
+        f"jail.install({str(tmp_path)!r})\n"
+        "from aimed.scenarios_bias import run_hospital_shift\n"
+        "run = run_hospital_shift(n=500, recalibration_n=100, threshold=0.2, seed=0)\n"
+        "print(round(run.at_b.performance.auc, 3))\n"
+        "try:\n"
+        "    open('/proc/1/maps').close()\n"
+        "except PermissionError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('the guard showed another process memory map')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 0.5 < float(result.stdout.strip()) < 1

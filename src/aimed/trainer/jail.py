@@ -86,6 +86,8 @@ _PROC_SECRETS = ("/environ", "/cmdline", "/mem", "/maps", "/fd")
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    if path == f"/proc/{os.getpid()}/maps":
+        return True  # its own libraries: threadpoolctl reads them to limit threads
     if path.startswith("/proc/") and any(s in path for s in _PROC_SECRETS):
         return False
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
