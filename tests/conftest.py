@@ -13,7 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_DIR = ROOT / "sandbox" / "app"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Page scripts import their UI helpers the way Streamlit runs them, from the app folder; the
@@ -22,6 +21,7 @@ for folder in (APP_DIR, ROOT / "scripts"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from chromium import launch_args  # noqa: E402
 from sandbox_server import running_sandbox  # noqa: E402
 from static_server import serve_in_thread  # noqa: E402
 
@@ -29,19 +29,7 @@ from static_server import serve_in_thread  # noqa: E402
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Launch Debian's Chromium with its background traffic off (it cannot reach out here)."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
+    return {**browser_type_launch_args, **launch_args()}
 
 
 @pytest.fixture(scope="session")

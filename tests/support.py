@@ -1,7 +1,8 @@
 """Helpers shared by the test files: one page opener per surface, one way to wait.
 
 Imported as ``from support import ...`` (the tests folder is on ``sys.path`` through its
-conftest). Fixtures (servers, Chromium) are in ``conftest.py``.
+conftest). Fixtures (servers, Chromium) are in ``conftest.py``; the Chromium waits are in
+``scripts/chromium.py``, shared with the benchmark, and re-exported here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import sandbox_ui
-
-IDLE_APP = "[data-testid='stApp'][data-test-script-state='notRunning']"
+from chromium import open_sandbox, wait_for_app_run  # noqa: F401 (re-exported for the tests)
 
 
 def open_page(page: str | Path, lang: str, timeout: float = 120) -> AppTest:
@@ -23,21 +23,6 @@ def open_page(page: str | Path, lang: str, timeout: float = 120) -> AppTest:
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
-
-
-def wait_for_app_run(page, timeout: float = 60_000) -> None:
-    """Wait, in Chromium, until Streamlit has finished running the script (no fixed sleep)."""
-    page.wait_for_selector(IDLE_APP, timeout=timeout)
-    page.wait_for_function(
-        "() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
-        timeout=timeout,
-    )
-
-
-def open_sandbox(page, url: str, timeout: float = 60_000) -> None:
-    """Go to a sandbox URL in Chromium and wait for its first run to finish."""
-    page.goto(url)
-    wait_for_app_run(page, timeout)
 
 
 ROOT = Path(__file__).resolve().parents[1]

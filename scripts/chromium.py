@@ -1,0 +1,43 @@
+"""Debian's Chromium for Playwright, and how to know a Streamlit page has finished its run.
+
+One place for the browser tests (``tests/conftest.py``, ``tests/support.py``) and the
+benchmark (``scripts/bench.py``): they launch the same browser the same way and wait on the
+same signal, so what the tests check and what the benchmark times is the same page state.
+"""
+
+from __future__ import annotations
+
+import os
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Background traffic off: it cannot reach out here, and it would add noise to timings.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCRIPT_STATE = "data-test-script-state"
+IDLE_APP = f"[data-testid='stApp'][{SCRIPT_STATE}='notRunning']"
+# Streamlit shows a skeleton while a widget's code is still loading after the run ended.
+NO_SKELETON = "() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0"
+
+
+def launch_args() -> dict:
+    """Keyword arguments of ``chromium.launch`` for Debian's Chromium."""
+    return {"executable_path": CHROMIUM, "args": list(CHROMIUM_ARGS)}
+
+
+def wait_for_app_run(page, timeout: float = 60_000) -> None:
+    """Wait, in Chromium, until Streamlit has finished running the script (no fixed sleep)."""
+    page.wait_for_selector(IDLE_APP, timeout=timeout)
+    page.wait_for_function(NO_SKELETON, timeout=timeout)
+
+
+def open_sandbox(page, url: str, timeout: float = 60_000) -> None:
+    """Go to a sandbox URL in Chromium and wait for its first run to finish."""
+    page.goto(url)
+    wait_for_app_run(page, timeout)
