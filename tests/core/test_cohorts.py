@@ -173,11 +173,11 @@ def test_empty_group_message_names_the_group_and_the_minimum() -> None:
         f"Group B would have 10 patients; each group needs at least {MIN_GROUP_SIZE} "
         "so that its results mean something."
     )
-    assert "Le groupe B compterait 10 patients" in caught.value.message("fr")
+    assert "Effectif du groupe B\u00a0: 10" in caught.value.message("fr")
 
 
 def test_share_errors_show_the_value_as_a_percentage_in_each_language() -> None:
     with pytest.raises(InputError) as caught:
         representation_cohort(1_000, share_b=1.25)
     assert caught.value.message("en").endswith("got 125%.")
-    assert caught.value.message("fr").endswith("valeur reçue : 125\u00a0%.")
+    assert caught.value.message("fr").endswith("valeur reçue\u00a0: 125\u00a0%.")

@@ -85,10 +85,7 @@ ALWAYS_PLURAL = {
     ("automation_bias.page.done_intro", "total"),
 }
 # Files another task owns, still to be corrected; strict, so the entry goes once they are.
-PENDING = {
-    "guard.fr.toml": "« » without no-break spaces in three error messages",
-    "trainer.fr.toml": "« {score} points » can read « 0 points » or « 1 points »",
-}
+PENDING: dict[str, str] = {}
 
 
 def strings(path: Path) -> Iterator[tuple[str, str]]:
@@ -128,13 +125,7 @@ def problems(key: str, text: str) -> list[str]:
 FILES = sorted(LOCALES_DIR.glob("*.fr.toml"))
 # Files still written with plain spaces before : ; ? ! %, owned by other tasks (or quoted
 # verbatim by their tests); strict, so each entry goes once its file is corrected.
-PLAIN_SPACED = {
-    "cohorts.fr.toml",  # tests/core/test_cohorts.py quotes « valeur reçue : »
-    "exercises.fr.toml",  # release notebooks quote these texts
-    "guard.fr.toml",
-    "lay_text.fr.toml",
-    "trainer.fr.toml",
-}
+PLAIN_SPACED: set[str] = set()
 
 
 @pytest.mark.parametrize(

@@ -214,7 +214,7 @@ def test_add_back_table_names_the_finding_that_changes_the_lead(french: None) ->
     leads = dict(zip(table["Signe ou symptôme"], table["Diagnostic en tête"], strict=True))
     assert leads["Douleur déclenchée par l'effort"] == "Syndrome coronarien aigu"
     assert leads["Douleur reproduite à la palpation du thorax"] != "Syndrome coronarien aigu"
-    watched = table["Probabilité : Syndrome coronarien aigu"].tolist()
+    watched = table["Probabilité\u00a0: Syndrome coronarien aigu"].tolist()
     assert watched[1] > watched[2] > watched[0], "both raise ACS; effort far more"
 
 
