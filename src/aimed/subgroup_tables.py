@@ -15,13 +15,11 @@ from a table match the engine to the rounding.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from aimed import models
 from aimed.errors import InputError
 from aimed.exercise_helpers import current_language
 from aimed.group_metrics import auc, calibration, group_metrics, predict_at
@@ -35,21 +33,6 @@ __all__ = [
     "overall_table",
     "threshold_costs_table",
 ]
-
-
-def _inspect_thread_pools_now() -> None:
-    """Let the engine look up its thread pools at import, not at the first model trained.
-
-    threadpoolctl reads ``/proc/self/maps`` the first time :mod:`aimed.models` limits
-    threads. The grading sandbox imports this module before it confines the learner's
-    cells, and its folder guard then refuses that file: looked up here, the answer is
-    cached (``aimed.models._thread_pools``) and the notebook's training cell runs there too.
-    """
-    with contextlib.suppress(OSError):
-        models._thread_pools()
-
-
-_inspect_thread_pools_now()
 
 
 def _text(key: str, **values: object) -> str:
