@@ -7,10 +7,7 @@ the last tests check that the engines still say so.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -212,32 +209,3 @@ def test_a_lower_threshold_keeps_the_gap_and_adds_alerts(audit: BiasRun) -> None
     assert 1.7 <= fnr_b[best] / fnr_a[best] <= 2.4, "B still missed about twice as often"
     assert table.loc[best, "Alerts per 100 patients"] > table.loc[50, "Alerts per 100 patients"]
     assert table.loc[best, _col(table, "PPV")] < table.loc[50, _col(table, "PPV")]
-
-
-def test_the_exercise_cells_run_in_a_few_seconds() -> None:
-    import time
-
-    start = time.perf_counter()
-    audit = run_biased_data("device", bias_on=True, n=10_000, seed=0)
-    run_biased_data("device", bias_on=False, n=10_000, seed=0)
-    group_table(audit)
-    calibration_table(audit)
-    threshold_costs_table(audit, THRESHOLDS)
-    assert time.perf_counter() - start < 10
-
-
-def test_the_model_trains_behind_the_grading_folder_guard(tmp_path: Path) -> None:
-    """The grader imports the notebook's modules, then confines its cells to their folder."""
-    script = (
-        "import aimed.subgroup_tables\n"
-        "from aimed.trainer import jail\n"
-        "from aimed.scenarios_bias import run_biased_data\n"
-        f"jail.install({str(tmp_path)!r})\n"
-        "run = run_biased_data('device', n=500, seed=0)\n"
-        "print(round(run.evaluation.performance.auc, 3))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert 0.5 < float(result.stdout.strip()) < 1
