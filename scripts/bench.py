@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -331,6 +332,15 @@ LATENCY_SETTLE = """
   check();
 })
 """
+# Whether the act reached the app (a run began) within the time given.
+LATENCY_STARTED = """
+(timeout) => new Promise((resolve) => {
+  const limit = performance.now() + timeout;
+  const check = () => window.__aimedBench.log.length ? resolve(true)
+    : performance.now() > limit ? resolve(false) : setTimeout(check, 10);
+  check();
+})
+"""
 # Marks the widget a move acts on: the first of its kind in the page body (or the sidebar
 # for the language), outside the collapsed settings and guided-path boxes.
 LATENCY_PICK = """
@@ -410,13 +420,26 @@ class SandboxInBrowser:
         done = self.page.evaluate(LATENCY_SETTLE % {"attr": self.attr}, timeout_ms)
         return done["end"] / 1000
 
-    def act(self, action: Callable[[], object], timeout_ms: float = 120_000) -> float:
-        """Seconds from the act that ``action`` performs to the updated result painted."""
-        self.page.evaluate(
-            "() => { const b = window.__aimedBench; b.log = []; b.start = null; b.armed = true; }"
-        )
-        before = self.page.evaluate("performance.now()")
-        action()
+    def act(
+        self,
+        action: Callable[[], object],
+        timeout_ms: float = 120_000,
+        again: Callable[[], Callable[[], object]] | None = None,
+    ) -> float:
+        """Seconds from the act that ``action`` performs to the updated result painted.
+
+        ``again`` prepares the act anew (a select box's list reopened) when the first one
+        did not reach the app within 3 s; the wait is timed from the act that did.
+        """
+        for _ in range(3):
+            self.page.evaluate(
+                "() => Object.assign(window.__aimedBench, {log: [], start: null, armed: true})"
+            )
+            before = self.page.evaluate("performance.now()")
+            action()
+            if again is None or self.page.evaluate(LATENCY_STARTED, 3_000):
+                break
+            action = again()
         done = self.page.evaluate(LATENCY_SETTLE % {"attr": self.attr}, timeout_ms)
         self.page.evaluate("() => { window.__aimedBench.armed = false; }")
         start = done["start"] if done["start"] is not None else before
@@ -474,9 +497,17 @@ class SandboxInBrowser:
             thumb.focus()
             return label, self.act(lambda: self.page.keyboard.press(key))
         # select box: open its list (not timed), then choose the next option (timed)
+        return label, self.act(
+            self._open_and_choose(widget), again=partial(self._open_and_choose, widget)
+        )
+
+    def _open_and_choose(self, widget) -> Callable[[], object]:
+        """Open a select box's list; the click on the option after the current one."""
         combobox = widget.locator("input[role='combobox']").first
         shown = combobox.input_value()
         # One list at a time: the one a previous choice closed may still be fading out.
+        if combobox.get_attribute("aria-expanded") == "true":
+            self.page.keyboard.press("Escape")
         self.page.wait_for_function("() => !document.querySelector(\"[role='listbox']\")")
         for _ in range(3):
             widget.locator("button[aria-haspopup='listbox']").first.click()
@@ -496,7 +527,7 @@ class SandboxInBrowser:
             "(os) => os.findIndex((o) => o.getAttribute('aria-selected') === 'true')"
         )
         now = chosen if chosen >= 0 else names.index(shown) if shown in names else 0
-        return label, self.act(options.nth((now + 1) % len(names)).click)
+        return options.nth((now + 1) % len(names)).click
 
     def widget_kind(self) -> str | None:
         return next((kind for kind, testid in WIDGET_KINDS if self.pick(testid)), None)
