@@ -80,6 +80,7 @@ def test_every_exercise_exists_in_both_languages() -> None:
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_code_tests_and_grading_are_identical_in_both_languages(exercise: str) -> None:
     english, french = (source_notebook(exercise, lang) for lang in LANGS)
+    assert english["metadata"]["aimed"] == french["metadata"]["aimed"]  # its course module
     assert [c["cell_type"] for c in english["cells"]] == [c["cell_type"] for c in french["cells"]]
     assert [c["id"] for c in english["cells"]] == [c["id"] for c in french["cells"]]
     for en_cell, fr_cell in zip(english["cells"], french["cells"], strict=True):

@@ -139,7 +139,8 @@ def test_the_moodle_grades_are_percentages_or_no_grade_until_final(graded) -> No
     assert rows["alice-martin-11"]["reading-performance (Feedback)"].startswith(
         "17 of 17 points (100%)."
     )
-    assert "Points obtenus" in rows["chloe-durand"]["reading-performance (Feedback)"]  # her language
+    # in her language
+    assert "Points obtenus" in rows["chloe-durand"]["reading-performance (Feedback)"]
 
 
 @pytest.mark.slow

@@ -75,3 +75,20 @@ def test_the_off_host_scan_catches_a_cdn_script(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text('<script src="https://cdn.example.org/x.js"></script>')
     (tmp_path / "b.html").write_text('<link rel="stylesheet" href="_static/local.css">')
     assert [line.split(":")[0] for line in off_host_loads(tmp_path)] == ["a.html"]
+
+
+def test_the_guide_follows_the_course_modules(tmp_path: Path) -> None:
+    """Exercises appear in module order, each captioned with its module, as the site's menu."""
+    import yaml
+
+    from aimed.trainer.guide import stage
+
+    stage(open_course(DEFAULT_COURSE), tmp_path)
+    toc = yaml.safe_load((tmp_path / "_toc.yml").read_text(encoding="utf-8"))
+    captions = [part["caption"] for part in toc["parts"]]
+    numbers = [int(re.match(r"Module (\d+): ", caption).group(1)) for caption in captions]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    site_menu = (DEFAULT_COURSE.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    for part, number in zip(toc["parts"], numbers, strict=True):
+        exercise = part["chapters"][0]["file"].split("/")[0].rsplit("-", 1)[0]
+        assert re.search(rf'"Module {number}: [^"]+": modules/{exercise}\.md', site_menu)

@@ -41,6 +41,17 @@ def _for_trainers(notebook: dict) -> dict:
     return notebook
 
 
+def course_module(notebook: Path) -> int | None:
+    """The course module an exercise belongs to (notebook metadata ``aimed.module``)."""
+    meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    number = meta.get("aimed", {}).get("module") if isinstance(meta.get("aimed"), dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+def _caption(title: str, module: int | None) -> str:
+    return f"Module {module}: {title}" if module else title
+
+
 def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
     """Lay out the book's sources in ``folder``: settings, introduction, notebooks, contents.
 
@@ -54,6 +65,7 @@ def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
             shutil.copy2(item, folder / item.name)
     parts: dict[str, list[dict]] = {}
     titles: dict[str, str] = {}
+    modules: dict[str, int | None] = {}
     for assignment in course.assignments():
         source = course.source / assignment.name / assignment.notebook
         target = folder / assignment.name / assignment.notebook
@@ -68,14 +80,15 @@ def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
         )
         if assignment.language == "en" or assignment.exercise not in titles:
             titles[assignment.exercise] = exercise_title(source)
+            modules[assignment.exercise] = course_module(source)
     if not parts:
         raise TrainerError(f"no exercise in {course.source}")
     toc = {
         "format": "jb-book",
         "root": "intro",
         "parts": [
-            {"caption": titles[exercise], "chapters": chapters}
-            for exercise, chapters in parts.items()
+            {"caption": _caption(titles[exercise], modules[exercise]), "chapters": parts[exercise]}
+            for exercise in sorted(parts, key=lambda e: (modules[e] or 99, e))
         ],
     }
     (folder / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
