@@ -108,6 +108,16 @@ def test_each_language_speaks_its_own_language(exercise: str) -> None:
     assert "Model answer" in json.dumps(english)
 
 
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_french_prose_keeps_french_typography(exercise: str) -> None:
+    """A no-break space before : ; ? ! % and inside « », as the sandbox's French texts."""
+    for cell in source_notebook(exercise, "fr")["cells"]:
+        if cell["cell_type"] == "markdown":
+            prose = re.sub(r"`[^`]*`", "", text(cell))  # code the learner types stays as is
+            assert not re.findall(r"\S [:;?!%](?=[\s*),.]|$)", prose, re.M), cell["id"]
+            assert not re.findall(r"« | »", prose), cell["id"]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_source_is_kept_without_outputs(exercise: str, lang: str) -> None:
