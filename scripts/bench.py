@@ -332,6 +332,11 @@ LATENCY_SETTLE = """
   check();
 })
 """
+RADIO_CHECKED = "(w) => [...w.querySelectorAll('input[type=radio]')].findIndex((i) => i.checked)"
+STILL_LAYOUT = """
+() => ![...document.querySelectorAll("[data-testid='stMain'] details")].some(
+  (d) => d.style.height || d.querySelector(":scope > [inert]") && d.open)
+"""
 # Whether the act reached the app (a run began) within the time given.
 LATENCY_STARTED = """
 (timeout) => new Promise((resolve) => {
@@ -411,6 +416,7 @@ class SandboxInBrowser:
         from chromium import SCRIPT_STATE
 
         self.page, self.url = page, url
+        self.repeated = 0  # acts made again because the first did not reach the app
         self.attr = SCRIPT_STATE
         page.add_init_script(LATENCY_PROBE % {"attr": SCRIPT_STATE})
 
@@ -428,10 +434,13 @@ class SandboxInBrowser:
     ) -> float:
         """Seconds from the act that ``action`` performs to the updated result painted.
 
-        ``again`` prepares the act anew (a select box's list reopened) when the first one
-        did not reach the app within 3 s; the wait is timed from the act that did.
+        ``again`` prepares the act anew (a select box's list reopened, a button found again)
+        when the first one did not reach the app within 3 s (a click on a page still moving
+        can miss); the wait is timed from the act that did.
         """
         for _ in range(3):
+            # A box still opening or closing moves what is below it: wait until it is still.
+            self.page.wait_for_function(STILL_LAYOUT, timeout=30_000)
             self.page.evaluate(
                 "() => Object.assign(window.__aimedBench, {log: [], start: null, armed: true})"
             )
@@ -439,6 +448,7 @@ class SandboxInBrowser:
             action()
             if again is None or self.page.evaluate(LATENCY_STARTED, 3_000):
                 break
+            self.repeated += 1
             action = again()
         done = self.page.evaluate(LATENCY_SETTLE % {"attr": self.attr}, timeout_ms)
         self.page.evaluate("() => { window.__aimedBench.armed = false; }")
@@ -480,22 +490,31 @@ class SandboxInBrowser:
         widget = self.pick(testid, where)
         label = widget.locator("[data-testid='stWidgetLabel']").first.inner_text().strip()
         if kind == "radio":
-            options = widget.locator("label:has(input[type='radio'])")
-            checked = widget.evaluate(
-                "(w) => [...w.querySelectorAll('input[type=radio]')].findIndex((i) => i.checked)"
-            )
-            target = options.nth((checked + 1) % options.count())
-            return label, self.act(target.click)
+
+            def choose() -> Callable[[], object]:
+                options = widget.locator("label:has(input[type='radio'])")
+                checked = widget.evaluate(RADIO_CHECKED)
+                return options.nth((checked + 1) % options.count()).click
+
+            return label, self.act(choose(), again=choose)
         if kind == "toggle":
             switch = widget.locator("label").first  # the switch is at its left end
-            box = switch.bounding_box()
-            return label, self.act(lambda: switch.click(position={"x": 8, "y": box["height"] / 2}))
+
+            def flip() -> Callable[[], object]:
+                box = switch.bounding_box()
+                return partial(switch.click, position={"x": 8, "y": box["height"] / 2})
+
+            return label, self.act(flip(), again=flip)
         if kind == "slider":  # the keyboard, as a learner may: one step, committed at once
             thumb = widget.locator("input[type='range']").first
             now, top = (float(thumb.get_attribute(a)) for a in ("value", "max"))
             key = "ArrowLeft" if now >= top or index % 2 else "ArrowRight"
-            thumb.focus()
-            return label, self.act(lambda: self.page.keyboard.press(key))
+
+            def step() -> Callable[[], object]:
+                thumb.focus()
+                return partial(self.page.keyboard.press, key)
+
+            return label, self.act(step(), again=step)
         # select box: open its list (not timed), then choose the next option (timed)
         return label, self.act(
             self._open_and_choose(widget), again=partial(self._open_and_choose, widget)
@@ -535,6 +554,8 @@ class SandboxInBrowser:
 
 def page_moves(browser: SandboxInBrowser, namespace: str, moves: int) -> list[Interaction]:
     """``moves`` real changes on one page, its plan's steps taken in turn."""
+    from playwright.sync_api import Error as PlaywrightError
+
     from aimed.i18n import t
 
     name = t(f"{namespace}.nav_title", "en")
@@ -546,27 +567,42 @@ def page_moves(browser: SandboxInBrowser, namespace: str, moves: int) -> list[In
     done: list[Interaction] = []
     for index in range(moves):
         step, turn = plan[index % len(plan)], index // len(plan)
-        if step == "guided":
-            buttons = browser.guided_buttons(t("common.try_this", "en"))
-            button = buttons.nth(turn % buttons.count())
-            what = button.inner_text().strip()
-            done.append(Interaction(name, "guided click", what, browser.act(button.click)))
-        elif step.startswith("button:") or step == "primary":
-            found = (
-                f".st-key-{step.removeprefix('button:')} button"
-                if step != "primary"
-                else "[data-testid='stMain'] button[data-testid='stBaseButton-primary']"
-            )
-            button = browser.page.locator(found).first
-            what = button.inner_text().strip()
-            done.append(Interaction(name, "button click", what, browser.act(button.click)))
-        elif step == "language":  # the sidebar's switch, on every page
-            label, seconds = browser.move("select box", turn, where="stSidebar")
-            done.append(Interaction(name, "language switch", label, seconds))
-        else:
-            label, seconds = browser.move(step, turn)
-            done.append(Interaction(name, f"{step} change", label, seconds))
+        try:
+            done.append(_page_step(browser, name, step, turn))
+        except (PlaywrightError, TimeoutError) as error:
+            first = str(error).splitlines()[0]
+            raise TimeoutError(f"step {index + 1} ({step}): {first}") from error
     return done
+
+
+def _page_step(browser: SandboxInBrowser, name: str, step: str, turn: int) -> Interaction:
+    """One step of a page's plan (see ``LATENCY_PLANS``), timed."""
+    from aimed.i18n import t
+
+    if step == "guided":
+
+        def guided() -> Callable[[], object]:
+            buttons = browser.guided_buttons(t("common.try_this", "en"))
+            return buttons.nth(turn % buttons.count()).click
+
+        click = guided()
+        what = click.__self__.inner_text().strip()
+        return Interaction(name, "guided click", what, browser.act(click, again=guided))
+    if step.startswith("button:") or step == "primary":
+        found = (
+            f".st-key-{step.removeprefix('button:')} button"
+            if step != "primary"
+            else "[data-testid='stMain'] button[data-testid='stBaseButton-primary']"
+        )
+        button = browser.page.locator(found).first
+        what = button.inner_text().strip()
+        seconds = browser.act(button.click, again=lambda: button.click)
+        return Interaction(name, "button click", what, seconds)
+    if step == "language":  # the sidebar's switch, on every page
+        label, seconds = browser.move("select box", turn, where="stSidebar")
+        return Interaction(name, "language switch", label, seconds)
+    label, seconds = browser.move(step, turn)
+    return Interaction(name, f"{step} change", label, seconds)
 
 
 def _page_path(path: Path) -> tuple[str, str]:
@@ -639,6 +675,9 @@ def warm_interactions(browser, url: str, moves: int, failed: dict[str, str]) -> 
                 done.extend(page)
     finally:
         context.close()
+    console.print(
+        f"sandbox latency: acts made again (the first missed the app): {sandbox.repeated}"
+    )
     return done
 
 
