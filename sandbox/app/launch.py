@@ -19,14 +19,15 @@ def warm() -> None:
     import sklearn.linear_model  # noqa: F401
 
     import aimed.models  # noqa: F401
-    import aimed.scenarios_bias  # noqa: F401
     from aimed.chest_pain import default_evidence
     from aimed.guard import check_free_text
     from aimed.lay_text import read_lay_text
+    from aimed.scenarios_bias import warm_shortcut
 
     default_evidence()
     check_free_text("warm-up")
     read_lay_text("chest pain")
+    warm_shortcut()  # the one page whose opening settings train for more than a second
 
 
 if __name__ == "__main__":

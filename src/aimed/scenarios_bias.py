@@ -4,13 +4,15 @@ Pages (sandbox/app/scenarios/30_biased_data.py, 40_hospital_shift.py, 50_shortcu
 tests call the same functions, so a guided path that shows a failure in the sandbox is
 the path a test proves. Each run trains a real model on one synthetic cohort and judges
 it on patients it never saw (another seed, or another site). Pages cache the results;
-nothing is cached here.
+here, only the last few shortcut runs are kept (:func:`run_shortcut`), so the sandbox can
+train its default settings before the first visitor arrives (``sandbox/app/launch.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 import pandas as pd
@@ -183,6 +185,21 @@ def run_shortcut(
     (a seeded sample of :data:`IMPORTANCE_SAMPLE` when there are more).
     """
     cut = check_threshold(threshold)
+    plain = type(n) is int and type(seed) is int and type(kind) is str  # noqa: E721
+    if plain:  # the same settings give the same run: train once
+        return _shortcut(bool(remove_marker), n, cut, kind, seed)
+    return _shortcut.__wrapped__(bool(remove_marker), n, cut, kind, seed)  # refused inside
+
+
+def warm_shortcut() -> None:
+    """Train the shortcut page's opening settings (both variants) ahead of its first visitor."""
+    threshold = float(TRY_THIS["shortcut"][0].settings["threshold"])
+    for remove_marker in (False, True):
+        run_shortcut(remove_marker=remove_marker, threshold=threshold)
+
+
+@lru_cache(maxsize=4)
+def _shortcut(remove_marker: bool, n: int, cut: float, kind: str, seed: int) -> ShortcutRun:
     train = shortcut_cohort(n, site="training", seed=seed)
     internal = shortcut_cohort(n, site="training", seed=seed + _TEST_SEED_OFFSET)
     external = shortcut_cohort(n, site="external", seed=seed + _TEST_SEED_OFFSET)
@@ -197,7 +214,7 @@ def run_shortcut(
             n_repeats=5,
             seed=seed,
         ),
-        marker_removed=bool(remove_marker),
+        marker_removed=remove_marker,
     )
 
 

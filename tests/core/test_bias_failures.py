@@ -174,6 +174,8 @@ def test_every_guided_path_runs_and_its_contrast_runs(guided) -> None:
         (lambda: run_hospital_shift(recalibration_n=20), "cohorts.errors.recalibration_n"),
         (lambda: run_hospital_shift(threshold=-0.1), "cohorts.errors.threshold"),
         (lambda: run_shortcut(kind="deep"), "cohorts.errors.kind"),
+        (lambda: run_shortcut(n=[500]), "cohorts.errors.n"),  # not kept: refused as before
+        (lambda: run_shortcut(n=50), "cohorts.errors.n"),
     ],
 )
 def test_bad_scenario_settings_get_a_translated_message(call, key: str) -> None:
@@ -181,3 +183,13 @@ def test_bad_scenario_settings_get_a_translated_message(call, key: str) -> None:
         call()
     assert caught.value.key == key
     assert caught.value.message("en") != caught.value.message("fr")
+
+
+def test_the_shortcut_page_opening_settings_are_trained_once_ahead_of_time() -> None:
+    from aimed.scenarios_bias import TRY_THIS, warm_shortcut
+
+    warm_shortcut()
+    threshold = float(TRY_THIS["shortcut"][0].settings["threshold"])
+    first = run_shortcut(remove_marker=False, threshold=threshold)
+    assert run_shortcut(threshold=threshold, remove_marker=False) is first  # kept, any order
+    assert run_shortcut(remove_marker=True, threshold=threshold) is not first
