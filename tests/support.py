@@ -50,3 +50,15 @@ def module_page_text(slug: str, lang: str) -> str:
     name = f"{slug}.md" if lang == "en" else f"{slug}.fr.md"
     text = (ROOT / "course" / "modules" / name).read_text(encoding="utf-8")
     return re.sub(r"[ \n]+", " ", text)
+
+
+def blocking_violations(page) -> list[str]:
+    """Serious or critical axe-core findings on a Chromium page: what fails a page's test."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(str(node["target"][0]) for node in v["nodes"][:5])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
@@ -27,7 +26,7 @@ from aimed.automation_bias import (
 )
 from aimed.errors import InputError
 from aimed.i18n import LANGUAGES, t
-from support import open_page, open_sandbox, wait_for_app_run
+from support import blocking_violations, open_page, open_sandbox, wait_for_app_run
 
 PAGE = "70_automation_bias.py"
 NS = "automation_bias"
@@ -240,10 +239,4 @@ def test_the_test_in_the_browser_stays_local_and_accessible(
     expect(download).to_be_visible()
 
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
-    results = Axe().run(page)
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == []
+    assert blocking_violations(page) == []

@@ -7,7 +7,6 @@ shown must be the engine's score of those marks, in the page's language.
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
@@ -24,7 +23,7 @@ from aimed.letter_check import (
     letter,
     record_items,
 )
-from support import open_page, open_sandbox, wait_for_app_run
+from support import blocking_violations, open_page, open_sandbox, wait_for_app_run
 
 PAGE = "60_letter_check.py"
 NS = "letter_check"
@@ -281,10 +280,4 @@ def test_guided_check_in_the_browser_is_local_and_accessible(
     expect(page.get_by_text(caught_value(1, 2, lang), exact=True)).to_be_visible()
 
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
-    results = Axe().run(page)
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == []
+    assert blocking_violations(page) == []

@@ -7,11 +7,10 @@ off this machine and no serious accessibility violation (axe-core, shipped in th
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from aimed.i18n import t
-from support import wait_for_app_run
+from support import blocking_violations, wait_for_app_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,10 +43,4 @@ def test_guided_failure_in_the_browser(
 
     wait_for_app_run(page)
     assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
-    results = Axe().run(page)
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == []
+    assert blocking_violations(page) == []

@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+
+from support import blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-BLOCKING = {"serious", "critical"}
-AXE = Axe()
 
 
 def page_paths() -> list[str]:
@@ -29,16 +28,6 @@ def page_paths() -> list[str]:
         folder = "" if stem == "index" else stem.removesuffix("/index") + "/"
         paths.append(("/fr/" if french else "/") + folder)
     return paths
-
-
-def blocking_violations(page: Page) -> list[str]:
-    results = AXE.run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 @pytest.mark.parametrize("path", page_paths())

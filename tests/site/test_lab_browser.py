@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 from typer.testing import CliRunner
 
@@ -32,6 +31,7 @@ from aimed.trainer.release import exercise_title
 from aimed.trainer.synthetic import copy_course
 from lab_server import running_lab
 from static_server import serve_in_thread
+from support import blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -175,16 +175,6 @@ def test_work_is_saved_in_the_workspace_and_reset_keeps_it(
     page.get_by_role("link", name=BUTTON[lang]).click()
     expect(page).to_have_url(re.compile(re.escape(f"/lab/tree/{EXERCISE}-{lang}/")))
     assert offsite_requests == []
-
-
-def blocking_violations(page: Page) -> list[str]:
-    """Serious or critical axe-core findings, as tests/site/test_accessibility.py counts them."""
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def cell_sources(notebook: Path) -> str:
