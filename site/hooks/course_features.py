@@ -236,8 +236,12 @@ def figure_block(name: str, lang: str, caption: str | None, site_dir: Path, page
 
 
 def exercises() -> list[str]:
-    """The course's exercises: one per ``exercises/source/<exercise>-en`` folder."""
-    source = _root / "exercises" / "source"
+    """The course's exercises: one per ``exercises/source/<exercise>-en`` folder.
+
+    Read beside these hooks (the repository), not beside the built configuration, so a
+    site built from elsewhere (a test's fixture pages) knows the same exercises.
+    """
+    source = Path(__file__).resolve().parents[2] / "exercises" / "source"
     return sorted(p.name.removesuffix("-en") for p in source.glob("*-en") if p.is_dir())
 
 
