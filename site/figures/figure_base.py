@@ -69,6 +69,17 @@ def percent_axis(axis, lang: str, digits: int = 0) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, digits=digits)))
 
 
+def percent_square(axes, lang: str, xlabel: str, ylabel: str, top: float = 1.0) -> None:
+    """A square 0-1 plot (ROC, calibration) with percentage ticks and its axis labels."""
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, top)
+    axes.set_aspect("equal")
+    percent_axis(axes.xaxis, lang)
+    percent_axis(axes.yaxis, lang)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+
+
 def to_svg(figure: MplFigure) -> str:
     """The figure as SVG text, without a date or random ids, so builds are reproducible."""
     buffer = io.StringIO()

@@ -25,7 +25,7 @@ from figure_base import (
     VERMILION,
     Figure,
     new_figure,
-    percent_axis,
+    percent_square,
     to_svg,
 )
 
@@ -190,13 +190,7 @@ def roc_operating_points(lang: str) -> Figure:
             linestyle="none",
             label=text,
         )
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1.01)
-    axes.set_aspect("equal")
-    percent_axis(axes.xaxis, lang)
-    percent_axis(axes.yaxis, lang)
-    axes.set_xlabel(words["roc_axis_x"])
-    axes.set_ylabel(words["roc_axis_y"])
+    percent_square(axes, lang, words["roc_axis_x"], words["roc_axis_y"], top=1.01)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, fontsize=8.5)
     alt = words["roc_alt"].format(
         n=count(len(y), lang),
@@ -228,13 +222,7 @@ def calibration_halved(lang: str) -> Figure:
             linewidth=2,
             label=words[key].format(auc=decimal(auc(y, values), lang)),
         )
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1)
-    axes.set_aspect("equal")
-    percent_axis(axes.xaxis, lang)
-    percent_axis(axes.yaxis, lang)
-    axes.set_xlabel(words["cal_axis_x"])
-    axes.set_ylabel(words["cal_axis_y"])
+    percent_square(axes, lang, words["cal_axis_x"], words["cal_axis_y"])
     axes.legend(loc="upper left", frameon=False, fontsize=9)
     axes.tick_params(colors=TEXT)
     alt = words["cal_alt"].format(

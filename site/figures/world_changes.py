@@ -31,7 +31,7 @@ from figure_base import (
     VERMILION,
     Figure,
     new_figure,
-    percent_axis,
+    percent_square,
     to_svg,
 )
 
@@ -139,13 +139,12 @@ def hospital_shift_calibration(lang: str) -> Figure:
             linewidth=2,
             label=t(f"hospital_shift.sites.{place}", lang),
         )
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1)
-    axes.set_aspect("equal")
-    percent_axis(axes.xaxis, lang)
-    percent_axis(axes.yaxis, lang)
-    axes.set_xlabel(t("hospital_shift.chart.predicted_axis", lang))
-    axes.set_ylabel(t("hospital_shift.chart.observed_axis", lang))
+    percent_square(
+        axes,
+        lang,
+        t("hospital_shift.chart.predicted_axis", lang),
+        t("hospital_shift.chart.observed_axis", lang),
+    )
     axes.legend(loc="upper left", frameon=False, fontsize=9)
     a, b, r = (evaluations[p].performance.calibration for p in PLACES)
     alt = TEXTS[lang]["calibration_alt"].format(

@@ -8,9 +8,7 @@ from the sandbox are recomputed with the engines.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -22,11 +20,11 @@ import pytest
 from aimed.chest_pain import GUIDED_PATHS, default_evidence
 from aimed.group_metrics import auc, calibration
 from aimed.numbers import percent
+from support import figure_module
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 SEEDS = ROOT.parent / "shared" / "seeds"
-FIGURES = ROOT / "site" / "figures"
 
 RUN = 8  # consecutive words: a shorter run is a common phrase, a longer one is copying
 LANGS = ("en", "fr")
@@ -34,14 +32,8 @@ LANGS = ("en", "fr")
 
 @cache
 def figures(module: str) -> ModuleType:
-    """site/figures/<module>.py, loaded the way the build's figure registry loads it."""
-    if str(FIGURES) not in sys.path:
-        sys.path.insert(0, str(FIGURES))
-    spec = importlib.util.spec_from_file_location(f"corrections_{module}", FIGURES / f"{module}.py")
-    loaded = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = loaded
-    spec.loader.exec_module(loaded)
-    return loaded
+    """site/figures/<module>.py, loaded once for this file."""
+    return figure_module(module)
 
 
 def page(name: str, lang: str) -> str:
