@@ -34,7 +34,7 @@ from sandbox_server import running_sandbox
 from static_server import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_DIR = ROOT / "sandbox" / "app"
+APP_DIR = ROOT / "sandbox"
 console = Console()
 
 
@@ -146,17 +146,17 @@ def _transfer(request) -> int:
 # Engine calls a page makes on one interaction: (name, module, factory returning a
 # zero-argument callable, budget in ms). A case whose module is absent is skipped.
 ENGINE_CASES: list[tuple[str, str, str, float]] = [
-    ("predictive values + 1,000-patient frequencies", "aimed.bayes", "bench_bayes", 150),
-    ("one Bayesian chest-pain differential", "aimed.chest_pain", "bench_differential", 1),
-    ("differential + what to ask next", "aimed.chest_pain", "bench_ask_next", 150),
-    ("guard + lay-text reading", "aimed.lay_text", "bench_lay_text", 150),
-    ("identifiable-data guard on 2,000 characters", "aimed.guard", "bench_guard", 150),
-    ("train + evaluate on 20,000 patients", "aimed.models", "bench_train_20k", 300),
+    ("predictive values + 1,000-patient frequencies", "aimed.engines.bayes", "bench_bayes", 150),
+    ("one Bayesian chest-pain differential", "aimed.engines.chest_pain", "bench_differential", 1),
+    ("differential + what to ask next", "aimed.engines.chest_pain", "bench_ask_next", 150),
+    ("guard + lay-text reading", "aimed.texts.lay_text", "bench_lay_text", 150),
+    ("identifiable-data guard on 2,000 characters", "aimed.texts.guard", "bench_guard", 150),
+    ("train + evaluate on 20,000 patients", "aimed.engines.models", "bench_train_20k", 300),
 ]
 
 
 def bench_bayes() -> Callable[[], object]:
-    from aimed import bayes
+    from aimed.engines import bayes
 
     def call() -> object:
         bayes.predictive_values(0.95, 0.95, 0.01)
@@ -167,7 +167,7 @@ def bench_bayes() -> Callable[[], object]:
 
 def _vignette() -> tuple[str, dict[str, object]]:
     """A third of the findings present, a third absent, a third not asked."""
-    from aimed import chest_pain
+    from aimed.engines import chest_pain
 
     evidence = chest_pain.default_evidence()
     states = [chest_pain.Answer.PRESENT, chest_pain.Answer.ABSENT, chest_pain.Answer.UNASKED]
@@ -176,14 +176,14 @@ def _vignette() -> tuple[str, dict[str, object]]:
 
 
 def bench_differential() -> Callable[[], object]:
-    from aimed import chest_pain
+    from aimed.engines import chest_pain
 
     setting, answers = _vignette()
     return lambda: chest_pain.assess(answers, setting)
 
 
 def bench_ask_next() -> Callable[[], object]:
-    from aimed import chest_pain
+    from aimed.engines import chest_pain
 
     setting, answers = _vignette()
 
@@ -195,7 +195,7 @@ def bench_ask_next() -> Callable[[], object]:
 
 
 def bench_lay_text() -> Callable[[], object]:
-    from aimed.lay_text import read_lay_text
+    from aimed.texts.lay_text import read_lay_text
 
     text = (
         "It started an hour ago, it hurts when I breathe in, I feel sweaty and sick, "
@@ -205,14 +205,14 @@ def bench_lay_text() -> Callable[[], object]:
 
 
 def bench_guard() -> Callable[[], object]:
-    from aimed import guard
+    from aimed.texts import guard
 
     text = ("Douleur thoracique depuis 2 h, 38.5 °C, PA 120/80, pas de fièvre hier. " * 30)[:2000]
     return lambda: guard.find_identifiers(text)
 
 
 def bench_train_20k() -> Callable[[], object]:
-    from aimed.models import benchmark_call
+    from aimed.engines.models import benchmark_call
 
     return benchmark_call(20_000)
 
@@ -252,7 +252,7 @@ def bench_pages(report: Report, repeat: int) -> None:
     sys.path.insert(0, str(APP_DIR))
     from streamlit.testing.v1 import AppTest
 
-    import sandbox_ui
+    from aimed.sandbox import sandbox_ui
 
     for path in sandbox_ui.discovered_pages():
         app = AppTest.from_file(str(path), default_timeout=120)
@@ -556,7 +556,7 @@ def page_moves(browser: SandboxInBrowser, namespace: str, moves: int) -> list[In
     """``moves`` real changes on one page, its plan's steps taken in turn."""
     from playwright.sync_api import Error as PlaywrightError
 
-    from aimed.i18n import t
+    from aimed.texts.i18n import t
 
     name = t(f"{namespace}.nav_title", "en")
     plan = LATENCY_PLANS.get(namespace) or (
@@ -577,7 +577,7 @@ def page_moves(browser: SandboxInBrowser, namespace: str, moves: int) -> list[In
 
 def _page_step(browser: SandboxInBrowser, name: str, step: str, turn: int) -> Interaction:
     """One step of a page's plan (see ``LATENCY_PLANS``), timed."""
-    from aimed.i18n import t
+    from aimed.texts.i18n import t
 
     if step == "guided":
 
@@ -607,7 +607,7 @@ def _page_step(browser: SandboxInBrowser, name: str, step: str, turn: int) -> In
 
 def _page_path(path: Path) -> tuple[str, str]:
     """A sandbox page's namespace and its URL path (the home page is ``/``)."""
-    import sandbox_ui
+    from aimed.sandbox import sandbox_ui
 
     namespace = sandbox_ui.page_namespace(path)
     return namespace, "/" if namespace == "home" else "/" + namespace.replace("_", "-")
@@ -616,7 +616,7 @@ def _page_path(path: Path) -> tuple[str, str]:
 def _sandbox_pages() -> list[Path]:
     if str(APP_DIR) not in sys.path:
         sys.path.insert(0, str(APP_DIR))
-    import sandbox_ui
+    from aimed.sandbox import sandbox_ui
 
     return sandbox_ui.discovered_pages()
 
@@ -625,9 +625,9 @@ def cold_first_pages(browser, namespaces: list[str]) -> list[tuple[str, float, f
     """Per page: seconds from process start to ready, and from ready to its first result.
 
     Each page is the first visitor of a server started for it (engines warmed by
-    ``sandbox/app/launch.py``, as ``make serve`` starts it), in an empty browser profile.
+    ``sandbox/launch.py``, as ``make serve`` starts it), in an empty browser profile.
     """
-    from aimed.i18n import t
+    from aimed.texts.i18n import t
 
     figures = []
     for namespace, path in (_page_path(p) for p in _sandbox_pages()):
@@ -654,7 +654,7 @@ def warm_interactions(browser, url: str, moves: int, failed: dict[str, str]) -> 
     """
     from playwright.sync_api import Error as PlaywrightError
 
-    from aimed.i18n import t
+    from aimed.texts.i18n import t
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     sandbox = SandboxInBrowser(context.new_page(), url)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
-from course_references import CITATION, load_references  # noqa: E402
+from aimed.site.hooks.course_references import CITATION, load_references  # noqa: E402
 
 VERSIONS = {"1.2": QTIVersion.V1_2, "2.1": QTIVersion.V2_1}
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "sandbox" / "app" / "streamlit_app.py"
-LAUNCH = ROOT / "sandbox" / "app" / "launch.py"  # loads the engines before the server opens
+APP = ROOT / "sandbox" / "streamlit_app.py"
+LAUNCH = ROOT / "sandbox" / "launch.py"  # loads the engines before the server opens
 
 
 def sandbox_command(host: str = "127.0.0.1", port: int = 8501) -> list[str]:

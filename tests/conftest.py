@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP_DIR = ROOT / "sandbox" / "app"
+APP_DIR = ROOT / "sandbox"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Page scripts import their UI helpers the way Streamlit runs them, from the app folder; the

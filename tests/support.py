@@ -11,7 +11,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
+from aimed.sandbox import sandbox_ui
 from chromium import open_sandbox, wait_for_app_run  # noqa: F401 (re-exported for the tests)
 
 
@@ -29,18 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def figure_module(stem: str):
-    """``site/figures/<stem>.py``, loaded the way the build's figure registry loads it."""
-    import importlib.util
-    import sys
+    """``site/figures/<stem>.py`` as the package ``aimed.site.figures`` holds it."""
+    import importlib
 
-    folder = ROOT / "site" / "figures"
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-    spec = importlib.util.spec_from_file_location(f"course_figures_{stem}", folder / f"{stem}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"aimed.site.figures.{stem}")
 
 
 def module_page_text(slug: str, lang: str) -> str:

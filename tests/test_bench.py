@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-import sandbox_ui
-from aimed.i18n import t
+from aimed.sandbox import sandbox_ui
+from aimed.texts.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,10 +12,19 @@ from typing import NamedTuple
 import matplotlib.pyplot as plt
 import numpy as np
 
-from aimed.bayes import natural_frequencies
-from aimed.numbers import count, percent
-from aimed.scenarios_bias import run_hospital_shift
-from figure_base import BLUE, GREY, ORANGE, VERMILION, Figure, new_figure, percent_axis, to_svg
+from aimed.engines.bayes import natural_frequencies
+from aimed.engines.model_scenarios import run_hospital_shift
+from aimed.site.figures.figure_base import (
+    BLUE,
+    GREY,
+    ORANGE,
+    VERMILION,
+    Figure,
+    new_figure,
+    percent_axis,
+    to_svg,
+)
+from aimed.texts.numbers import count, percent
 
 # The illustrative tool: inputs stated in the figure's caption and in the page's text.
 SENSITIVITY, SPECIFICITY = 0.90, 0.90

@@ -1,6 +1,6 @@
 """Figures of module 3 (bias), drawn from the biased-data scenario's own engine.
 
-Every number comes from ``aimed.scenarios_bias.run_biased_data`` with the sandbox page's
+Every number comes from ``aimed.engines.model_scenarios.run_biased_data`` with the sandbox page's
 default settings (10,000 synthetic patients to train, 10,000 others to test, seed 0, a
 logistic model, threshold 50%), so a learner who opens the sandbox sees the same values.
 """
@@ -13,10 +13,19 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib.ticker import MultipleLocator
 
-from aimed.group_metrics import auc, calibration
-from aimed.numbers import count, decimal, percent
-from aimed.scenarios_bias import BiasRun, run_biased_data
-from figure_base import BLUE, GREY, ORANGE, VERMILION, Figure, new_figure, percent_axis, to_svg
+from aimed.engines.group_metrics import auc, calibration
+from aimed.engines.model_scenarios import BiasRun, run_biased_data
+from aimed.site.figures.figure_base import (
+    BLUE,
+    GREY,
+    ORANGE,
+    VERMILION,
+    Figure,
+    new_figure,
+    percent_axis,
+    to_svg,
+)
+from aimed.texts.numbers import count, decimal, percent
 
 SEED = 0
 THRESHOLD = 0.5

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from babel.dates import format_date
 from matplotlib.dates import DateFormatter, YearLocator, date2num
 
-from figure_base import BLUE, GREY, TEXT, VERMILION, Figure, new_figure, to_svg
+from aimed.site.figures.figure_base import BLUE, GREY, TEXT, VERMILION, Figure, new_figure, to_svg
 
 
 class Milestone(NamedTuple):

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from aimed.numbers import percent  # noqa: E402
+from aimed.texts.numbers import percent  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, VERMILION = (

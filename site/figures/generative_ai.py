@@ -1,6 +1,6 @@
 """Figures of module 6 (generative AI at work), drawn from the letter-check engine.
 
-The sandbox's seeded drafts are checked one way only, as ``aimed.letter_check.review``
+The sandbox's seeded drafts are checked one way only, as ``aimed.engines.letter_check.review``
 does: each sentence of the letter against the record, or each record item against the
 letter. The figure shows, by error kind, the share of planted errors each check catches.
 Kind names are the sandbox's own texts.
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from aimed.i18n import t
-from aimed.letter_check import KINDS, generate_case, review, score
-from aimed.numbers import count, percent
-from figure_base import BLUE, ORANGE, Figure, new_figure, percent_axis, to_svg
+from aimed.engines.letter_check import KINDS, generate_case, review, score
+from aimed.site.figures.figure_base import BLUE, ORANGE, Figure, new_figure, percent_axis, to_svg
+from aimed.texts.i18n import t
+from aimed.texts.numbers import count, percent
 
 DRAFTS = 500  # seeded drafts 0-499 of the sandbox page
 DIRECTIONS = ("letter_to_record", "record_to_letter")

@@ -1,16 +1,24 @@
 """Figures of module 4 (incomplete and imprecise input), drawn from the symptom checker.
 
-Every probability comes from ``aimed.chest_pain.assess`` with the sandbox's own evidence
+Every probability comes from ``aimed.engines.chest_pain.assess`` with the sandbox's own evidence
 file, so the page shows what a learner gets by ticking the same findings on the sandbox's
 symptom-checker page.
 """
 
 from __future__ import annotations
 
-from aimed.chest_pain import Answer, assess
-from aimed.i18n import t
-from aimed.numbers import percent
-from figure_base import BLUE, ORANGE, TEXT, Figure, new_figure, percent_axis, to_svg
+from aimed.engines.chest_pain import Answer, assess
+from aimed.site.figures.figure_base import (
+    BLUE,
+    ORANGE,
+    TEXT,
+    Figure,
+    new_figure,
+    percent_axis,
+    to_svg,
+)
+from aimed.texts.i18n import t
+from aimed.texts.numbers import percent
 
 # One patient's findings, in the order a history might bring them out; the last one, pain
 # reproduced by pressing on the chest, points away from an acute coronary syndrome.

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from aimed.numbers import percent, plain
-from figure_base import (
+from aimed.site.figures.figure_base import (
     BLUE,
     GREY,
     ORANGE,
@@ -22,6 +21,7 @@ from figure_base import (
     percent_axis,
     to_svg,
 )
+from aimed.texts.numbers import percent, plain
 
 
 class Share(NamedTuple):

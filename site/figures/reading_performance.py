@@ -1,6 +1,6 @@
 """Figures of module 2 (reading a model's performance).
 
-The icon array counts 1,000 women with ``aimed.bayes``; the ROC and calibration figures use
+The icon array counts 1,000 women with ``aimed.engines.bayes``; the ROC and calibration figures use
 the sandbox's synthetic sepsis model at hospital A (the hospital-shift page's guided run), so
 what the page shows is what a learner can reproduce there.
 """
@@ -12,12 +12,11 @@ from functools import cache
 import numpy as np
 from sklearn.metrics import roc_curve
 
-from aimed.bayes import natural_frequencies
-from aimed.group_metrics import SitePerformance, auc, reliability_curve, site_performance
-from aimed.models import Evaluation
-from aimed.numbers import count, decimal, percent
-from aimed.scenarios_bias import TRY_THIS, run_hospital_shift
-from figure_base import (
+from aimed.engines.bayes import natural_frequencies
+from aimed.engines.group_metrics import SitePerformance, auc, reliability_curve, site_performance
+from aimed.engines.model_scenarios import TRY_THIS, run_hospital_shift
+from aimed.engines.models import Evaluation
+from aimed.site.figures.figure_base import (
     BLUE,
     GREY,
     ORANGE,
@@ -28,6 +27,7 @@ from figure_base import (
     percent_square,
     to_svg,
 )
+from aimed.texts.numbers import count, decimal, percent
 
 # Alert thresholds marked on the ROC curve (the sandbox's default is 20%).
 THRESHOLDS = (0.05, 0.10, 0.20)

@@ -1,7 +1,7 @@
 """Figures of module 7 (trust, explanation and responsibility), from the automation-bias engine.
 
 ``reader-profiles`` runs the sandbox's own 20-case series with three simulated readers
-(``aimed.automation_bias.READER_PROFILES``: teaching assumptions, not measured clinicians).
+(``aimed.engines.automation_bias.READER_PROFILES``: teaching assumptions, not measured clinicians).
 ``published-automation-bias`` draws the published error rates the sandbox's summary is
 shown beside, from the engine's data file, so page and sandbox quote the same figures.
 """
@@ -12,9 +12,17 @@ from functools import cache
 
 import numpy as np
 
-from aimed.automation_bias import READER_PROFILES, Summary, published_figures, simulate
-from aimed.numbers import percent
-from figure_base import BLUE, GREY, VERMILION, Figure, new_figure, percent_axis, to_svg
+from aimed.engines.automation_bias import READER_PROFILES, Summary, published_figures, simulate
+from aimed.site.figures.figure_base import (
+    BLUE,
+    GREY,
+    VERMILION,
+    Figure,
+    new_figure,
+    percent_axis,
+    to_svg,
+)
+from aimed.texts.numbers import percent
 
 RUNS = 300  # simulated series per profile (6,000 decisions): rates steady to about a point
 SITUATIONS = ("alone", "ai_right", "ai_wrong")

@@ -7,8 +7,17 @@ value drawn is also written on the page, in both languages).
 
 from __future__ import annotations
 
-from aimed.numbers import percent
-from figure_base import BLUE, GREEN, ORANGE, TEXT, Figure, new_figure, percent_axis, to_svg
+from aimed.site.figures.figure_base import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    TEXT,
+    Figure,
+    new_figure,
+    percent_axis,
+    to_svg,
+)
+from aimed.texts.numbers import percent
 
 # ACSEL, Baromètre IA & Data en santé 2025 (first edition), as reported by Cegedim Santé
 # (site/references/modules-1-2.toml: acsel2025). Shares of all respondents of each sample.

@@ -1,7 +1,7 @@
 """Figures of module 5 (when the world changes), drawn from the sandbox's own engines.
 
 Each figure runs the sandbox scenario with its default settings (the guided "try this"
-settings of ``aimed.scenarios_bias.TRY_THIS``), so what the page shows is what a learner
+settings of ``aimed.engines.model_scenarios.TRY_THIS``), so what the page shows is what a learner
 sees on the hospital-shift and shortcut pages. Labels come from the sandbox's texts.
 """
 
@@ -12,10 +12,8 @@ from functools import cache
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from aimed.group_metrics import reliability_curve
-from aimed.i18n import t
-from aimed.numbers import decimal, percent
-from aimed.scenarios_bias import (
+from aimed.engines.group_metrics import reliability_curve
+from aimed.engines.model_scenarios import (
     SHORTCUT_FEATURE,
     TRY_THIS,
     ShiftRun,
@@ -23,7 +21,7 @@ from aimed.scenarios_bias import (
     run_hospital_shift,
     run_shortcut,
 )
-from figure_base import (
+from aimed.site.figures.figure_base import (
     BLUE,
     GREEN,
     GREY,
@@ -34,6 +32,8 @@ from figure_base import (
     percent_square,
     to_svg,
 )
+from aimed.texts.i18n import t
+from aimed.texts.numbers import decimal, percent
 
 MIN_BIN = 20  # as on the sandbox page: reliability points from fewer patients are not drawn
 PLACES = ("internal", "external", "recalibrated")

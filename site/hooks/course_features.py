@@ -28,7 +28,6 @@ import logging
 import posixpath
 import re
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -38,10 +37,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-sys.path.insert(0, str(Path(__file__).parent))
-from course_figures import FigureError, draw  # noqa: E402
-from course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
-from course_record import (  # noqa: E402
+from aimed.site.hooks.course_figures import FigureError, draw
+from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line
+from aimed.site.hooks.course_record import (
     CoursePage,
     assessment_block,
     assessment_rules,
@@ -50,7 +48,7 @@ from course_record import (  # noqa: E402
     course_version,
     record_block,
 )
-from course_references import (  # noqa: E402
+from aimed.site.hooks.course_references import (
     CitationError,
     Reference,
     expand_citations,

@@ -9,8 +9,7 @@ matplotlib.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -26,16 +25,11 @@ class FigureError(Exception):
 @lru_cache(maxsize=1)
 def registry() -> dict[str, Callable[[str], Any]]:
     """Every figure name -> its drawing function, from the modules of ``site/figures/``."""
-    if str(FIGURES_DIR) not in sys.path:
-        sys.path.insert(0, str(FIGURES_DIR))
     found: dict[str, Callable[[str], Any]] = {}
     for path in sorted(FIGURES_DIR.glob("*.py")):
-        if path.stem == "figure_base":
+        if path.stem in {"figure_base", "__init__"}:
             continue
-        spec = importlib.util.spec_from_file_location(f"course_figures_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses and pickling look a module up by name
-        spec.loader.exec_module(module)
+        module = importlib.import_module(f"aimed.site.figures.{path.stem}")
         for name, draw in getattr(module, "FIGURES", {}).items():
             if name in found:
                 raise FigureError(f"figure '{name}' is defined twice (last in {path.name})")

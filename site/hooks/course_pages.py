@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
-from course_record import long_date
+from aimed.site.hooks.course_record import long_date
 
 REVIEWED = {
     "en": "Last reviewed: {date}",

@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.dates import format_date
 
 from aimed import __version__ as PACKAGE_VERSION
-from aimed.numbers import percent
+from aimed.texts.numbers import percent
 
 # Study time the course states beside each page's own reading time (orientation page, "How
 # long it takes"): the upper end of each range, so the record never overstates by rounding.

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from aimed import advice_tables as tables
-from aimed import exercise_helpers as helpers
-from aimed.automation_bias import (
+from aimed.engines.automation_bias import (
     CLEAR,
     Condition,
     make_series,
@@ -19,6 +17,8 @@ from aimed.automation_bias import (
     score,
     scripted_answers,
 )
+from aimed.notebooks import helpers as helpers
+from aimed.notebooks import trust_responsibility as tables
 
 SEEDS = tables.SERVICE_SERIES
 

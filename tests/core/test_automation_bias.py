@@ -16,7 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 
-from aimed.automation_bias import (
+from aimed.engines.automation_bias import (
     CLEAR,
     MAX_SEED,
     PROBLEM,
@@ -35,8 +35,8 @@ from aimed.automation_bias import (
     to_csv,
     to_json,
 )
-from aimed.chest_pain import Answer, assess, default_evidence
-from aimed.errors import InputError
+from aimed.engines.chest_pain import Answer, assess, default_evidence
+from aimed.validation import InputError
 
 SEEDS = range(30)
 # Wells PS, et al. Thromb Haemost 2000 / Ann Intern Med 2001: points per criterion.

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from aimed.bayes import (
+from aimed.engines.bayes import (
     SETTING_PRESETS,
     likelihood_ratios,
     natural_frequencies,
@@ -16,8 +16,8 @@ from aimed.bayes import (
     to_odds,
     to_probability,
 )
-from aimed.errors import InputError
-from aimed.i18n import LANGUAGES, t
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 
 
 def test_mammography_problem_gives_about_one_in_ten() -> None:

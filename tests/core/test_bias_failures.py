@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aimed.errors import InputError
-from aimed.scenarios_bias import (
+from aimed.engines.model_scenarios import (
     RUNS,
     SHORTCUT_FEATURE,
     TRY_THIS,
@@ -21,6 +20,7 @@ from aimed.scenarios_bias import (
     run_hospital_shift,
     run_shortcut,
 )
+from aimed.validation import InputError
 
 SEEDS = (0, 1)
 
@@ -186,7 +186,7 @@ def test_bad_scenario_settings_get_a_translated_message(call, key: str) -> None:
 
 
 def test_the_shortcut_page_opening_settings_are_trained_once_ahead_of_time() -> None:
-    from aimed.scenarios_bias import TRY_THIS, warm_shortcut
+    from aimed.engines.model_scenarios import TRY_THIS, warm_shortcut
 
     warm_shortcut()
     threshold = float(TRY_THIS["shortcut"][0].settings["threshold"])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aimed.bayes import post_test_probability
-from aimed.chest_pain import (
+from aimed.engines.bayes import post_test_probability
+from aimed.engines.chest_pain import (
     DATA_FILE,
     GUIDED_PATHS,
     Answer,
@@ -21,8 +21,8 @@ from aimed.chest_pain import (
     load_evidence,
     next_questions,
 )
-from aimed.errors import InputError
-from aimed.i18n import LANGUAGES, t
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 
 DANGEROUS = {"acs", "pe", "aortic_dissection", "pneumothorax"}
 REQUIRED = DANGEROUS | {"pneumonia", "pericarditis", "gord", "chest_wall", "anxiety"}

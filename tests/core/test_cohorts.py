@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aimed.cohorts import (
+from aimed.engines.cohorts import (
     MAX_PATIENTS,
     MIN_GROUP_SIZE,
     MIN_PATIENTS,
@@ -17,8 +17,8 @@ from aimed.cohorts import (
     sample_patients,
     shortcut_cohort,
 )
-from aimed.errors import InputError
-from aimed.i18n import LANGUAGES
+from aimed.texts.i18n import LANGUAGES
+from aimed.validation import InputError
 
 GENERATORS = {
     "device": lambda n, seed: device_bias_cohort(n, seed=seed),

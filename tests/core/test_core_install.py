@@ -65,7 +65,7 @@ def test_core_installs_alone_and_runs_an_exercise(tmp_path: Path) -> None:
 def test_the_exercise_code_is_found() -> None:
     """The extraction above really holds the setup cell and two answered questions."""
     code = notebook_code(NOTEBOOK, upto=2)
-    assert "from aimed.exercise_helpers import" in code
+    assert "from aimed.notebooks.helpers import" in code
     assert "answer_q1 = " in code and "answer_q2 = " in code
     assert "answer_q3" not in code and "HIDDEN" not in code
     assert sys.version_info >= (3, 11)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aimed.errors import InputError
-from aimed.guard import MAX_CHARS, check_free_text, find_identifiers, nir_key
+from aimed.texts.guard import MAX_CHARS, check_free_text, find_identifiers, nir_key
+from aimed.validation import InputError
 
 
 def kinds(text: str) -> list[str]:
@@ -193,7 +193,7 @@ def test_given_names_file_is_generated_from_faker() -> None:
     import importlib.util
     from pathlib import Path
 
-    from aimed.guard import GIVEN_NAMES_FILE, given_names
+    from aimed.texts.guard import GIVEN_NAMES_FILE, given_names
 
     script = Path(__file__).resolve().parents[2] / "scripts" / "first_names.py"
     spec = importlib.util.spec_from_file_location("first_names", script)

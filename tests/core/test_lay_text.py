@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from aimed.chest_pain import GUIDED_PATHS, Answer, EvidenceError, assess, default_evidence
-from aimed.errors import InputError
-from aimed.lay_text import load_phrasebook, read_lay_text
+from aimed.engines.chest_pain import GUIDED_PATHS, Answer, EvidenceError, assess, default_evidence
+from aimed.texts.lay_text import load_phrasebook, read_lay_text
+from aimed.validation import InputError
 
 
 def answers(text: str) -> dict[str, str]:

@@ -9,10 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from aimed.errors import InputError
-from aimed.guard import check_free_text
-from aimed.i18n import LANGUAGES, t
-from aimed.letter_check import (
+from aimed.engines.letter_check import (
     GUIDED_PATHS,
     KINDS,
     MARK_CHOICES,
@@ -36,6 +33,9 @@ from aimed.letter_check import (
     score,
     sentence,
 )
+from aimed.texts.guard import check_free_text
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 
 NS = "letter_check"
 SEEDS = range(150)

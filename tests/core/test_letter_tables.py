@@ -6,9 +6,9 @@ import html
 
 import pytest
 
-from aimed import exercise_helpers as helpers
-from aimed.letter_check import SENTENCE_KINDS, generate_case, letter, record_view, review
-from aimed.letter_tables import (
+from aimed.engines.letter_check import SENTENCE_KINDS, generate_case, letter, record_view, review
+from aimed.notebooks import helpers as helpers
+from aimed.notebooks.generative_ai import (
     batch_table,
     check_number_list,
     draft_counts,

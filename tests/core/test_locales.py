@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import sandbox_ui
-from aimed.i18n import LANGUAGES, catalogue, placeholders, t
+from aimed.sandbox import sandbox_ui
+from aimed.texts.i18n import LANGUAGES, catalogue, placeholders, t
 
 
 def test_both_languages_hold_the_same_texts() -> None:

@@ -10,9 +10,8 @@ import pytest
 from fairlearn.metrics import MetricFrame
 from sklearn.metrics import precision_score, recall_score
 
-from aimed.cohorts import hospital_cohort, representation_cohort, sample_patients
-from aimed.errors import InputError
-from aimed.group_metrics import (
+from aimed.engines.cohorts import hospital_cohort, representation_cohort, sample_patients
+from aimed.engines.group_metrics import (
     GROUP_METRICS,
     alerts_per_100,
     auc,
@@ -25,14 +24,15 @@ from aimed.group_metrics import (
     site_performance,
     threshold_for_share,
 )
-from aimed.i18n import LANGUAGES
-from aimed.models import (
+from aimed.engines.models import (
     MODEL_KINDS,
     permutation_importances,
     recalibrate,
     train_and_evaluate,
     train_model,
 )
+from aimed.texts.i18n import LANGUAGES
+from aimed.validation import InputError
 
 
 @pytest.fixture(scope="module")

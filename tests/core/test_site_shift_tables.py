@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from aimed import exercise_helpers as helpers
-from aimed import site_shift_tables as tables
-from aimed.group_metrics import alerts_per_100, auc
-from aimed.scenarios_bias import ShiftRun, run_hospital_shift
+from aimed.engines.group_metrics import alerts_per_100, auc
+from aimed.engines.model_scenarios import ShiftRun, run_hospital_shift
+from aimed.notebooks import helpers as helpers
+from aimed.notebooks import world_changes as tables
 
 # The exercise's own settings (the sandbox page's guided path): a quarter of a second.
 SETTINGS = {"n": 10_000, "recalibration_n": 200, "threshold": 0.2, "seed": 0}

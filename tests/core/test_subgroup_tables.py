@@ -12,18 +12,18 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from aimed import exercise_helpers as helpers
-from aimed.cohorts import device_bias_cohort
-from aimed.errors import InputError
-from aimed.group_metrics import auc, calibration, group_metrics, predict_at
-from aimed.models import evaluate, train_model
-from aimed.scenarios_bias import BiasRun, run_biased_data
-from aimed.subgroup_tables import (
+from aimed.engines.cohorts import device_bias_cohort
+from aimed.engines.group_metrics import auc, calibration, group_metrics, predict_at
+from aimed.engines.model_scenarios import BiasRun, run_biased_data
+from aimed.engines.models import evaluate, train_model
+from aimed.notebooks import helpers as helpers
+from aimed.notebooks.bias import (
     calibration_table,
     group_table,
     overall_table,
     threshold_costs_table,
 )
+from aimed.validation import InputError
 
 THRESHOLDS = [50, 40, 30, 25, 20, 15, 10]
 

@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
-from aimed import numbers
-from aimed.automation_bias import (
+from aimed.engines.automation_bias import (
     CLEAR,
     MAX_SEED,
     PROBLEM,
@@ -24,8 +23,9 @@ from aimed.automation_bias import (
     scripted_answers,
     to_json,
 )
-from aimed.errors import InputError
-from aimed.i18n import LANGUAGES, t
+from aimed.texts import numbers
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 from support import blocking_violations, open_page, open_sandbox, wait_for_app_run
 
 PAGE = "70_automation_bias.py"

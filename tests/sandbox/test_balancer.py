@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from aimed.i18n import t
+from aimed.texts.i18n import t
 
 pytestmark = pytest.mark.slow
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
-from aimed import numbers
-from aimed.errors import InputError
-from aimed.i18n import LANGUAGES, t
-from aimed.scenarios_bias import run_biased_data
+from aimed.engines.model_scenarios import run_biased_data
+from aimed.sandbox import sandbox_ui
+from aimed.texts import numbers
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 from support import open_page
 
 PAGE = "30_biased_data.py"

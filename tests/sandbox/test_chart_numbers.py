@@ -2,7 +2,7 @@
 
 Vega-Lite formats with d3's English locale and Streamlit gives no way to change it, so in
 French a chart must not let d3 write a number the reader sees: tooltips and bar labels
-carry texts from ``aimed.numbers`` and tick labels are rewritten (``0,5``, ``20 %``).
+carry texts from ``aimed.texts.numbers`` and tick labels are rewritten (``0,5``, ``20 %``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import model_charts
+from aimed.sandbox import model_charts
 from support import open_page
 
 PAGES = {

@@ -1,9 +1,9 @@
 """French texts follow French typography, so no page or message reads as a translation.
 
-Over every string of ``src/aimed/locales/*.fr.toml``: quotation marks are « » with
+Over every string of ``src/aimed/texts/locales/*.fr.toml``: quotation marks are « » with
 no-break spaces inside, never "..." or “...”; no capital letter right after " : " (except
 acronyms and the few proper nouns listed here); and a number followed by its noun either
-goes through a plural-aware text (``aimed.numbers.counted``: « 0 patient », « 1,5 point »)
+goes through a plural-aware text (``aimed.texts.numbers.counted``: « 0 patient », « 1,5 point »)
 or is listed here with the reason it can never be below 2.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from aimed import numbers
-from aimed.i18n import LOCALES_DIR
+from aimed.texts import numbers
+from aimed.texts.i18n import LOCALES_DIR
 
 NO_BREAK = "\u00a0\u202f"
 SPACE = f"[ {NO_BREAK}]"
@@ -118,7 +118,9 @@ def problems(key: str, text: str) -> list[str]:
         for match in re.finditer(rf"\{{(\w+)(?::[^}}]*)?\}}{SPACE}+([a-zà-ÿ]+[sx])\b", text):
             name, noun = match.groups()
             if noun not in NOT_COUNTED and (key, name) not in ALWAYS_PLURAL:
-                found.append(f"{{{name}}} {noun}: use aimed.numbers.counted (0 and 1 are singular)")
+                found.append(
+                    f"{{{name}}} {noun}: use aimed.texts.numbers.counted (0 and 1 are singular)"
+                )
     return found
 
 
@@ -152,7 +154,7 @@ def test_french_texts_follow_french_typography(path: Path) -> None:
         ("Résultat\u00a0: AUC 0,8", []),
         (
             "{count} patients",
-            ["{count} patients: use aimed.numbers.counted (0 and 1 are singular)"],
+            ["{count} patients: use aimed.texts.numbers.counted (0 and 1 are singular)"],
         ),
         ("{count} des patients", []),
     ],
@@ -191,8 +193,8 @@ def test_high_punctuation_keeps_to_its_word(path: Path) -> None:
 
 def test_glossary_lines_put_no_capital_after_their_colon() -> None:
     """The pages compose « **Terme** : définition »; the definition then starts in lowercase."""
-    import sandbox_ui
-    from aimed.i18n import catalogue
+    from aimed.sandbox import sandbox_ui
+    from aimed.texts.i18n import catalogue
 
     keys = {k.split(".")[2] for k in catalogue("fr") if k.startswith("common.glossary.")}
     assert keys

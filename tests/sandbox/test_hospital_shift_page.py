@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aimed import numbers
-from aimed.i18n import LANGUAGES, t
-from aimed.scenarios_bias import run_hospital_shift
+from aimed.engines.model_scenarios import run_hospital_shift
+from aimed.texts import numbers
+from aimed.texts.i18n import LANGUAGES, t
 from support import open_page
 
 PAGE = "40_hospital_shift.py"
@@ -116,7 +116,7 @@ def test_the_page_opens_at_home_and_the_guided_move_changes_it(lang: str) -> Non
 
 
 def test_recalibration_sample_accepts_only_what_the_engine_accepts() -> None:
-    from aimed.models import MIN_RECALIBRATION_SAMPLE
+    from aimed.engines.models import MIN_RECALIBRATION_SAMPLE
 
     app = open_page(PAGE, "en")
     box = app.number_input(key=f"{NS}_local_n")

@@ -10,11 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
-from aimed import numbers
-from aimed.errors import InputError
-from aimed.i18n import LANGUAGES, t
-from aimed.letter_check import (
+from aimed.engines.letter_check import (
     GUIDED_PATHS,
     MAX_SEED,
     Case,
@@ -23,6 +19,10 @@ from aimed.letter_check import (
     letter,
     record_items,
 )
+from aimed.sandbox import sandbox_ui
+from aimed.texts import numbers
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 from support import blocking_violations, open_page, open_sandbox, wait_for_app_run
 
 PAGE = "60_letter_check.py"

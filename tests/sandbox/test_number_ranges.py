@@ -10,13 +10,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
-from aimed import cohorts, numbers
-from aimed.errors import InputError
-from aimed.group_metrics import check_threshold
-from aimed.i18n import LANGUAGES, t
-from aimed.models import MIN_RECALIBRATION_SAMPLE
-from aimed.scenarios_bias import run_hospital_shift
+from aimed.engines import cohorts
+from aimed.engines.group_metrics import check_threshold
+from aimed.engines.model_scenarios import run_hospital_shift
+from aimed.engines.models import MIN_RECALIBRATION_SAMPLE
+from aimed.sandbox import sandbox_ui
+from aimed.texts import numbers
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.validation import InputError
 from support import open_page
 
 PAGES = {

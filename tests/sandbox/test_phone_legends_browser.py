@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from aimed.i18n import t
+from aimed.texts.i18n import t
 from support import open_sandbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aimed.i18n import LANGUAGES, t
+from aimed.texts.i18n import LANGUAGES, t
 from support import open_page
 
 # glossary key (common.glossary.<key>) -> how the word is written on a page, per language

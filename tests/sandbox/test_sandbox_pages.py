@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sandbox_ui
-from aimed.i18n import LANGUAGES, t
+from aimed.sandbox import sandbox_ui
+from aimed.texts.i18n import LANGUAGES, t
 
-APP = Path(__file__).resolve().parents[2] / "sandbox" / "app"
+APP = Path(__file__).resolve().parents[2] / "sandbox"
 PAGES = sandbox_ui.discovered_pages()
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aimed.i18n import LANGUAGES, t
-from aimed.scenarios_bias import SHORTCUT_FEATURE, run_shortcut
+from aimed.engines.model_scenarios import SHORTCUT_FEATURE, run_shortcut
+from aimed.texts.i18n import LANGUAGES, t
 from support import open_page
 
 PAGE = "50_shortcut.py"

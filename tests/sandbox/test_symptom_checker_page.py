@@ -7,10 +7,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aimed import numbers
-from aimed.chest_pain import GUIDED_PATHS, assess, independence_check
-from aimed.guard import MAX_CHARS, nir_key
-from aimed.i18n import LANGUAGES, t
+from aimed.engines.chest_pain import GUIDED_PATHS, assess, independence_check
+from aimed.texts import numbers
+from aimed.texts.guard import MAX_CHARS, nir_key
+from aimed.texts.i18n import LANGUAGES, t
 from support import blocking_violations, open_page, wait_for_app_run
 
 PAGE = "20_symptom_checker.py"
@@ -409,7 +409,7 @@ def test_page_in_chromium_is_accessible_and_stays_local(
 
 
 def expected_basis(condition: str, answers: dict[str, str], setting: str, lang: str) -> str:
-    from aimed.chest_pain import default_evidence
+    from aimed.engines.chest_pain import default_evidence
 
     evidence = default_evidence()
     result = next(r for r in assess(answers, setting).results if r.condition == condition)
@@ -422,7 +422,7 @@ def expected_basis(condition: str, answers: dict[str, str], setting: str, lang: 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_results_resting_on_unchecked_figures_are_marked_beside_the_condition(lang: str) -> None:
-    from aimed.chest_pain import UNCHECKED_STATUSES, default_evidence
+    from aimed.engines.chest_pain import UNCHECKED_STATUSES, default_evidence
 
     app = open_page(PAGE, lang)
     app.radio(key=f"{NS}_setting").set_value("emergency").run()
@@ -452,7 +452,7 @@ def test_results_resting_on_unchecked_figures_are_marked_beside_the_condition(la
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_sources_are_shown_in_the_page_language_with_a_truthful_status(lang: str) -> None:
-    from aimed.chest_pain import default_evidence
+    from aimed.engines.chest_pain import default_evidence
 
     app = open_page(PAGE, lang)
     app.radio(key=f"{NS}_f_sweating").set_value("present").run()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aimed import numbers
-from aimed.i18n import LANGUAGES, t
-from aimed.numbers import percent
+from aimed.texts import numbers
+from aimed.texts.i18n import LANGUAGES, t
+from aimed.texts.numbers import percent
 from support import open_page
 
 PAGE = "10_test_result.py"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from aimed.bayes import natural_frequencies, predictive_values
-from aimed.numbers import count, percent
+from aimed.engines.bayes import natural_frequencies, predictive_values
+from aimed.texts.numbers import count, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"

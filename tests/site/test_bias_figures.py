@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aimed.cohorts import ACCESS_FACTOR_B, OBERMEYER_SHARE_B
-from aimed.group_metrics import auc
-from aimed.numbers import decimal, percent
-from aimed.scenarios_bias import run_biased_data
+from aimed.engines.cohorts import ACCESS_FACTOR_B, OBERMEYER_SHARE_B
+from aimed.engines.group_metrics import auc
+from aimed.engines.model_scenarios import run_biased_data
+from aimed.texts.numbers import decimal, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_DIR = ROOT / "site" / "figures"

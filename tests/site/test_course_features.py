@@ -22,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
-from course_references import (  # noqa: E402
+from aimed.site.hooks.course_references import (  # noqa: E402
     CitationError,
     Reference,
     cited_keys,
@@ -322,7 +322,7 @@ def test_link_to_a_missing_anchor_fails_the_strict_build(tmp_path: Path) -> None
 
 # ---------------------------------------------------------------- final assessment and record
 
-from course_record import (  # noqa: E402
+from aimed.site.hooks.course_record import (  # noqa: E402
     CoursePage,
     assessment_rules,
     check_pass_mark,

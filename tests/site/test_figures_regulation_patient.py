@@ -23,8 +23,8 @@ MODULES_DIR = ROOT / "course" / "modules"
 sys.path.insert(0, str(FIGURES_DIR))
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
-from aimed.numbers import percent  # noqa: E402
-from course_references import cited_keys  # noqa: E402
+from aimed.site.hooks.course_references import cited_keys  # noqa: E402
+from aimed.texts.numbers import percent  # noqa: E402
 
 LANGS = ("en", "fr")
 

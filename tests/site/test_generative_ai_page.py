@@ -1,6 +1,6 @@
 """Module 6: the page quotes the published rates and the sandbox engine's own results.
 
-The figures of the page are computed from ``aimed.letter_check``; the extrapolation in the
+The figures of the page are computed from ``aimed.engines.letter_check``; the extrapolation in the
 text (a 15-sentence letter at the published hallucination rate) is recomputed here.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aimed.letter_check import OMISSION_KINDS, PUBLISHED_RATES, expected_errors
-from aimed.numbers import count, decimal, percent
+from aimed.engines.letter_check import OMISSION_KINDS, PUBLISHED_RATES, expected_errors
+from aimed.texts.numbers import count, decimal, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site" / "figures"))

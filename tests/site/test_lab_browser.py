@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from typer.testing import CliRunner
 
-from aimed.i18n import t
+from aimed.texts.i18n import t
 from aimed.trainer.cli import app
 from aimed.trainer.release import exercise_title
 from aimed.trainer.synthetic import copy_course

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from course_features import exercise_block  # noqa: E402
+from aimed.site.hooks.course_features import exercise_block  # noqa: E402
 from lab_server import lab_command, login_token  # noqa: E402
 
 RELEASED = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'

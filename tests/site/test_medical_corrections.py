@@ -17,9 +17,9 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from aimed.chest_pain import GUIDED_PATHS, default_evidence
-from aimed.group_metrics import auc, calibration
-from aimed.numbers import percent
+from aimed.engines.chest_pain import GUIDED_PATHS, default_evidence
+from aimed.engines.group_metrics import auc, calibration
+from aimed.texts.numbers import percent
 from support import figure_module
 
 ROOT = Path(__file__).resolve().parents[2]

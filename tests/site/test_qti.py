@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from test_site import quizzes
 
 ROOT = Path(__file__).resolve().parents[2]

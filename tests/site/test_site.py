@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
-from course_references import cited_keys, load_references  # noqa: E402
+from aimed.site.hooks.course_references import cited_keys, load_references  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
 QUIZ = re.compile(r"<quiz>")

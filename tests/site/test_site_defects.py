@@ -22,16 +22,16 @@ import pytest
 import yaml
 from babel.dates import format_date
 
-from aimed.bayes import predictive_values
-from aimed.exercise_helpers import check_choice, check_number
+from aimed.engines.bayes import predictive_values
+from aimed.notebooks.helpers import check_choice, check_number
 from support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 sys.path.insert(0, str(ROOT / "site" / "hooks"))
 
-from course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
-from course_search import fold, split_index  # noqa: E402
+from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
+from aimed.site.hooks.course_search import fold, split_index  # noqa: E402
 
 CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
 

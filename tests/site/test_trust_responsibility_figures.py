@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import support
-from aimed.automation_bias import READER_PROFILES, published_figures
-from aimed.numbers import percent
+from aimed.engines.automation_bias import READER_PROFILES, published_figures
+from aimed.texts.numbers import percent
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_DIR = ROOT / "site" / "figures"

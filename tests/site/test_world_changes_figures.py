@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 
 import support
-from aimed.cohorts import MARKER_RATES, SHORTCUT_PREVALENCE, SITE_SETTINGS
-from aimed.numbers import count, decimal, percent
-from aimed.scenarios_bias import SHORTCUT_FEATURE, TRY_THIS, run_hospital_shift, run_shortcut
+from aimed.engines.cohorts import MARKER_RATES, SHORTCUT_PREVALENCE, SITE_SETTINGS
+from aimed.engines.model_scenarios import (
+    SHORTCUT_FEATURE,
+    TRY_THIS,
+    run_hospital_shift,
+    run_shortcut,
+)
+from aimed.texts.numbers import count, decimal, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_DIR = ROOT / "site" / "figures"

@@ -32,7 +32,7 @@ LIBC = "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
 def sandbox(tmp_path_factory: pytest.TempPathFactory):
     course = tmp_path_factory.mktemp("course")
     (course / "gradebook.db").write_text("secret")
-    box = Sandbox(("aimed.exercise_helpers",), [course])
+    box = Sandbox(("aimed.notebooks.helpers",), [course])
     yield box, course
     box.close()
 
@@ -264,7 +264,7 @@ def test_a_model_trains_behind_the_folder_guard(tmp_path: Path) -> None:
     script = (
         "from aimed.trainer import jail\n"
         f"jail.install({str(tmp_path)!r})\n"
-        "from aimed.scenarios_bias import run_hospital_shift\n"
+        "from aimed.engines.model_scenarios import run_hospital_shift\n"
         "run = run_hospital_shift(n=500, recalibration_n=100, threshold=0.2, seed=0)\n"
         "print(round(run.at_b.performance.auc, 3))\n"
         "try:\n"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from aimed import exercise_helpers as helpers
+from aimed.notebooks import helpers as helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES_DIR = ROOT / "exercises"
@@ -237,7 +237,7 @@ def test_add_back_table_names_the_finding_that_changes_the_lead(french: None) ->
 
 
 def test_checker_tables_follow_the_engine() -> None:
-    from aimed.chest_pain import assess, next_questions
+    from aimed.engines.chest_pain import assess, next_questions
 
     ranked = helpers.differential_table(CHEST_PAIN_FULL, "emergency", top=3)
     assert len(ranked) == 3

@@ -253,8 +253,8 @@ def test_the_folder_guard_lets_an_exercise_work_in_its_folder(tmp_path: Path) ->
     code = (
         "open('answers.txt', 'w').write('42')\n"
         "assert open('answers.txt').read() == '42'\n"
-        "import pandas, numpy, aimed.bayes\n"
-        "print(aimed.bayes.predictive_values(0.9, 0.91, 0.01).ppv > 0)"
+        "import pandas, numpy, aimed.engines.bayes\n"
+        "print(aimed.engines.bayes.predictive_values(0.9, 0.91, 0.01).ppv > 0)"
     )
     done = _guarded(tmp_path, code)
     assert done.returncode == 0, done.stderr

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from aimed import exercise_helpers as helpers
-from aimed.i18n import t
+from aimed.notebooks import helpers as helpers
+from aimed.texts.i18n import t
 from aimed.trainer.cli import app
 from aimed.trainer.learner_wheel import build_core_wheel, core_files, project_root
 from aimed.trainer.synthetic import copy_course, solutions
@@ -72,7 +72,7 @@ def test_the_wheel_holds_the_core_and_declares_only_its_dependencies(tmp_path: P
         meta = archive.read(f"aimed-{project['version']}.dist-info/METADATA").decode()
     package = ROOT / "src" / "aimed"
     shipped = {f"aimed/{p.relative_to(package).as_posix()}" for p in package.glob("*/*.*")}
-    data = {n for n in shipped if n.startswith(("aimed/data/", "aimed/locales/"))}
+    data = {n for n in shipped if n.startswith(("aimed/data/", "aimed/texts/locales/"))}
     assert data and data <= set(names), "every data file and text of the core"
     assert not [n for n in names if n.startswith(("aimed/trainer/", "aimed/lab/"))]
     assert not [n for n in names if "__pycache__" in n]

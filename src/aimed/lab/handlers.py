@@ -17,8 +17,8 @@ from tornado import web
 from traitlets import Unicode
 from traitlets.config import Configurable
 
-from aimed.i18n import t
 from aimed.lab.workspace import UnknownExercise, Workspace, language_of
+from aimed.texts.i18n import t
 
 ROUTE = r"/aimed/(open|reset)/([^/]+)"
 STYLE = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from aimed.i18n import LANGUAGES
+from aimed.texts.i18n import LANGUAGES
 
 ASSIGNMENT = re.compile(r"^([a-z0-9][a-z0-9-]{0,62})-(" + "|".join(LANGUAGES) + r")$")
 

@@ -24,8 +24,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from aimed.errors import InputError
 from aimed.trainer.course import Course, TrainerError, open_course
+from aimed.validation import InputError
 
 app = typer.Typer(
     help="Release, collect, autograde and report on the course's graded exercises.",

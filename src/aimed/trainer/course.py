@@ -14,7 +14,7 @@ from pathlib import Path
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from aimed.i18n import LANGUAGES
+from aimed.texts.i18n import LANGUAGES
 
 COURSE_ENV = "AIMED_COURSE"
 CONFIG_NAME = "nbgrader_config.py"

@@ -26,7 +26,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
-from aimed.i18n import t
+from aimed.texts.i18n import t
 from aimed.trainer.boundary import sandbox_for
 from aimed.trainer.checks import Exercise, Outcome, check_answers, load_exercise
 from aimed.trainer.jail import MARKER

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from aimed import __version__ as COURSE_VERSION
-from aimed.i18n import t
-from aimed.numbers import percent, plain
+from aimed.texts.i18n import t
+from aimed.texts.numbers import percent, plain
 from aimed.trainer.course import Assignment, Course, TrainerError
 from aimed.trainer.grading import load_results, make_api
 from aimed.trainer.identities import Registry, anonymous, folded

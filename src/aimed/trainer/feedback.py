@@ -27,7 +27,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
-from aimed.i18n import t
+from aimed.texts.i18n import t
 from aimed.trainer.checks import Exercise, load_exercise, normalise, split_hidden
 from aimed.trainer.course import Assignment, Course, TrainerError
 

@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from aimed.i18n import t
+from aimed.texts.i18n import t
 from aimed.trainer.course import Assignment, Course, TrainerError, project_dir
 from aimed.trainer.learner_wheel import ZIP_TIME, build_core_wheel, supported_pythons
 

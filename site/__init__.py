@@ -1,0 +1,1 @@
+"""The course site's build machinery: MkDocs hooks, figures drawn from the engines, references."""

@@ -1,0 +1,1 @@
+"""MkDocs hooks: citations, figures, exercise blocks, record, per-language search."""

@@ -1,0 +1,1 @@
+"""The engines: seeded synthetic data, models and Bayesian arithmetic every surface calls."""

@@ -1,0 +1,1 @@
+"""What an exercise notebook imports: display helpers and tables laid out from the engines."""

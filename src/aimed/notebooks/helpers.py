@@ -1,0 +1,304 @@
+"""Plumbing for the graded notebooks, so a physician answers with numbers and choices only.
+
+The learner never writes an algorithm: these functions show tables, build the seeded
+synthetic data a question needs, and check that an answer has the right *form* (a
+number, a proportion rather than a percentage, one of the offered letters) with a
+message in the learner's language. Whether an answer is *right* is decided by the
+notebooks' hidden tests, never here, so nothing in this module gives an answer away.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from aimed.engines.bayes import natural_frequencies
+from aimed.engines.chest_pain import Answer, assess, independence_check, next_questions
+from aimed.texts.i18n import normalise_language, t
+
+__all__ = [
+    "add_back_table",
+    "check_choice",
+    "check_number",
+    "choice",
+    "current_language",
+    "differential_table",
+    "findings_table",
+    "independence_table",
+    "natural_frequency_table",
+    "next_questions_table",
+    "set_language",
+    "synthetic_risk_scores",
+    "threshold_table",
+]
+
+_state = {"lang": "en"}
+
+
+def set_language(lang: str) -> str:
+    """Pick the language of every message and table of the notebook (``"en"`` or ``"fr"``)."""
+    _state["lang"] = normalise_language(lang)
+    return _state["lang"]
+
+
+def current_language() -> str:
+    """The language set by :func:`set_language` (English until then)."""
+    return _state["lang"]
+
+
+def _text(key: str, **values: object) -> str:
+    return t(f"exercises.{key}", _state["lang"], **values)
+
+
+def _shown(value: object) -> str:
+    """A learner's value as they would recognise it, kept short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- Checking the form of an answer -----------------------------------------------------
+
+
+def check_number(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    whole: bool = False,
+    proportion: bool = False,
+) -> None:
+    """Fail with a friendly message unless ``value`` is a number of the expected form.
+
+    ``proportion=True`` expects a value from 0 to 1 and recognises a percentage typed
+    by mistake (9.2 for 0.092); ``whole=True`` expects a count of people. A French
+    decimal comma (``0,092``, which Python reads as two numbers) gets its own hint.
+    """
+    if value is None or value is Ellipsis:
+        raise AssertionError(_text("check.missing", name=name))
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        raise AssertionError(_text("check.decimal_comma", name=name, a=value[0], b=value[1]))
+    if isinstance(value, str):
+        raise AssertionError(_text("check.quoted_number", name=name, given=_shown(value)))
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise AssertionError(_text("check.not_a_number", name=name, given=_shown(value)))
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise AssertionError(_text("check.not_a_number", name=name, given=_shown(value)))
+    if proportion:
+        if 1 < number <= 100:
+            raise AssertionError(_text("check.percentage", name=name, given=_shown(value)))
+        low = 0.0 if low is None else max(low, 0.0)
+        high = 1.0 if high is None else min(high, 1.0)
+    if whole and number != int(number):
+        raise AssertionError(_text("check.not_whole", name=name, given=_shown(value)))
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise AssertionError(
+            _text("check.out_of_range", name=name, given=_shown(value), low=low, high=high)
+        )
+
+
+def choice(value: object) -> str:
+    """A choice as one upper-case letter: ``" b "`` and ``"B"`` are the same answer."""
+    return str(value).strip().strip(").").upper() if isinstance(value, str) else ""
+
+
+def check_choice(name: str, value: object, options: Sequence[str]) -> None:
+    """Fail with a friendly message unless ``value`` is one of the offered letters."""
+    letters = ", ".join(f'"{option}"' for option in options)
+    if value is None or value is Ellipsis:
+        raise AssertionError(_text("check.missing", name=name))
+    if not isinstance(value, str) or choice(value) not in options:
+        raise AssertionError(
+            _text("check.not_a_choice", name=name, given=_shown(value), options=letters)
+        )
+
+
+# --- Tables a learner reads ---------------------------------------------------------------
+
+
+def natural_frequency_table(
+    sensitivity: float, specificity: float, prevalence: float, n: int = 1000
+) -> pd.DataFrame:
+    """The 2x2 table of ``n`` people tested, in whole people, with totals.
+
+    Counts come from :func:`aimed.engines.bayes.natural_frequencies`, the same arithmetic as the
+    sandbox's icon array, so the notebook and the page never disagree.
+    """
+    counts = natural_frequencies(sensitivity, specificity, prevalence, n)
+    rows = [_text("table.ill"), _text("table.not_ill"), _text("table.total")]
+    return pd.DataFrame(
+        {
+            _text("table.positive"): [
+                counts.true_positives,
+                counts.false_positives,
+                counts.positives,
+            ],
+            _text("table.negative"): [
+                counts.false_negatives,
+                counts.true_negatives,
+                counts.negatives,
+            ],
+            _text("table.total"): [counts.sick, counts.healthy, counts.n],
+        },
+        index=pd.Index(rows, name=_text("table.people", n=n)),
+    )
+
+
+def synthetic_risk_scores(
+    n: int = 2000, prevalence: float = 0.10, separation: float = 1.6, seed: int = 2026
+) -> pd.DataFrame:
+    """A seeded synthetic cohort scored by a made-up risk model (0 to 100), never real patients.
+
+    ``round(n * prevalence)`` patients have the condition. The model's hidden score is
+    normal with mean ``separation`` for them and 0 for the others (standard deviation 1);
+    it is shown as ``100 / (1 + exp(-(x - separation / 2) * 1.5))``, a 0-100 score.
+    Columns: ``score`` (whole number) and ``ill`` (bool).
+    """
+    rng = np.random.default_rng(seed)
+    sick = round(n * prevalence)
+    hidden = np.concatenate([rng.normal(separation, 1.0, sick), rng.normal(0.0, 1.0, n - sick)])
+    score = np.rint(100 / (1 + np.exp(-(hidden - separation / 2) * 1.5))).astype(int)
+    ill = np.concatenate([np.ones(sick, dtype=bool), np.zeros(n - sick, dtype=bool)])
+    order = rng.permutation(n)
+    return pd.DataFrame({"score": score[order], "ill": ill[order]})
+
+
+def threshold_table(cohort: pd.DataFrame, thresholds: Sequence[int]) -> pd.DataFrame:
+    """For each alert threshold (alert when score >= threshold): what the alerts are worth.
+
+    Columns: sensitivity and specificity (proportions), alerts and true alerts per
+    1,000 patients (whole numbers), and the share of alerts that are true (PPV).
+    """
+    ill = cohort["ill"].to_numpy(dtype=bool)
+    score = cohort["score"].to_numpy()
+    per_thousand = 1000 / len(cohort)
+    rows = []
+    for threshold in thresholds:
+        alert = score >= threshold
+        true_alerts = int(np.sum(alert & ill))
+        alerts = int(np.sum(alert))
+        rows.append(
+            {
+                _text("table.threshold"): int(threshold),
+                _text("table.sensitivity"): round(true_alerts / ill.sum(), 3),
+                _text("table.specificity"): round(float(np.sum(~alert & ~ill) / (~ill).sum()), 3),
+                _text("table.alerts"): round(alerts * per_thousand),
+                _text("table.true_alerts"): round(true_alerts * per_thousand),
+                _text("table.ppv"): round(true_alerts / alerts, 3) if alerts else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows).set_index(_text("table.threshold"))
+
+
+# --- The symptom checker, read as tables (aimed.engines.chest_pain does the scoring) --------------
+
+
+def _name(kind: str, key: str) -> str:
+    """A condition, finding, answer or setting named in the learner's language."""
+    return t(f"symptom_checker.{kind}.{key}", _state["lang"])
+
+
+def findings_table(answers: Mapping[str, Answer | str]) -> pd.DataFrame:
+    """What the checker was told: each finding in words, with its answer."""
+    return pd.DataFrame(
+        {_text("table.answer"): [_name("answers", Answer(str(v))) for v in answers.values()]},
+        index=pd.Index([_name("findings", k) for k in answers], name=_text("table.finding")),
+    )
+
+
+def differential_table(
+    answers: Mapping[str, Answer | str], setting: str, top: int = 5
+) -> pd.DataFrame:
+    """The checker's differential, most probable first: before and after the findings.
+
+    Probabilities are proportions rounded to 3 decimals; each condition is scored on
+    its own (:func:`aimed.engines.chest_pain.assess`), so they need not add up to 1.
+    """
+    result = assess(answers, setting)
+    rows = [
+        {
+            _text("table.condition"): _name("conditions", r.condition),
+            _text("table.dangerous"): _text("table.yes") if r.dangerous else "",
+            _text("table.pre_test"): round(r.pre_test, 3),
+            _text("table.post_test"): round(r.post_test, 3),
+        }
+        for r in result.results[:top]
+    ]
+    frame = pd.DataFrame(rows)
+    frame.index = pd.RangeIndex(1, len(rows) + 1, name=_text("table.rank"))
+    return frame
+
+
+def add_back_table(
+    partial: Mapping[str, Answer | str],
+    full: Mapping[str, Answer | str],
+    setting: str,
+    watch: str = "acs",
+) -> pd.DataFrame:
+    """Each finding of ``full`` missing from ``partial``, added back alone: what leads then?
+
+    One row per missing finding: its answer, the leading condition once it is known,
+    and the probability of the ``watch`` condition. The first row is the partial input
+    as it stands, for comparison.
+    """
+    now = assess(partial, setting)
+    rows = [
+        {
+            _text("table.finding"): _text("table.as_entered"),
+            _text("table.answer"): "",
+            _text("table.leading"): _name("conditions", now.leading),
+            _text("table.probability_of", condition=_name("conditions", watch)): round(
+                now.probability(watch), 3
+            ),
+        }
+    ]
+    for finding, answer in full.items():
+        if finding in partial:
+            continue
+        after = assess({**partial, finding: answer}, setting)
+        rows.append(
+            {
+                _text("table.finding"): _name("findings", finding),
+                _text("table.answer"): _name("answers", Answer(str(answer))),
+                _text("table.leading"): _name("conditions", after.leading),
+                _text("table.probability_of", condition=_name("conditions", watch)): round(
+                    after.probability(watch), 3
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def next_questions_table(
+    answers: Mapping[str, Answer | str], setting: str, limit: int = 5
+) -> pd.DataFrame:
+    """The checker's "ask this next" list (:func:`aimed.engines.chest_pain.next_questions`)."""
+    rows = [
+        {
+            _text("table.finding"): _name("findings", s.finding),
+            _text("table.moves_most"): _name("conditions", s.moves_most),
+            _text("table.if_present"): round(s.if_present, 3),
+            _text("table.if_absent"): round(s.if_absent, 3),
+        }
+        for s in next_questions(answers, setting, limit=limit)
+    ]
+    frame = pd.DataFrame(rows)
+    frame.index = pd.RangeIndex(1, len(rows) + 1, name=_text("table.rank"))
+    return frame
+
+
+def independence_table(answers: Mapping[str, Answer | str], setting: str) -> pd.DataFrame:
+    """Per condition: findings multiplied as independent vs related findings counted once."""
+    rows = [
+        {
+            _text("table.condition"): _name("conditions", gap.condition),
+            _text("table.independent"): round(gap.independent, 3),
+            _text("table.grouped"): round(gap.grouped, 3),
+        }
+        for gap in independence_check(answers, setting)
+    ]
+    return pd.DataFrame(rows)
