@@ -166,7 +166,7 @@ def test_every_guided_path_runs_and_its_contrast_runs(guided) -> None:
     ("call", "key"),
     [
         (lambda: run_biased_data("colour"), "cohorts.errors.bias"),
-        (lambda: run_biased_data("representation", share_b=1.2), "cohorts.errors.share"),
+        (lambda: run_biased_data("representation", share_b=1.2), "common.errors.share"),
         (lambda: run_biased_data("representation", share_b=0.0), "cohorts.errors.empty_group"),
         (lambda: run_biased_data("device", threshold=1.0), "cohorts.errors.threshold"),
         (lambda: run_biased_data("device", n=50), "cohorts.errors.n"),

@@ -144,10 +144,10 @@ def test_sample_patients_is_a_reproducible_subset() -> None:
         (lambda: device_bias_cohort(MAX_PATIENTS + 1), "cohorts.errors.n"),
         (lambda: device_bias_cohort(1_000.5), "cohorts.errors.n"),  # type: ignore[arg-type]
         (lambda: device_bias_cohort("many"), "cohorts.errors.n"),  # type: ignore[arg-type]
-        (lambda: device_bias_cohort(1_000, seed=-1), "cohorts.errors.seed"),
-        (lambda: representation_cohort(1_000, share_b=1.5), "cohorts.errors.share"),
-        (lambda: representation_cohort(1_000, share_b=-0.1), "cohorts.errors.share"),
-        (lambda: representation_cohort(1_000, share_b=float("nan")), "cohorts.errors.share"),
+        (lambda: device_bias_cohort(1_000, seed=-1), "common.errors.seed"),
+        (lambda: representation_cohort(1_000, share_b=1.5), "common.errors.share"),
+        (lambda: representation_cohort(1_000, share_b=-0.1), "common.errors.share"),
+        (lambda: representation_cohort(1_000, share_b=float("nan")), "common.errors.share"),
         (lambda: representation_cohort(1_000, share_b=0.0), "cohorts.errors.empty_group"),
         (lambda: representation_cohort(1_000, share_b=1.0), "cohorts.errors.empty_group"),
         (lambda: proxy_label_cohort(1_000, label="income"), "cohorts.errors.label"),

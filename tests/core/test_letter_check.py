@@ -393,7 +393,7 @@ def test_published_rates_are_those_of_asgari_2025() -> None:
 def test_a_bad_seed_is_refused_with_a_message_in_both_languages(seed: object) -> None:
     with pytest.raises(InputError) as error:
         generate_case(seed)
-    assert error.value.key == f"{NS}.errors.seed"
+    assert error.value.key == "common.errors.seed"
     assert f"{MAX_SEED:,}".replace(",", "") in error.value.message("fr").replace("\u202f", "")
 
 

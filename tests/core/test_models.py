@@ -127,7 +127,7 @@ def test_train_and_evaluate_returns_every_view_a_page_needs(site_a, site_b) -> N
         (lambda c: train_model(c, kind="svm"), "cohorts.errors.kind"),
         (lambda c: train_model(c, features=[]), "cohorts.errors.no_features"),
         (lambda c: train_model(c, features=["shoe_size"]), "cohorts.errors.missing_feature"),
-        (lambda c: train_model(c, seed=-2), "cohorts.errors.seed"),
+        (lambda c: train_model(c, seed=-2), "common.errors.seed"),
         (lambda c: train_and_evaluate(c, c, threshold=0), "cohorts.errors.threshold"),
         (lambda c: train_and_evaluate(c, c, threshold=1.2), "cohorts.errors.threshold"),
         (lambda c: train_and_evaluate(c, c, threshold="high"), "cohorts.errors.threshold"),

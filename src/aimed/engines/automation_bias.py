@@ -46,9 +46,10 @@ import numpy as np
 from aimed.engines.bayes import predictive_values, to_odds
 from aimed.engines.chest_pain import Answer, assess
 from aimed.texts.i18n import t
-from aimed.validation import InputError
+from aimed.validation import MAX_SEED, InputError, check_seed, next_seed
 
 __all__ = [
+    "MAX_SEED",
     "ANSWERS",
     "CLEAR",
     "DATA_FILE",
@@ -83,10 +84,10 @@ DATA_FILE = Path(__file__).parents[1] / "data" / "automation_bias.toml"
 FAMILIES: tuple[str, ...] = ("test_result", "wells", "marburg", "chest_pain")
 PROBLEM, CLEAR = "problem", "clear"
 ANSWERS: tuple[str, str] = (CLEAR, PROBLEM)
-MAX_SEED = 1_000_000
 MAX_RUNS = 10_000
 TRUSTED_FIRST = 2  # the first cases with an AI are right ones: trust comes before the error
 NS = "automation_bias"
+SEED_LABEL = f"{NS}.page.seed_label"  # the series number box, named in its error
 
 
 class Condition(StrEnum):
@@ -439,14 +440,6 @@ def _explanation(facts: Sequence[Fact], suggestion: str) -> tuple[str, ...]:
     return tuple(supporting) or (ranked[0].key,)
 
 
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"{NS}.errors.seed", given=str(seed), top=MAX_SEED)
-    if not 0 <= seed <= MAX_SEED:
-        raise InputError(f"{NS}.errors.seed", given=str(seed), top=MAX_SEED)
-    return int(seed)
-
-
 def _slots(rng: np.random.Generator) -> list[tuple[str, Condition, bool, bool]]:
     """(family, condition, problem, explained) for every case, balanced across families.
 
@@ -483,7 +476,7 @@ def _trust_first(order: Sequence[Condition]) -> bool:
 
 def make_series(seed: int = 0) -> Series:
     """The 20 cases of one series; the same seed always gives the same cases in the same order."""
-    seed = _check_seed(seed)
+    seed = check_seed(seed, SEED_LABEL)
     rng = np.random.default_rng(seed)
     slots = _slots(rng)
     while True:
@@ -693,7 +686,7 @@ def scripted_answers(series: Series, pattern: str, seed: int = 0) -> dict[int, s
     """Answers of a scripted reader ("follow", "ignore" or "random", the last seeded)."""
     if pattern not in PATTERNS:
         raise InputError(f"{NS}.errors.pattern", given=str(pattern), known=", ".join(PATTERNS))
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed, SEED_LABEL))
     return {case.number: PATTERNS[pattern](case, rng) for case in series.cases}
 
 
@@ -752,12 +745,12 @@ def simulate(profile: ReaderProfile | str, runs: int = 200, seed: int = 0) -> Su
         profile = READER_PROFILES[profile]
     if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
         raise InputError(f"{NS}.errors.runs", given=str(runs), top=MAX_RUNS)
-    seed = _check_seed(seed)
+    seed = check_seed(seed, SEED_LABEL)
     rng = np.random.default_rng(seed)
     pairs: list[tuple[Case, str]] = []
     ai = Rate(0, 0)
     for offset in range(runs):
-        series = make_series((seed + offset) % (MAX_SEED + 1))
+        series = make_series(next_seed(seed, offset))
         answers = simulated_answers(series, profile, rng)
         pairs += [(c, answers[c.number]) for c in series.cases]
         ai = ai + series.ai_accuracy

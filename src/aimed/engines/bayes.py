@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from aimed.texts import numbers
-from aimed.validation import InputError
+from aimed.validation import Given, InputError, as_number, check_share
 
 __all__ = [
     "SETTING_PRESETS",
@@ -32,69 +31,24 @@ __all__ = [
 ]
 
 
-# --- How a rejected value is shown in the error message -------------------------------
-
-_NO_NUMBER = {"en": "an empty or non-numeric value", "fr": "une valeur vide ou non numérique"}
-_INFINITY = {"en": "infinity", "fr": "l'infini"}
-
-
-class _Given:
-    """A rejected value, written in the reader's language.
-
-    The locale files say ``{given:en}`` or ``{given:fr}``: the format spec picks the
-    language, so ``0.5`` reads ``50%`` in English and ``50 %`` in French.
-    """
-
-    def __init__(self, value: object, percent: bool) -> None:
-        self.value = value
-        self.percent = percent
-
-    def __format__(self, spec: str) -> str:
-        lang = spec if spec in _NO_NUMBER else "en"
-        number = _as_number(self.value)
-        if number is None or math.isnan(number):
-            return _NO_NUMBER[lang]
-        if math.isinf(number):
-            return ("-" if number < 0 else "") + _INFINITY[lang]
-        if self.percent:
-            return numbers.percent(number, lang, digits=4, least=0)
-        return numbers.plain(number, lang)
-
-    def __str__(self) -> str:
-        return format(self, "en")
-
-
-def _as_number(value: object) -> float | None:
-    """The value as a float, or None when it is not a number at all (empty box, text)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
 def _check(
     value: object, key: str, low: float, high: float, *, closed: bool, percent: bool
 ) -> float:
     """``value`` as a float within [low, high] (closed) or (low, high) (open), else InputError."""
-    number = _as_number(value)
-    ok = number is not None and not math.isnan(number)
-    if ok:
-        ok = low <= number <= high if closed else low < number < high
-    if not ok:
-        raise InputError(f"test_result.errors.{key}", given=_Given(value, percent))
-    return number  # type: ignore[return-value]
+    number = as_number(value)  # NaN fails both comparisons below
+    if number is None or not (low <= number <= high if closed else low < number < high):
+        raise InputError(f"test_result.errors.{key}", given=Given(value, percent))
+    return number
 
 
 def _rate(value: object, key: str) -> float:
     """Sensitivity or specificity: any proportion from 0 to 1, ends included."""
-    return _check(value, key, 0.0, 1.0, closed=True, percent=True)
+    return check_share(value, f"test_result.errors.{key}")
 
 
 def _prior(value: object, key: str) -> float:
     """Prevalence or pre-test probability: strictly between 0 and 1 (odds must exist)."""
-    return _check(value, key, 0.0, 1.0, closed=False, percent=True)
+    return check_share(value, f"test_result.errors.{key}", ends=False)
 
 
 # --- Predictive values ----------------------------------------------------------------
@@ -188,7 +142,7 @@ def natural_frequencies(
     spec = _rate(specificity, "specificity")
     prev = _prior(prevalence, "prevalence")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InputError("test_result.errors.n", given=_Given(n, percent=False))
+        raise InputError("test_result.errors.n", given=Given(n, percent=False))
     sick = min(n, _round_half_up(n * prev))
     healthy = n - sick
     true_positives = min(sick, _round_half_up(sick * sens))
@@ -228,9 +182,9 @@ def likelihood_ratios(sensitivity: float, specificity: float) -> tuple[float, fl
 
 def to_odds(p: float) -> float:
     """Probability -> odds, p / (1 - p): the scale on which likelihood ratios multiply."""
-    prob = _check(p, "probability", 0.0, 1.0, closed=True, percent=True)
+    prob = _rate(p, "probability")
     if prob == 1:
-        raise InputError("test_result.errors.probability", given=_Given(p, percent=True))
+        raise InputError("test_result.errors.probability", given=Given(p, percent=True))
     return prob / (1 - prob)
 
 

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aimed.engines.bayes import _Given
-from aimed.validation import InputError
+from aimed.validation import Given, InputError, check_seed, check_share
 
 __all__ = [
     "GROUPS",
@@ -95,31 +94,13 @@ class Cohort:
 
 def _check_n(n: object, key: str = "cohorts.errors.n") -> int:
     """A whole number of patients within [MIN_PATIENTS, MAX_PATIENTS]."""
-    ok = isinstance(n, int | np.integer) and not isinstance(n, bool)
-    if not ok and isinstance(n, float) and n.is_integer():
-        n, ok = int(n), True
-    if not ok or not MIN_PATIENTS <= int(n) <= MAX_PATIENTS:  # type: ignore[arg-type]
+    whole = isinstance(n, int | np.integer) and not isinstance(n, bool)
+    count = int(n) if whole or (isinstance(n, float) and n.is_integer()) else None
+    if count is None or not MIN_PATIENTS <= count <= MAX_PATIENTS:
         raise InputError(
-            key, given=_Given(n, percent=False), minimum=MIN_PATIENTS, maximum=MAX_PATIENTS
+            key, given=Given(n, percent=False), minimum=MIN_PATIENTS, maximum=MAX_PATIENTS
         )
-    return int(n)  # type: ignore[arg-type]
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
-        raise InputError("cohorts.errors.seed", given=_Given(seed, percent=False))
-    return int(seed)
-
-
-def _check_share(share: object, key: str = "cohorts.errors.share") -> float:
-    """A proportion in [0, 1]; shown to people as a percentage."""
-    try:
-        value = float(share)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(share, bool) or math.isnan(value) or not 0.0 <= value <= 1.0:
-        raise InputError(key, given=_Given(share, percent=True))
-    return value
+    return count
 
 
 def _check_choice(value: object, choices: tuple[str, ...], key: str) -> str:
@@ -181,8 +162,8 @@ def device_bias_cohort(n: int, *, bias: bool = True, share_b: float = 0.5, seed:
     patients). With ``bias=False`` both groups get group A's device. Features: ``spo2``,
     ``heart_rate``, ``resp_rate``; the model never sees SaO2 or the group.
     """
-    n, seed = _check_n(n), _check_seed(seed)
-    share_b = _check_share(share_b)
+    n, seed = _check_n(n), check_seed(seed)
+    share_b = check_share(share_b)
     rng = np.random.default_rng(seed)
     group = _groups(rng, n, share_b)
     sao2 = np.clip(100.0 - rng.gamma(2.0, 3.5, n), 60.0, 100.0)
@@ -252,14 +233,12 @@ def proxy_label_cohort(
     ``label="need"`` trains on ``high_need``, the fix Obermeyer et al. (Science
     2019;366:447-53) showed largely removes the bias. The outcome is ``high_need`` in both.
     """
-    n, seed = _check_n(n), _check_seed(seed)
+    n, seed = _check_n(n), check_seed(seed)
     label = _check_choice(label, LABELS, "cohorts.errors.label")
-    share_b = _check_share(share_b)
-    factor = _check_share(access_factor_b, "cohorts.errors.access_factor")
+    share_b = check_share(share_b)
+    factor = check_share(access_factor_b, "cohorts.errors.access_factor")
     if factor == 0:
-        raise InputError(
-            "cohorts.errors.access_factor", given=_Given(access_factor_b, percent=True)
-        )
+        raise InputError("cohorts.errors.access_factor", given=Given(access_factor_b, percent=True))
     rng = np.random.default_rng(seed)
     group = _groups(rng, n, share_b)
     is_b = group == "B"
@@ -326,8 +305,8 @@ def representation_cohort(n: int, *, share_b: float = 0.5, seed: int = 0) -> Coh
     Parameters are illustrative. Train on a cohort with the learner's share and judge on
     a balanced one (``share_b=0.5``, another seed) to see who pays for the mix.
     """
-    n, seed = _check_n(n), _check_seed(seed)
-    share_b = _check_share(share_b)
+    n, seed = _check_n(n), check_seed(seed)
+    share_b = check_share(share_b)
     rng = np.random.default_rng(seed)
     group = _groups(rng, n, share_b)
     is_b = group == "B"
@@ -395,7 +374,7 @@ def hospital_cohort(n: int, *, site: str = "A", seed: int = 0) -> Cohort:
     times the measurement noise. Trained at A, a model ranks B's patients less well (AUC
     about 0.83 at A, 0.77 at B on 20,000 patients) and under-estimates their risk.
     """
-    n, seed = _check_n(n), _check_seed(seed)
+    n, seed = _check_n(n), check_seed(seed)
     site = _check_choice(site, SITES, "cohorts.errors.site")
     s = SITE_SETTINGS[site]
     rng = np.random.default_rng(seed + (0 if site == "A" else 1_000_003))
@@ -463,11 +442,11 @@ def shortcut_cohort(
     (Mount Sinai in Zech et al. 2018) so that only the tag differs; pass ``prevalence``
     to change it (0.01 mirrors Indiana).
     """
-    n, seed = _check_n(n), _check_seed(seed)
+    n, seed = _check_n(n), check_seed(seed)
     site = _check_choice(site, SHORTCUT_SITES, "cohorts.errors.shortcut_site")
-    prevalence = _check_share(prevalence, "cohorts.errors.prevalence")
+    prevalence = check_share(prevalence, "cohorts.errors.prevalence")
     if not 0.0 < prevalence < 1.0:
-        raise InputError("cohorts.errors.prevalence", given=_Given(prevalence, percent=True))
+        raise InputError("cohorts.errors.prevalence", given=Given(prevalence, percent=True))
     rng = np.random.default_rng(seed + (0 if site == "training" else 2_000_003))
     pneumonia = (rng.random(n) < prevalence).astype(int)
     with_disease, without = MARKER_RATES[site]
@@ -500,10 +479,10 @@ def shortcut_cohort(
 
 def sample_patients(cohort: Cohort, n: int, *, seed: int = 0) -> Cohort:
     """``n`` patients drawn without replacement: a small local sample for recalibration."""
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= len(cohort):
         raise InputError(
-            "cohorts.errors.sample_n", given=_Given(n, percent=False), maximum=len(cohort)
+            "cohorts.errors.sample_n", given=Given(n, percent=False), maximum=len(cohort)
         )
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(cohort), size=int(n), replace=False))

@@ -18,8 +18,7 @@ from fairlearn.metrics import MetricFrame
 from scipy.special import expit
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from aimed.engines.bayes import _Given
-from aimed.validation import InputError
+from aimed.validation import Given, InputError, check_share
 
 __all__ = [
     "GROUP_METRICS",
@@ -53,13 +52,7 @@ GROUP_METRICS: tuple[str, ...] = (
 
 def check_threshold(threshold: object) -> float:
     """A decision threshold strictly between 0 and 1 (a risk above it raises an alert)."""
-    try:
-        value = float(threshold)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(threshold, bool) or math.isnan(value) or not 0.0 < value < 1.0:
-        raise InputError("cohorts.errors.threshold", given=_Given(threshold, percent=True))
-    return value
+    return check_share(threshold, "cohorts.errors.threshold", ends=False)
 
 
 def predict_at(risk: np.ndarray, threshold: float) -> np.ndarray:
@@ -73,12 +66,7 @@ def threshold_for_share(risk: np.ndarray, share: float) -> float:
     Programmes often select a fixed share (Obermeyer et al. 2019: the 97th percentile
     was auto-enrolled), not a fixed risk.
     """
-    try:
-        value = float(share)
-    except (TypeError, ValueError):
-        value = math.nan
-    if math.isnan(value) or not 0.0 < value < 1.0:
-        raise InputError("cohorts.errors.share", given=_Given(share, percent=True))
+    value = check_share(share, ends=False)
     cut = float(np.quantile(np.asarray(risk, dtype=float), 1.0 - value))
     return min(max(cut, 1e-9), 1.0 - 1e-9)
 
@@ -245,7 +233,7 @@ def reliability_curve(
     are left out. A calibrated model puts every point on the diagonal.
     """
     if isinstance(n_bins, bool) or not isinstance(n_bins, int) or not 2 <= n_bins <= 50:
-        raise InputError("cohorts.errors.n_bins", given=_Given(n_bins, percent=False))
+        raise InputError("cohorts.errors.n_bins", given=Given(n_bins, percent=False))
     y, r = _arrays(y_true, risk)
     grp = np.full(len(y), "all", dtype=object) if groups is None else np.asarray(groups)
     bins = np.clip((r.astype(float) * n_bins).astype(int), 0, n_bins - 1)

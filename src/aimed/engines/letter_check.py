@@ -57,7 +57,7 @@ from babel.dates import format_date
 from aimed.texts.guard import check_free_text
 from aimed.texts.i18n import LANGUAGES, t
 from aimed.texts.numbers import decimal, percent, plain
-from aimed.validation import InputError
+from aimed.validation import MAX_SEED, InputError, check_seed
 
 __all__ = [
     "DATA_FILE",
@@ -97,7 +97,6 @@ __all__ = [
 
 NS = "letter_check"
 DATA_FILE = Path(__file__).parents[1] / "data" / "letter_check.toml"
-MAX_SEED = 99_999
 YEAR = 2025  # the stays happen in one synthetic year; letters write day and month only
 
 # Error kinds. A sentence can be changed or added (the reader flags it); an omission has
@@ -412,14 +411,6 @@ def _pick(rng: np.random.Generator, items: Sequence):
     return items[int(rng.integers(len(items)))]
 
 
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"{NS}.errors.seed", given=seed, limit=MAX_SEED)
-    if not 0 <= int(seed) <= MAX_SEED:
-        raise InputError(f"{NS}.errors.seed", given=seed, limit=MAX_SEED)
-    return int(seed)
-
-
 def _draw_record(rng: np.random.Generator, info: ScenarioInfo) -> Record:
     cat = load_catalogue()
     sex = _pick(rng, ("female", "male"))
@@ -667,7 +658,7 @@ def generate_case(
     ``scenario`` fixes the kind of stay (else the seed picks one); ``kinds`` fixes the
     error kinds, each at most once (else three to five are drawn, one an omission).
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed, f"{NS}.seed_label")
     if scenario is not None and scenario not in SCENARIOS:
         raise InputError(f"{NS}.errors.scenario", given=scenario)
     if kinds is not None:

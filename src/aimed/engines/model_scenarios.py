@@ -35,6 +35,7 @@ from aimed.engines.models import (
     recalibrate,
     train_model,
 )
+from aimed.validation import next_seed
 
 __all__ = [
     "BIASES",
@@ -108,7 +109,9 @@ def run_biased_data(
     cut = check_threshold(threshold)
     train = _bias_cohort(bias, n, bias_on=bias_on, share_b=share_b, seed=seed)
     test_share = 0.5
-    test = _bias_cohort(bias, n, bias_on=bias_on, share_b=test_share, seed=seed + _TEST_SEED_OFFSET)
+    test = _bias_cohort(
+        bias, n, bias_on=bias_on, share_b=test_share, seed=next_seed(seed, _TEST_SEED_OFFSET)
+    )
     model = train_model(train, kind=kind, seed=seed)
     return BiasRun(bias, bool(bias_on), train, evaluate(model, test, threshold=cut))
 
@@ -141,10 +144,10 @@ def run_hospital_shift(
     """
     cut = check_threshold(threshold)
     train = hospital_cohort(n, site="A", seed=seed)
-    test_a = hospital_cohort(n, site="A", seed=seed + _TEST_SEED_OFFSET)
-    test_b = hospital_cohort(n, site="B", seed=seed + _TEST_SEED_OFFSET)
+    test_a = hospital_cohort(n, site="A", seed=next_seed(seed, _TEST_SEED_OFFSET))
+    test_b = hospital_cohort(n, site="B", seed=next_seed(seed, _TEST_SEED_OFFSET))
     pool = hospital_cohort(
-        max(n, recalibration_n, 200), site="B", seed=seed + _LOCAL_SAMPLE_SEED_OFFSET
+        max(n, recalibration_n, 200), site="B", seed=next_seed(seed, _LOCAL_SAMPLE_SEED_OFFSET)
     )
     local = sample_patients(pool, recalibration_n, seed=seed)
     model = train_model(train, kind=kind, seed=seed)
@@ -201,8 +204,8 @@ def warm_shortcut() -> None:
 @lru_cache(maxsize=4)
 def _shortcut(remove_marker: bool, n: int, cut: float, kind: str, seed: int) -> ShortcutRun:
     train = shortcut_cohort(n, site="training", seed=seed)
-    internal = shortcut_cohort(n, site="training", seed=seed + _TEST_SEED_OFFSET)
-    external = shortcut_cohort(n, site="external", seed=seed + _TEST_SEED_OFFSET)
+    internal = shortcut_cohort(n, site="training", seed=next_seed(seed, _TEST_SEED_OFFSET))
+    external = shortcut_cohort(n, site="external", seed=next_seed(seed, _TEST_SEED_OFFSET))
     features = [f for f in train.features if not (remove_marker and f == SHORTCUT_FEATURE)]
     model = train_model(train, kind=kind, features=features, seed=seed)
     return ShortcutRun(

@@ -26,8 +26,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
-from aimed.engines.bayes import _Given
-from aimed.engines.cohorts import Cohort, _check_seed, device_bias_cohort
+from aimed.engines.cohorts import Cohort, device_bias_cohort
 from aimed.engines.group_metrics import (
     SitePerformance,
     check_threshold,
@@ -37,7 +36,7 @@ from aimed.engines.group_metrics import (
     reliability_curve,
     site_performance,
 )
-from aimed.validation import InputError
+from aimed.validation import Given, InputError, check_seed, next_seed
 
 __all__ = [
     "MODEL_KINDS",
@@ -143,7 +142,7 @@ def train_model(
     Drop a feature by passing the others (the shortcut page removes the marker so).
     """
     kind = _check_kind(kind)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     chosen = _check_features(cohort, features)
     y = cohort.y_label
     _check_both_outcomes(y, "cohorts.errors.one_class")
@@ -177,7 +176,7 @@ def recalibrate(model: TrainedModel, local_sample: Cohort) -> TrainedModel:
     if n < MIN_RECALIBRATION_SAMPLE:
         raise InputError(
             "cohorts.errors.recalibration_n",
-            given=_Given(n, percent=False),
+            given=Given(n, percent=False),
             minimum=MIN_RECALIBRATION_SAMPLE,
         )
     y = local_sample.y_true
@@ -202,9 +201,9 @@ def permutation_importances(
     cohort's true outcome. Columns ``feature``, ``importance`` (mean AUC drop), ``std``;
     sorted from most to least important.
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, int) or not 1 <= n_repeats <= 50:
-        raise InputError("cohorts.errors.n_repeats", given=_Given(n_repeats, percent=False))
+        raise InputError("cohorts.errors.n_repeats", given=Given(n_repeats, percent=False))
     _check_both_outcomes(cohort.y_true, "cohorts.errors.one_class")
     X = cohort.frame.loc[:, list(model.features)]
     with _one_thread():
@@ -291,5 +290,5 @@ def benchmark_call(n: int = 20_000, *, seed: int = 0) -> Callable[[], Evaluation
     ``n`` others, with per-group metrics, AUC, calibration and the reliability curve.
     """
     train = device_bias_cohort(n, seed=seed)
-    test = device_bias_cohort(n, seed=seed + 1)
+    test = device_bias_cohort(n, seed=next_seed(seed))
     return lambda: train_and_evaluate(train, test, threshold=0.5, seed=seed)

@@ -18,6 +18,7 @@ import pandas as pd
 from aimed.engines.bayes import natural_frequencies
 from aimed.engines.chest_pain import Answer, assess, independence_check, next_questions
 from aimed.texts.i18n import normalise_language, t
+from aimed.validation import check_seed, check_share
 
 __all__ = [
     "add_back_table",
@@ -158,8 +159,8 @@ def synthetic_risk_scores(
     it is shown as ``100 / (1 + exp(-(x - separation / 2) * 1.5))``, a 0-100 score.
     Columns: ``score`` (whole number) and ``ill`` (bool).
     """
-    rng = np.random.default_rng(seed)
-    sick = round(n * prevalence)
+    rng = np.random.default_rng(check_seed(seed))
+    sick = round(n * check_share(prevalence, ends=False))
     hidden = np.concatenate([rng.normal(separation, 1.0, sick), rng.normal(0.0, 1.0, n - sick)])
     score = np.rint(100 / (1 + np.exp(-(hidden - separation / 2) * 1.5))).astype(int)
     ill = np.concatenate([np.ones(sick, dtype=bool), np.zeros(n - sick, dtype=bool)])

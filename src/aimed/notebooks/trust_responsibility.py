@@ -40,6 +40,7 @@ from aimed.engines.automation_bias import (
 from aimed.notebooks.helpers import current_language
 from aimed.texts import numbers
 from aimed.texts.i18n import t
+from aimed.validation import check_seed
 
 __all__ = [
     "ANSWERS_SEED",
@@ -99,7 +100,7 @@ def colleague_answers(
     may switch to a differing suggestion, more readily when it comes with an explanation;
     when the AI is silent, they may answer "clear" without checking.
     """
-    rng = np.random.default_rng([int(seed), series.seed])
+    rng = np.random.default_rng([check_seed(seed), series.seed])
     answers = {}
     for case in series.cases:
         own = case.answer if rng.random() < habits.skill else _other(case.answer)
