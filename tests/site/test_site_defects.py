@@ -24,6 +24,7 @@ from babel.dates import format_date
 
 from aimed.engines.bayes import predictive_values
 from aimed.notebooks.helpers import check_choice, check_number
+from aimed.texts.i18n import LOCALES_DIR
 from support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -261,7 +262,7 @@ def orientation_checks_paragraph(lang: str) -> str:
 
 
 def zip_readme(lang: str) -> str:
-    path = ROOT / "src" / "aimed" / "locales" / f"trainer.{lang}.toml"
+    path = LOCALES_DIR / f"trainer.{lang}.toml"
     return " ".join(tomllib.loads(path.read_text(encoding="utf-8"))["zip_readme"].split())
 
 
