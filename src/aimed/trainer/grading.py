@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import sys
 import tempfile
-import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from aimed.trainer.boundary import check_available
-from aimed.trainer.course import Course, TrainerError, nbgrader_config, open_course
+from aimed.trainer.course import Course, TrainerError, open_course
 from aimed.trainer.execute import METADATA_KEY
 from aimed.trainer.intake import check_submission
+from aimed.trainer.nbgrader_api import ensure_tools_on_path, last_line, make_api
 from aimed.trainer.workers import Outcome, Pool
 
 RESULTS_NAME = "autograde-results.json"
@@ -65,13 +63,6 @@ class Summary:
         raise KeyError((learner, assignment))
 
 
-def ensure_tools_on_path() -> None:
-    """nbgrader runs ``alembic`` as a program: make this Python's scripts folder findable."""
-    scripts = str(Path(sys.executable).parent)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-
-
 AUTOGRADE_STEPS = [
     "aimed.trainer.execute.BoundaryExecute",
     "nbgrader.preprocessors.IgnorePattern",
@@ -93,17 +84,6 @@ def _overrides(timeout: int | None) -> dict[str, object]:
     return values
 
 
-def make_api(course: Course, **overrides: object):
-    """nbgrader's API object for ``course`` (imported late: nbgrader is slow to import)."""
-    ensure_tools_on_path()
-    from nbgrader.apps import NbGraderAPI
-    from sqlalchemy.exc import SAWarning
-
-    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own, harmless
-
-    return NbGraderAPI(config=nbgrader_config(course, **overrides))
-
-
 def ensure_in_gradebook(course: Course, assignments: Iterable[str]) -> None:
     """Generate the release version of any assignment the gradebook does not know yet."""
     api = make_api(course)
@@ -113,28 +93,7 @@ def ensure_in_gradebook(course: Course, assignments: Iterable[str]) -> None:
         if name not in known:
             result = api.generate_assignment(name)
             if not result["success"]:
-                raise TrainerError(f"cannot generate {name}: {_last_line(result.get('error'))}")
-
-
-_EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(?:Error|Exception|Interrupt)): (.*)$")
-_PLAIN_WORDS = {
-    "DeadKernelError": "the notebook's code ended Python (os._exit, a crash, or out of memory)",
-    "CellTimeoutError": "a cell did not answer within the time limit",
-}
-
-
-def _last_line(text: str | None) -> str:
-    """The most telling line of nbgrader's log or traceback, in plain words where known."""
-    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
-    causes = [m for m in map(_EXCEPTION_LINE.match, lines) if m and "NbGraderException" not in m[1]]
-    if causes:
-        name, message = causes[-1][1].rsplit(".", 1)[-1], causes[-1][2]
-        return _PLAIN_WORDS.get(name, f"{name}: {message}")
-    return lines[-1].strip() if lines else "unknown error"
-
-
-def _log_and_error(result: dict) -> str:
-    return f"{result.get('log', '')}\n{result.get('error', '')}"
+                raise TrainerError(f"cannot generate {name}: {last_line(result.get('error'))}")
 
 
 # ------------------------------------------------------------------ gradebook copies

@@ -20,14 +20,14 @@ from aimed.trainer.learner_wheel import ZIP_TIME, build_core_wheel, supported_py
 
 def generate_releases(course: Course, names: list[str]) -> list[Path]:
     """Run nbgrader's generate_assignment for each assignment; return the release notebooks."""
-    from aimed.trainer.grading import _last_line, make_api
+    from aimed.trainer.nbgrader_api import last_line, make_api
 
     api = make_api(course)
     made: list[Path] = []
     for name in names:
         result = api.generate_assignment(name, force=True, create=True)
         if not result["success"]:
-            reason = _last_line(result.get("error"))
+            reason = last_line(result.get("error"))
             raise TrainerError(f"nbgrader could not release {name}: {reason}")
         made.append(course.release / name / Assignment(name).notebook)
     return made

@@ -85,7 +85,7 @@ def _serve(root: str, database: str | None, overrides: dict, run_dir: str, conne
     os.environ[TEMP_ENV] = run_dir
     if database:
         _fast_sqlite()
-    from aimed.trainer.grading import _last_line, _log_and_error, make_api
+    from aimed.trainer.nbgrader_api import last_line, log_and_error, make_api
 
     course = Course(Path(root))
     if database:
@@ -99,7 +99,7 @@ def _serve(root: str, database: str | None, overrides: dict, run_dir: str, conne
         try:
             result = api.autograde(job[0], job[1], force=True, create=True)
             if not result["success"]:
-                answer = (False, _last_line(_log_and_error(result)))
+                answer = (False, last_line(log_and_error(result)))
             elif _grading_status(course, job) == "lost":
                 answer = (False, "the grading sandbox stopped before the notebook ended")
             else:
