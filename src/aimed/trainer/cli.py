@@ -98,6 +98,13 @@ def collect(
     assignment: Annotated[str, typer.Argument(help="e.g. reading-performance-fr.")],
     source: Annotated[Path, typer.Argument(help="A folder per learner, or the platform's zip.")],
     course: CourseOption = None,
+    replace_graded: Annotated[
+        bool,
+        typer.Option(
+            "--replace-graded",
+            help="Replace a graded submission even by files holding no readable notebook.",
+        ),
+    ] = False,
 ) -> None:
     """Copy submissions into submitted/<learner>/<assignment>/ from a folder or a zip."""
     from aimed.trainer.collect import collect as do_collect
@@ -107,7 +114,7 @@ def collect(
     if len(chosen) != 1:
         names = " or ".join(a.name for a in chosen)
         raise TrainerError(f"say which language: {names}")
-    collected = do_collect(where, chosen[0], source)
+    collected = do_collect(where, chosen[0], source, replace_graded=replace_graded)
     table = Table(title=f"Collected for {chosen[0].name}")
     table.add_column("learner", no_wrap=True)
     table.add_column("name", overflow="fold")

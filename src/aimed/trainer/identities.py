@@ -38,6 +38,9 @@ class Person:
     platform: str = ""  # moodle | canvas | "" (a folder or file named after the learner)
     participant: str = ""  # the platform's number for this learner, "" when none
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", without_bidi(self.name))
+
     @property
     def key(self) -> tuple[str, str]:
         """What identifies the learner in the registry: the number, else the exact name."""
@@ -66,9 +69,40 @@ class Resolved:
     notes: tuple[str, ...] = ()
 
 
+# Bidirectional controls reorder what a name shows (``U+202E`` makes "exe.txt" read "txt.exe"):
+# never part of a name, so they are dropped from every identity.
+BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
+
+
+def without_bidi(text: str) -> str:
+    """``text`` without bidirectional control characters."""
+    return text.translate(BIDI_CONTROLS)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text rather than runs: text starting with ``= + - @``,
+    a tab or a carriage return gets a leading apostrophe (numbers and a lone "-" stay)."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    if value == "-" or _NUMBER.match(value):
+        return value
+    return "'" + value
+
+
+def unsafe_undone(value: str) -> str:
+    """Read back a cell written by :func:`spreadsheet_safe`."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def exact(name: str) -> str:
     """A name as typed, in one Unicode form (a zip from a Mac spells accents apart)."""
-    return unicodedata.normalize("NFC", name).strip()
+    return without_bidi(unicodedata.normalize("NFC", name)).strip()
 
 
 def folded(name: str) -> str:
@@ -124,7 +158,7 @@ class Registry:
             return cls()
         with path.open(newline="", encoding="utf-8") as handle:
             rows = [
-                Row(**{c: (line.get(c) or "").strip() for c in COLUMNS})
+                Row(**{c: unsafe_undone(without_bidi(line.get(c) or "").strip()) for c in COLUMNS})
                 for line in csv.DictReader(handle)
                 if (line.get("learner") or "").strip()
             ]
@@ -142,7 +176,7 @@ class Registry:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            writer.writerows([[getattr(r, c) for c in COLUMNS] for r in rows])
+            writer.writerows([[spreadsheet_safe(getattr(r, c)) for c in COLUMNS] for r in rows])
         return path
 
     def ids(self) -> set[str]:
