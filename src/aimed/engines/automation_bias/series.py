@@ -80,7 +80,7 @@ __all__ = [
     "to_json",
 ]
 
-DATA_FILE = Path(__file__).parents[1] / "data" / "automation_bias.toml"
+DATA_FILE = Path(__file__).parents[2] / "data" / "automation_bias.toml"
 FAMILIES: tuple[str, ...] = ("test_result", "wells", "marburg", "chest_pain")
 PROBLEM, CLEAR = "problem", "clear"
 ANSWERS: tuple[str, str] = (CLEAR, PROBLEM)

@@ -96,7 +96,7 @@ __all__ = [
 ]
 
 NS = "letter_check"
-DATA_FILE = Path(__file__).parents[1] / "data" / "letter_check.toml"
+DATA_FILE = Path(__file__).parents[2] / "data" / "letter_check.toml"
 YEAR = 2025  # the stays happen in one synthetic year; letters write day and month only
 
 # Error kinds. A sentence can be changed or added (the reader flags it); an omission has
