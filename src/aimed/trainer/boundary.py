@@ -27,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from aimed.trainer import cgroups
 from aimed.trainer.course import TrainerError
 from aimed.trainer.inside import GRACE, receive, send
 
@@ -53,6 +54,7 @@ class Limits:
     file_mb: int = 16  # largest file it may write
     disk_mb: int = 64  # its folder and /tmp, each (memory-backed)
     processes: int = 16  # processes and threads of its own
+    total_memory_mb: int = 1536  # all its processes together, tmpfs files included (cgroup)
     wall_seconds: int = 900
     submission_mb: int = 20  # largest submission folder copied in
 
@@ -246,6 +248,7 @@ class Sandbox:
         self.process: subprocess.Popen | None = None
         self.folder: Path | None = None
         self.log: Path | None = None
+        self.zygote: int | None = None  # the warm parent's process id, as the grader sees it
 
     # -- life cycle
 
@@ -287,10 +290,12 @@ class Sandbox:
             why = why or self._log_tail()
             self.close()
             raise BoundaryError(f"the grading sandbox did not start ({why}): {INSTALL_HINT}")
+        self.zygote = _host_pid(self.process.pid, ready["ready"])
 
     def close(self) -> None:
         """Stop the sandbox and everything in it; remove its folder."""
         process, self.process = self.process, None
+        self.zygote = None
         if process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
@@ -358,17 +363,58 @@ class Sandbox:
         }
         runs = sum(1 for step in plan if "run" in step)
         wall = min(self.limits.wall_seconds, timeout * (runs + 1) + GRACE) + 60
+        group = self._group()
         try:
+            if group is not None:
+                group.add(self.zygote)  # the submission's processes are forked in it...
             send(self.process.stdin.fileno(), job)
+            forked = receive(self.process.stdout.fileno(), time.monotonic() + 30)
+            if group is not None:
+                cgroups.send_home(self.zygote)  # ...the warm parent goes back out at once
+            if forked != {"forked": True}:
+                raise ValueError("no submission started")
             result = receive(self.process.stdout.fileno(), time.monotonic() + wall)
         except (OSError, TimeoutError, EOFError, ValueError):
             result = None
+        finally:
+            capped = group is not None and group.out_of_memory()
+            peak = group.peak_bytes() if group is not None else None
         if not isinstance(result, dict):
             why = self._log_tail()
             self.close()  # the next submission gets a fresh sandbox
-            return {"status": "lost", "reason": f"the grading sandbox stopped ({why})", "lines": []}
+            result = {"status": "lost", "reason": f"the grading sandbox stopped ({why})"}
+            result["lines"] = []
+        if group is not None:
+            group.remove()  # its processes died with the submission's namespaces
         result["notes"] = notes
+        result["memory_cap"] = self.limits.total_memory_mb if capped else None
+        result["peak_bytes"] = peak
         return result
+
+    def _group(self) -> cgroups.Group | None:
+        """A fresh control group for the next submission, where the host allows one."""
+        where = cgroups.host()
+        if not where.version or self.zygote is None:
+            return None
+        memory = self.limits.total_memory_mb * 1024 * 1024
+        return cgroups.Group(where, memory, self.limits.processes + 2)  # + its two keepers
+
+
+def _host_pid(outer: int, inner: object) -> int | None:
+    """The grader's id of the process ``inner`` is in the sandbox (a descendant of bwrap)."""
+    queue = [outer]
+    while queue:
+        pid = queue.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("NSpid:") and line.split()[-1] == str(inner) and pid != outer:
+                return pid
+        queue.extend(int(child) for child in children)
+    return None
 
 
 _SANDBOXES: dict[tuple, Sandbox] = {}

@@ -19,6 +19,7 @@ notebook's metadata, ``aimed_grading``, for the trainer's summary.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -105,29 +106,90 @@ def outcome_outputs(outcome: Outcome, language: str) -> list[NotebookNode]:
     return [_error(outcome.ename or "AssertionError", t("trainer.hidden_check_failed", language))]
 
 
+MAX_DEPTH = 12  # nesting of one reported message (outputs, values) the grader reads
+MAX_LINE = 8 * 1024 * 1024  # characters of one reported line
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(text: str) -> str:
+    """``text`` with what UTF-8 cannot hold (lone surrogates) shown as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def bounded(value: object) -> object:
+    """``value`` with every string made writable as UTF-8; ``ValueError`` if nested too deep.
+
+    Iterative: a learner's deeply nested data never reaches Python's recursion limit here.
+    """
+    if isinstance(value, str):
+        return readable(value)
+    root: list = [value]
+    stack: list[tuple[object, int]] = [(root, 0)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(container, dict):
+            items = list(container.items())
+            container.clear()
+            for key, item in items:
+                container[readable(key)] = item
+            keys: list = list(container)
+        else:
+            keys = list(range(len(container)))
+        for key in keys:
+            item = container[key]
+            if isinstance(item, str):
+                container[key] = readable(item)
+            elif isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+    return root[0]
+
+
 class Report:
-    """The sandbox's report, parsed: outputs per cell, values per test, how the run ended."""
+    """The sandbox's report, parsed: outputs per cell, values per test, how the run ended.
+
+    Every line was written where the learner's code ran, so each is only data: parsing is
+    bounded (a line's size, its nesting) and never raises; what cannot be read becomes a
+    note for this submission. How the run ended (``status``) is the sandbox's own view,
+    from the exit status of the submission's processes, never from a line.
+    """
 
     def __init__(self, result: dict) -> None:
         self.status = str(result.get("status", "lost"))
-        self.reason = str(result.get("reason", ""))[:300]
-        self.notes = [str(n)[:300] for n in result.get("notes", [])]
+        self.reason = readable(str(result.get("reason", ""))[:300])
+        self.notes = [readable(str(n)[:300]) for n in result.get("notes", [])]
+        cap = result.get("memory_cap")
+        if type(cap) is int:
+            self.notes.append(
+                f"the notebook's processes together used more than {cap} MB of memory: the "
+                "kernel stopped one there; the answers checked before that point count"
+            )
         self.cells: dict[int, dict] = {}
         self.values: dict[int, dict] = {}
         self.last_started: int | None = None
+        unreadable = 0
         for line in result.get("lines", []):
             try:
-                message = json.loads(line)
-            except (TypeError, ValueError):
+                if not isinstance(line, str) or len(line) > MAX_LINE:
+                    raise ValueError("line too long")
+                message = bounded(json.loads(line))
+            except (TypeError, ValueError, RecursionError, MemoryError):
+                unreadable += 1
                 continue
             if not isinstance(message, dict):
                 continue
             if type(message.get("start")) is int:
                 self.last_started = message["start"]
             elif type(message.get("cell")) is int:
-                self.cells[message["cell"]] = message
+                self.cells.setdefault(message["cell"], message)
             elif type(message.get("snapshot")) is int and isinstance(message.get("values"), dict):
                 self.values.setdefault(message["snapshot"], message["values"])
+        if unreadable:
+            self.notes.append(
+                f"{unreadable} line(s) of the notebook's report could not be read (too large "
+                "or nested too deep) and were left out"
+            )
 
 
 def build_plan(nb: NotebookNode, exercise: Exercise) -> tuple[list[dict], dict[int, str]]:

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from aimed.trainer.boundary import check_available
+from aimed.trainer.cgroups import say_if_uncapped
 from aimed.trainer.course import Course, TrainerError, open_course
 from aimed.trainer.execute import METADATA_KEY
 from aimed.trainer.intake import check_submission
@@ -218,6 +219,7 @@ def autograde_all(
         raise TrainerError(f"no submissions in {course.submitted}: run 'aimed-trainer collect'")
     ensure_tools_on_path()
     check_available()  # never grade without the boundary
+    workers = say_if_uncapped(workers)  # no cgroups here: fewer workers, and it says so
     by_name = {a.name: a for a in chosen}
     jobs = [
         (a.name, learner)

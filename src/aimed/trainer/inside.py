@@ -210,7 +210,18 @@ class CellTimeout(KeyboardInterrupt):
 
 
 def _emit(fd: int, message: dict) -> None:
-    _write_all(fd, (json.dumps(message, default=str) + "\n").encode())
+    """One report line; outputs that cannot be written as JSON become one error output."""
+    try:
+        line = json.dumps(message, default=str)
+    except (ValueError, TypeError, RecursionError):
+        unreadable = {
+            "output_type": "error",
+            "ename": "ReportError",
+            "evalue": "this cell's output could not be reported (nested too deep, or not data)",
+            "traceback": [],
+        }
+        line = json.dumps({**message, "outputs": [unreadable], "values": {}}, default=str)
+    _write_all(fd, (line + "\n").encode())
 
 
 def run_plan(shell, plan: list[dict], timeout: float, fd: int) -> None:
@@ -356,8 +367,12 @@ def _submission(job: dict, shell, report_fd: int, pid_fd: int) -> None:
     os._exit(min(255, abs(os.waitstatus_to_exitcode(status))))
 
 
-def run_job(job: dict, shell) -> dict:
-    """Grade-side view of one submission's run: status, reason and the child's report."""
+def run_job(job: dict, shell, forked=None) -> dict:
+    """Grade-side view of one submission's run: status, reason and the child's report.
+
+    ``forked`` is called once the submission's first process exists (the grader then
+    takes this warm parent back out of the submission's control group).
+    """
     report_r, report_w = os.pipe()
     pid_r, pid_w = os.pipe()
     child = os.fork()
@@ -370,19 +385,34 @@ def run_job(job: dict, shell) -> dict:
             os._exit(70)
     os.close(report_w)
     os.close(pid_w)
+    if forked is not None:
+        forked()
     started = time.monotonic()
     first = _read_pid(pid_r, started + 10)
     status, reason, lines = _collect(report_r, job, started)
+    reaped = None
+    if status == "ended":  # its report closed: it should be ending (code may close it early)
+        deadline = time.monotonic() + GRACE
+        while reaped is None and time.monotonic() < deadline:
+            pid, code = os.waitpid(child, os.WNOHANG)
+            reaped = code if pid else time.sleep(0.005)
+        if reaped is None:
+            status, reason = "killed", "the notebook closed its report and kept running"
     for pid in (first, child):
-        if pid and status != "done":
+        if pid and reaped is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
     os.close(report_r)
-    _, code = os.waitpid(child, 0)
-    exit_code = os.waitstatus_to_exitcode(code)
+    if reaped is None:
+        _, reaped = os.waitpid(child, 0)
+    exit_code = os.waitstatus_to_exitcode(reaped)
     if status == "ended":
-        status = "done" if lines and lines[-1] == '{"done": true}' else "crashed"
-        if status == "crashed":
+        # The learner's code can write any line, "done" included: only the exit status of
+        # the submission's first process, seen here, says whether it ran to the end.
+        finished = exit_code == 0 and bool(lines) and lines[-1] == '{"done": true}'
+        finished = finished and _accounted(lines, job["plan"])
+        status = "done" if finished else "crashed"
+        if not finished:
             reason = f"exit status {exit_code}"
     if status != "done" and '{"up": true}' not in lines:
         status, reason = "lost", f"the sandbox could not prepare the submission ({reason})"
@@ -392,6 +422,14 @@ def run_job(job: dict, shell) -> dict:
         "lines": lines,
         "seconds": round(time.monotonic() - started, 3),
     }
+
+
+def _accounted(lines: list[str], plan: list[dict]) -> bool:
+    """Whether the report holds a line for every step of the plan (a forger may skip some)."""
+    cells = sum(1 for line in lines if line.startswith('{"cell": '))
+    snapshots = sum(1 for line in lines if line.startswith('{"snapshot": '))
+    runs = sum(1 for step in plan if "run" in step)
+    return cells >= runs and snapshots >= len(plan) - runs
 
 
 def _read_pid(fd: int, deadline: float) -> int | None:
@@ -498,7 +536,7 @@ def main() -> None:
         job = receive(inbox)
         if job is None:
             return
-        send(outbox, run_job(job, shell))
+        send(outbox, run_job(job, shell, lambda: send(outbox, {"forked": True})))
 
 
 if __name__ == "__main__":
