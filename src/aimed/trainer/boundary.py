@@ -29,6 +29,7 @@ from pathlib import Path
 
 from aimed.trainer import cgroups
 from aimed.trainer.course import TrainerError
+from aimed.trainer.files import read_own, why_not_own
 from aimed.trainer.inside import GRACE, receive, send
 
 HOME = "/home/learner"
@@ -337,14 +338,22 @@ class Sandbox:
             for name in files:
                 path = Path(folder) / name
                 info = path.lstat()
-                if not stat.S_ISREG(info.st_mode):
+                if why_not_own(info):  # a link's target is never the learner's to give
+                    if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+                        notes.append(f"{relative / name} left out of the sandbox: a link")
                     continue
                 if info.st_size > budget:
                     notes.append(f"{relative / name} left out of the sandbox: too large")
                     continue
-                budget -= info.st_size
-                shutil.copyfile(path, spool / relative / name)
-                os.chmod(spool / relative / name, 0o644)
+                try:
+                    data = read_own(path, submission, budget)  # checked again once open
+                except OSError:
+                    notes.append(f"{relative / name} left out of the sandbox: not its own file")
+                    continue
+                budget -= len(data)
+                target = spool / relative / name
+                target.write_bytes(data)
+                os.chmod(target, 0o644)
         return notes
 
     def run(self, submission: Path, plan: list[dict], timeout: float) -> dict:

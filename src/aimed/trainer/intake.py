@@ -28,16 +28,20 @@ are in ``collect-notes.txt`` there and are repeated here.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import os
 import re
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from aimed.trainer.course import Assignment, Course
+from aimed.trainer.files import NotOwnFile, inside, read_own, replace, why_not_own
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 COLLECT_NOTES = "collect-notes.txt"
@@ -339,10 +343,12 @@ def normalise(raw: bytes, release_nb: dict | None) -> tuple[dict, list[str], boo
 
 
 def _keep_original(course: Course, learner: str, assignment: Assignment, path: Path) -> None:
+    """A copy of the learner's own file (never of what a link points to) in ``originals/``."""
     target = course.originals / learner / assignment.name / path.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        shutil.copy2(path, target)
+    if not os.path.lexists(target):
+        with contextlib.suppress(OSError):  # a link: refused when it is read for grading
+            replace(target, read_own(path, course.root))
 
 
 def _set_aside(course: Course, learner: str, assignment: Assignment, path: Path) -> None:
@@ -363,18 +369,49 @@ def _release(course: Course, assignment: Assignment) -> dict | None:
         return None
 
 
-def _why_unreadable(path: Path, release_nb: dict | None) -> str | None:
-    """Why a file cannot be graded, or None when it can."""
-    size = path.stat().st_size
+def _why_unreadable(path: Path, release_nb: dict | None, root: Path) -> str | None:
+    """Why a file cannot be graded, or None when it can (a link is never read)."""
+    size = path.lstat().st_size
     if size > MAX_NOTEBOOK_BYTES:
         return f"too large: {megabytes(size)}, more than {megabytes(MAX_NOTEBOOK_BYTES)}"
     try:
-        normalise(path.read_bytes(), release_nb)
+        normalise(read_own(path, root, MAX_NOTEBOOK_BYTES), release_nb)
     except Unreadable as error:
         return str(error)
+    except NotOwnFile as error:
+        return f"{str(error).split(': ', 1)[-1]}, not the learner's own file: not read"
     except OSError as error:
         return f"cannot be opened ({error.strerror})"
     return None
+
+
+def _set_aside_links(course: Course, learner: str, assignment: Assignment, folder: Path) -> list:
+    """Move every link (symbolic or hard) and special file out of the submission folder.
+
+    Nothing after intake (the sandbox's copy, nbgrader's, feedback) then meets a file
+    that is not the learner's own. Moved, never followed: a link's target is not touched.
+    """
+    moved: list[str] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return moved
+    for parent, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = Path(parent) / name
+            info = path.lstat()
+            if stat.S_ISDIR(info.st_mode):
+                continue
+            why = why_not_own(info)
+            if why is None or path.name == assignment.notebook:
+                continue  # the notebook itself is refused, with its reason, below
+            target = course.originals / learner / assignment.name / "links"
+            target = target / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            os.rename(path, target)
+            moved.append(f"{path.relative_to(folder)} ({why})")
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(parent, d))]
+    return moved
 
 
 def _collect_notes(kept: Path) -> list[str]:
@@ -392,6 +429,15 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
     expected = folder / assignment.notebook
     from_collect = _collect_notes(kept)
     release_nb = _release(course, assignment)
+    if not inside(expected, course.root):
+        result.status = "unreadable"
+        result.notes.append("the submission folder is a link to another folder: not read")
+        return result
+    links = _set_aside_links(course, learner, assignment, folder)
+    if links:
+        result.notes.append(
+            "links and special files moved to originals/, not read: " + ", ".join(links[:10])
+        )
     if expected.exists() and kept.is_dir():  # renamed on an earlier run: say so again
         for earlier in sorted(kept.glob("*.ipynb")):
             if earlier.name != expected.name:
@@ -400,7 +446,7 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
         others = sorted(p for p in folder.glob("*.ipynb") if p.is_file()) if folder.is_dir() else []
         set_aside = kept / expected.name
         if set_aside.is_file() and not others:  # found unreadable on an earlier run
-            why = _why_unreadable(set_aside, release_nb) or "set aside"
+            why = _why_unreadable(set_aside, release_nb, course.root) or "set aside"
             result.status = "unreadable"
             result.notes.append(f"{expected.name} cannot be read ({why}); kept in originals/")
             result.notes += from_collect
@@ -422,20 +468,21 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
                 )
             result.notes += from_collect
             return result
-    why = _why_unreadable(expected, release_nb)
+    why = _why_unreadable(expected, release_nb, course.root)
     if why:
         _set_aside(course, learner, assignment, expected)
         result.status = "unreadable"
         result.notes.append(f"{expected.name} cannot be read ({why}); kept in originals/")
         result.notes += from_collect
         return result
-    nb, notes, changed = normalise(expected.read_bytes(), release_nb)
+    nb, notes, changed = normalise(read_own(expected, course.root), release_nb)
     if changed:
         _keep_original(course, learner, assignment, expected)
-        expected.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(nb, indent=1, ensure_ascii=False)
+        replace(expected, text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode())
     elif (kept / expected.name).is_file():  # repaired on an earlier run: say so again
         try:
-            _, notes, _ = normalise((kept / expected.name).read_bytes(), release_nb)
+            _, notes, _ = normalise(read_own(kept / expected.name, course.root), release_nb)
         except (Unreadable, OSError):
             notes = []
     result.notes += notes + from_collect
