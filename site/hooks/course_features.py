@@ -1,14 +1,22 @@
-"""MkDocs hook: the features every module page shares, rendered from markers and front matter.
+"""The features every module page shares, rendered from markers, front matter and the manifest.
 
+Called by the site's MkDocs plugin (site/plugin.py, `- aimed` in mkdocs.yml), which gives it
+the course manifest (course/course.toml, read by aimed.course_manifest) and the URLs.
+
+- The manifest's modules, in order, take the nav's `- Modules: course.toml` entry, each titled
+  "Module N: Title" in every language; a nav listing module pages other than the manifest's
+  stops the build.
 - `[@key]` citations -> short links to the one bibliography (unknown key = build error);
   `<!-- bibliography -->` -> the full list with anchors.
 - `<!-- sandbox: scenario [key=value ...] [| label] -->` -> a button opening the sandbox
   scenario in the page's language (``key=value`` pairs go into its URL, e.g. the variant);
-  the label, in the page's language, replaces "Try it in the sandbox".
+  the label, in the page's language, replaces "Try it in the sandbox". The scenario and its
+  variant must be the manifest's.
 - `<!-- figure: name | caption -->` -> a figure drawn at build time by site/figures/ (see
   course_figures.py), its SVG written into the site, its alternative text in the language.
 - `<!-- exercise: id -->` -> a "Graded exercise" block linking to `downloads/<id>-<lang>.zip`
-  when the trainer command has built it; the zips are copied into the site after the build.
+  when the trainer command has built it (an exercise of the manifest); the zips are copied
+  into the site after the build.
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
   control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
 - Front matter `assessment` / `pass_mark` -> the final assessment's rules under the title and its
@@ -19,11 +27,12 @@
   the nav; `<!-- link: sandbox | label -->` (or `repository`) -> a link (see course_pages.py).
 - nav entries not yet written in both languages are left out (tests/test_site.py fails while
   one is missing, so a finished course never ships with a hole).
+
+The HTML comes from the templates of site/templates/ (fragments.py).
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import posixpath
 import re
@@ -37,6 +46,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+from aimed.course_manifest import Manifest, ManifestError, Module, load_manifest
 from aimed.site.hooks.course_figures import FigureError, draw
 from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line
 from aimed.site.hooks.course_record import (
@@ -55,21 +65,13 @@ from aimed.site.hooks.course_references import (
     load_references,
     render_bibliography,
 )
+from aimed.site.hooks.fragments import render, trusted
+from aimed.texts.i18n import LANGUAGES
 
 log = logging.getLogger("mkdocs.hooks.course_features")
 
 # The project folder (where mkdocs.yml is; set from the config): site/ and build/ live there.
 _root = Path.cwd()
-SCENARIOS = (
-    "test-result",
-    "symptom-checker",
-    "biased-data",
-    "hospital-shift",
-    "shortcut",
-    "letter-check",
-    "automation-bias",
-)
-LANGUAGES = ("en", "fr")
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 RECORD_PAGE = "my-record.md"
 
@@ -85,6 +87,9 @@ TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 QUIZ = re.compile(r"<quiz>")
 FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.+)$", re.MULTILINE)
+
+# A module's menu entry: its number in the manifest's order, then its title.
+MODULE_TITLE = {"en": "Module {number}: {title}", "fr": "Module {number}\u00a0: {title}"}
 
 TEXT = {
     "en": {
@@ -194,18 +199,20 @@ def sandbox_button(
     scenario: str,
     lang: str,
     sandbox_url: str,
+    manifest: Manifest,
     params: dict[str, str] | None = None,
     label: str | None = None,
 ) -> str:
-    """The HTML of a "Try it in the sandbox" button; an unknown scenario is an error."""
-    if scenario not in SCENARIOS:
-        raise PluginError(f"unknown sandbox scenario '{scenario}' (known: {', '.join(SCENARIOS)})")
+    """The HTML of a "Try it in the sandbox" button; a scenario or variant the manifest lacks
+    is an error."""
+    try:
+        manifest.sandbox_link(scenario, params or {})
+    except ManifestError as error:
+        raise PluginError(str(error)) from error
     query = urlencode({"lang": lang, **(params or {})})
     href = f"{sandbox_url.rstrip('/')}/{scenario}?{query}"
-    text = html.escape(label) if label else TEXT[lang]["sandbox"]
-    return (
-        f'<p class="aimed-sandbox"><a class="md-button md-button--primary aimed-sandbox__button" '
-        f'href="{html.escape(href)}" data-scenario="{scenario}">{text}</a></p>'
+    return render(
+        "sandbox-button", words=trusted(TEXT[lang]), href=href, scenario=scenario, label=label
     )
 
 
@@ -225,73 +232,45 @@ def figure_block(name: str, lang: str, caption: str | None, site_dir: Path, page
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(figure.svg, encoding="utf-8")
     src = get_relative_url(target, page_url)
-    caption_html = f'\n<figcaption markdown="span">{caption}</figcaption>' if caption else ""
-    return (
-        f'<figure class="aimed-figure" data-figure="{name}" markdown="1">\n'
-        f'<img src="{html.escape(src)}" alt="{html.escape(figure.alt)}">{caption_html}\n'
-        "</figure>"
-    )
+    return render("figure", name=name, src=src, alt=figure.alt, caption=caption)
 
 
-def exercises() -> list[str]:
-    """The course's exercises: one per ``exercises/source/<exercise>-en`` folder.
-
-    Read beside these hooks (the repository), not beside the built configuration, so a
-    site built from elsewhere (a test's fixture pages) knows the same exercises.
-    """
-    source = Path(__file__).resolve().parents[2] / "exercises" / "source"
-    return sorted(p.name.removesuffix("-en") for p in source.glob("*-en") if p.is_dir())
-
-
-def exercise_block(exercise: str, lang: str, zip_exists: bool, link: str, lab_url: str = "") -> str:
+def exercise_block(
+    exercise: str,
+    lang: str,
+    zip_exists: bool,
+    link: str,
+    lab_url: str = "",
+    known: list[str] | None = None,
+) -> str:
     """The "Graded exercise" admonition: a download link only when the zip was built.
 
-    With ``lab_url`` (``extra.lab_url``, the exercise server of aimed.lab) and the exercise
-    released, an "Open the exercise" button and a reset link come first, in this language.
+    ``known``: the manifest's exercises (default: the manifest found from the working folder).
+    With ``lab_url`` (the exercise server of aimed.lab) and the exercise released, an "Open the
+    exercise" button and a reset link come first, in this language.
     """
-    known = exercises()
+    known = load_manifest().exercises if known is None else known
     if exercise not in known:
         raise PluginError(f"unknown exercise '{exercise}' (known: {', '.join(known)})")
-    words = TEXT[lang]
-    if zip_exists:
-        action = (
-            f'<a class="md-button aimed-exercise__download" href="{html.escape(link)}" '
-            f"download>{words['exercise_link']}</a>"
-        )
-    else:
-        action = words["exercise_trainer"].format(exercise=exercise)
-    if zip_exists and lab_url:
-        assignment = f"{exercise}-{lang}"
-        lab = html.escape(lab_url.rstrip("/"))
-        where = words["exercise_where"].format(assignment=assignment)
-        action = (
-            f'<a class="md-button md-button--primary aimed-exercise__open" '
-            f'href="{lab}/aimed/open/{assignment}">{words["exercise_open"]}</a> {action}</p>\n'
-            f'<p class="aimed-exercise__where">{where} '
-            f'<a class="aimed-exercise__reset" href="{lab}/aimed/reset/{assignment}">'
-            f"{words['exercise_reset']}</a>"
-        )
-    return (
-        f'<div class="admonition example aimed-exercise" data-exercise="{exercise}">\n'
-        f'<p class="admonition-title">{words["exercise_title"]}</p>\n'
-        f"<p>{words['exercise_body']}</p>\n<p>{action}</p>\n</div>"
+    return render(
+        "exercise",
+        words=trusted(TEXT[lang]),
+        exercise=exercise,
+        zip_exists=zip_exists,
+        link=link,
+        lab=lab_url.rstrip("/"),
+        assignment=f"{exercise}-{lang}",
     )
 
 
 def reading_time_line(minutes: str, lang: str) -> str:
     if not minutes.isdigit() or int(minutes) <= 0:
         raise PluginError(f"reading_time must be a positive number of minutes, not '{minutes}'")
-    text = TEXT[lang]["reading_time"].format(minutes=int(minutes))
-    return f'<p class="aimed-reading-time">{text}</p>'
+    return render("reading-time", words=trusted(TEXT[lang]), minutes=int(minutes))
 
 
 def read_control(module: str, lang: str) -> str:
-    words = TEXT[lang]
-    return (
-        f'<div class="aimed-read" data-module="{html.escape(module)}" hidden>\n'
-        f'<label><input type="checkbox" class="aimed-read__box"> {words["mark_read"]}</label>\n'
-        f'<p class="aimed-read__help">{words["mark_read_help"]}</p>\n</div>'
-    )
+    return render("read-control", words=trusted(TEXT[lang]), module=module)
 
 
 def insert_after_title(markdown: str, block: str) -> str:
@@ -370,41 +349,56 @@ def progress_table(
     docs: Path, nav: Any, lang: str, home_url: str, translations: dict[str, str] | None = None
 ) -> str:
     """The home-page table progress.js fills: one row per module page, then the assessment."""
-    words = TEXT[lang]
-    rows = []
-    for page in course_pages(docs, nav, lang, home_url, translations):
-        if page.kind == "assessment":
-            row = (
-                f'<tr data-assessment="{html.escape(page.slug)}" data-pages="{page.hrefs}" '
-                f'data-quizzes="{page.quizzes}" data-pass="{page.pass_mark}">'
-            )
-            read = "—"
+    pages = course_pages(docs, nav, lang, home_url, translations)
+    return render("progress", words=trusted(TEXT[lang]), lang=lang, pages=pages)
+
+
+def module_title(module: Module, lang: str) -> str:
+    """ "Module 3: Bias", "Module 3 : Les biais": the module's menu entry in a language."""
+    return MODULE_TITLE[lang].format(number=module.number, title=module.titles[lang])
+
+
+def with_modules(nav: Any, manifest: Manifest) -> Any:
+    """The nav with its ``Modules: course.toml`` entry replaced by the manifest's modules.
+
+    Whatever the nav, its module pages must then be the manifest's, in its order: a module
+    missing from the nav, or a page under modules/ that is not one, stops the build.
+    """
+    name = manifest.path.name
+    entries = [{module_title(module, "en"): module.page} for module in manifest.modules]
+    expanded = []
+    for item in nav or []:
+        if isinstance(item, dict) and list(item.values()) == [name] or item == name:
+            expanded.extend(entries)
         else:
-            row = (
-                f'<tr data-module="{html.escape(page.slug)}" data-pages="{page.hrefs}" '
-                f'data-quizzes="{page.quizzes}">'
-            )
-            read = words["progress_pending"]
-        rows.append(
-            f'{row}<th scope="row"><a href="{page.link}">{html.escape(page.title)}</a></th>'
-            f'<td class="aimed-progress__read">{read}</td>'
-            '<td class="aimed-progress__quiz">'
-            f"{'—' if page.quizzes == 0 else words['progress_pending']}</td>"
-            '<td class="aimed-progress__dates"></td></tr>'
+            expanded.append(item)
+    listed = [page for page in nav_titles(expanded) if manifest.module_of_page(page)]
+    stray = [page for page in nav_titles(expanded) if page.startswith("modules/")]
+    stray = [page for page in stray if not manifest.module_of_page(page)]
+    if stray:
+        raise PluginError(
+            f"nav: {', '.join(stray)} is not a module of {manifest.path} (add it there)"
         )
-    return (
-        '<div class="aimed-progress" data-lang="' + lang + '">\n'
-        f'<p class="aimed-progress__nojs">{words["progress_nojs"]}</p>\n'
-        f'<div class="md-typeset__table"><table hidden><caption>{words["progress_caption"]}'
-        f'</caption><thead><tr><th scope="col">{words["progress_module"]}</th>'
-        f'<th scope="col">{words["progress_read"]}</th>'
-        f'<th scope="col">{words["progress_quiz"]}</th>'
-        f'<th scope="col">{words["progress_dates"]}</th></tr></thead><tbody>'
-        + "".join(rows)
-        + "</tbody></table></div>\n"
-        f'<p><button type="button" class="md-button aimed-progress__reset" hidden>'
-        f"{words['progress_reset']}</button></p>\n</div>"
-    )
+    expected = [module.page for module in manifest.modules]
+    if listed != expected:
+        raise PluginError(
+            f"nav: the modules listed ({', '.join(listed) or 'none'}) are not those of "
+            f"{manifest.path}, in its order; write `- Modules: {name}` in the nav instead"
+        )
+    return expanded
+
+
+def add_module_translations(config: Any, manifest: Manifest) -> None:
+    """Give static-i18n each module's menu entry in the other languages."""
+    i18n = config["plugins"].get("i18n")
+    for language in getattr(getattr(i18n, "config", None), "languages", None) or []:
+        lang = str(language.locale)
+        if lang == LANGUAGES[0] or lang not in LANGUAGES:
+            continue
+        translations = dict(language.nav_translations or {})
+        for module in manifest.modules:
+            translations[module_title(module, LANGUAGES[0])] = module_title(module, lang)
+        language.nav_translations = translations
 
 
 def abbreviations(lang: str) -> dict[str, str]:
@@ -428,8 +422,9 @@ def references() -> dict[str, Reference]:
 
 
 @event_priority(100)
-def on_config(config: Any) -> Any:
-    """Skip nav entries not yet written in every language (content is written in parallel)."""
+def on_config(config: Any, manifest: Manifest) -> Any:
+    """The manifest's modules in the nav; entries not yet written in every language skipped
+    (content is written in parallel)."""
     global _references, _root
     _references = None  # re-read on every build (mkdocs serve)
     _left_out.clear()
@@ -458,13 +453,20 @@ def on_config(config: Any) -> Any:
         return item
 
     if config.get("nav"):
-        config["nav"] = keep(config["nav"])
+        config["nav"] = keep(with_modules(config["nav"], manifest))
+        add_module_translations(config, manifest)
     return config
 
 
 @event_priority(100)
-def on_files(files: Any, config: Any) -> Any:
-    """Drop the half-written pages left out of the nav, so strict builds pass meanwhile."""
+def on_files(files: Any, config: Any, manifest: Manifest) -> Any:
+    """Drop the half-written pages left out of the nav, so strict builds pass meanwhile, and
+    the manifest when it sits among the pages."""
+    docs = Path(config["docs_dir"]).resolve()
+    if manifest.path.parent == docs:
+        file = files.get_file_from_path(manifest.path.name)
+        if file is not None:
+            files.remove(file)
     for src in sorted(_left_out):
         file = files.get_file_from_path(src)
         if file is not None:
@@ -473,8 +475,13 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 @event_priority(100)
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Runs before mkdocs-quiz, so citations inside quiz explanations are expanded too."""
+def on_page_markdown(
+    markdown: str, page: Any, config: Any, files: Any, *, manifest: Manifest, urls: dict[str, str]
+) -> str:
+    """Runs before mkdocs-quiz, so citations inside quiz explanations are expanded too.
+
+    ``urls``: ``sandbox_url``, ``lab_url`` and ``repository_url`` from the plugin's settings.
+    """
     src = page.file.src_uri
     lang = page_language(src)
     where = f"{src}: "
@@ -488,11 +495,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         listing = render_bibliography(references(), lang)
         markdown = BIBLIOGRAPHY_MARK.sub(lambda _: listing, markdown)
 
-    sandbox_url = str(config["extra"].get("sandbox_url", "http://127.0.0.1:8501"))
     try:
         markdown = SANDBOX_MARK.sub(
             lambda m: sandbox_button(
-                m.group(1), lang, sandbox_url, sandbox_params(m.group(2)), m.group(3)
+                m.group(1),
+                lang,
+                urls["sandbox_url"],
+                manifest,
+                sandbox_params(m.group(2)),
+                m.group(3),
             ),
             markdown,
         )
@@ -505,8 +516,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             name = f"{match.group(1)}-{lang}.zip"
             built = _root / "build" / "downloads" / name
             link = get_relative_url(f"downloads/{name}", page.url)
-            lab_url = str(config["extra"].get("lab_url") or "")
-            return exercise_block(match.group(1), lang, built.is_file(), link, lab_url)
+            return exercise_block(
+                match.group(1), lang, built.is_file(), link, urls["lab_url"], manifest.exercises
+            )
 
         markdown = EXERCISE_MARK.sub(exercise, markdown)
     except PluginError as error:
@@ -514,10 +526,16 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
     meta = page.meta or {}
     try:  # course_pages.py: links to the sandbox or repository, review date, numbered title
-        markdown = expand_links(markdown, lang, config["extra"])
+        markdown = expand_links(markdown, lang, urls)
         reviewed = [reviewed_line(meta["reviewed"], lang)] if "reviewed" in meta else []
     except ValueError as error:
         raise PluginError(where + str(error)) from error
+    module = manifest.module_of_page(src)
+    if module is not None and meta.get("module") != module.slug:
+        raise PluginError(
+            f"{where}front matter `module: {meta.get('module')}` is not `module: {module.slug}`, "
+            f"its name in {manifest.path.name}"
+        )
     if "module" in meta:
         markdown = numbered_title(markdown, page.title)
         blocks = []

@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date
 from typing import Any
 
 from aimed.site.hooks.course_record import long_date
+from aimed.site.hooks.fragments import render, text
 
 REVIEWED = {
     "en": "Last reviewed: {date}",
@@ -40,8 +40,8 @@ def review_date(value: Any) -> date:
 
 
 def reviewed_line(value: Any, lang: str) -> str:
-    text = REVIEWED[lang].format(date=long_date(review_date(value), lang))
-    return f'<p class="aimed-reviewed">{text}</p>'
+    line = REVIEWED[lang].format(date=long_date(review_date(value), lang))
+    return render("reviewed", text=line)
 
 
 def numbered_title(markdown: str, nav_title: str | None) -> str:
@@ -66,10 +66,8 @@ def link_target(name: str, lang: str, extra: dict[str, Any]) -> str:
 def expand_links(markdown: str, lang: str, extra: dict[str, Any]) -> str:
     def link(match: re.Match[str]) -> str:
         href = link_target(match.group(1), lang, extra)
-        label = html.escape(match.group(2), quote=False)
         if not href:
-            return label
-        name = match.group(1)
-        return f'<a class="aimed-link" data-link="{name}" href="{html.escape(href)}">{label}</a>'
+            return str(text(match.group(2)))
+        return render("link", name=match.group(1), href=href, label=match.group(2))
 
     return LINK_MARK.sub(link, markdown)

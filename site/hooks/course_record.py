@@ -8,7 +8,6 @@ the course (its pages, version and the study time it states).
 
 from __future__ import annotations
 
-import html
 import os
 import tomllib
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from babel.dates import format_date
 
 from aimed import __version__ as PACKAGE_VERSION
+from aimed.site.hooks.fragments import fill, render, trusted
 from aimed.texts.numbers import percent
 
 # Study time the course states beside each page's own reading time (orientation page, "How
@@ -254,45 +254,25 @@ def check_pass_mark(pass_mark: object, questions: int) -> int:
 
 def assessment_rules(questions: int, pass_mark: int, lang: str, record_link: str) -> str:
     """The admonition under the title that states the pass mark before any answer is given."""
-    words = TEXT[lang]
-    text = words["rules"].format(
+    return render(
+        "assessment-rules",
+        words=trusted(TEXT[lang]),
         questions=questions,
         pass_mark=pass_mark,
         percent=percent(pass_mark / questions, lang, digits=0),
-        record=html.escape(record_link),
-    )
-    return (
-        f'<div class="admonition info aimed-assessment-rules" data-questions="{questions}" '
-        f'data-pass="{pass_mark}">\n'
-        f'<p class="admonition-title">{words["rules_title"]}</p>\n<p>{text}</p>\n</div>'
+        record=record_link,
     )
 
 
 def assessment_block(slug: str, questions: int, pass_mark: int, lang: str, record_link: str) -> str:
     """The submit button and the result region record.js drives (hidden until it runs)."""
-    words = TEXT[lang]
-    return (
-        f'<p class="aimed-assessment__nojs">{words["nojs"]}</p>\n'
-        f'<div class="aimed-assessment" data-assessment="{html.escape(slug)}" '
-        f'data-questions="{questions}" data-pass="{pass_mark}" hidden>\n'
-        '<p><button type="button" class="md-button md-button--primary aimed-assessment__submit">'
-        f"{words['submit']}</button></p>\n"
-        '<div class="aimed-assessment__status" role="status" aria-live="polite" tabindex="-1">'
-        "</div>\n"
-        '<p class="aimed-assessment__after" hidden>'
-        f'<a class="md-button" href="{html.escape(record_link)}">{words["record_link"]}</a> '
-        '<button type="button" class="md-button aimed-assessment__again">'
-        f"{words['again']}</button></p>\n</div>"
-    )
-
-
-def _record_row(page: CoursePage) -> str:
-    return (
-        f'<tr data-module="{html.escape(page.slug)}" data-pages="{page.hrefs}" '
-        f'data-quizzes="{page.quizzes}">'
-        f'<th scope="row"><a href="{page.link}">{html.escape(page.title)}</a></th>'
-        '<td class="aimed-record__read"></td><td class="aimed-record__quiz"></td>'
-        '<td class="aimed-record__passed"></td></tr>'
+    return render(
+        "assessment-block",
+        words=trusted(TEXT[lang]),
+        slug=slug,
+        questions=questions,
+        pass_mark=pass_mark,
+        record=record_link,
     )
 
 
@@ -300,11 +280,10 @@ def record_block(
     pages: list[CoursePage], lang: str, *, site_name: str, version: str, built: date
 ) -> str:
     """The record page's form (screen only) and printable sheet, filled by record.js."""
-    words = TEXT[lang]
+    words = trusted(TEXT[lang])
     time = study_time(pages)
-    modules = [page for page in pages if page.kind == "module"]
-    assessments = [page for page in pages if page.kind == "assessment"]
-    how = words["hours_how"].format(
+    how = fill(
+        words["hours_how"],
         reading=time.reading,
         pages=time.pages,
         quizzes=time.quizzes,
@@ -317,47 +296,17 @@ def record_block(
         question_minutes=ASSESSMENT_MINUTES_PER_QUESTION,
         total_minutes=time.total,
     )
-    course = words["course_value"].format(
-        site_name=html.escape(site_name), version=html.escape(version), built=long_date(built, lang)
+    course = fill(
+        words["course_value"], site_name=site_name, version=version, built=long_date(built, lang)
     )
-    assessment_rows = "".join(
-        f'<div class="aimed-record__assessment" data-assessment="{html.escape(page.slug)}" '
-        f'data-pages="{page.hrefs}" data-questions="{page.quizzes}" '
-        f'data-pass="{page.pass_mark}"><dt>{words["assessment"]}</dt>'
-        f'<dd class="aimed-record__assessment-result">{words["not_recorded"]}</dd></div>'
-        for page in assessments
-    )
-    return (
-        f'<div class="aimed-record" data-lang="{lang}">\n'
-        f'<p class="aimed-record__nojs">{words["record_nojs"]}</p>\n'
-        '<div class="aimed-record__form" hidden>\n'
-        f'<p><label for="aimed-record-name">{words["name_label"]}</label><br>\n'
-        '<input type="text" id="aimed-record-name" class="aimed-record__name-input" '
-        'maxlength="120" autocomplete="name" spellcheck="false" '
-        'aria-describedby="aimed-record-name-help"></p>\n'
-        f'<p id="aimed-record-name-help" class="aimed-record__help">{words["name_help"]}</p>\n'
-        '<p><button type="button" class="md-button md-button--primary aimed-record__print">'
-        f"{words['print']}</button></p>\n"
-        f'<p class="aimed-record__help">{words["print_help"]}</p>\n'
-        "</div>\n"
-        '<section class="aimed-record__sheet" aria-labelledby="aimed-record-title" hidden>\n'
-        f'<h2 id="aimed-record-title">{words["sheet_title"]}</h2>\n'
-        '<dl class="aimed-record__facts">'
-        f'<div><dt>{words["name"]}</dt><dd class="aimed-record__name" '
-        f'data-missing="{words["name_missing"]}">{words["name_missing"]}</dd></div>'
-        f"<div><dt>{words['course']}</dt><dd>{course}</dd></div>"
-        f'<div><dt>{words["made_on"]}</dt><dd class="aimed-record__today"></dd></div>'
-        f'<div><dt>{words["hours"]}</dt><dd class="aimed-record__hours" '
-        f'data-minutes="{time.total}">{format_duration(time.total, lang)}</dd></div>'
-        f"{assessment_rows}</dl>\n"
-        f'<p class="aimed-record__empty" hidden>{words["empty"]}</p>\n'
-        f'<div class="md-typeset__table aimed-record__modules"><table>'
-        f"<caption>{words['caption']}</caption><thead><tr>"
-        f'<th scope="col">{words["col_module"]}</th><th scope="col">{words["col_read"]}</th>'
-        f'<th scope="col">{words["col_quiz"]}</th><th scope="col">{words["col_passed"]}</th>'
-        "</tr></thead><tbody>" + "".join(_record_row(page) for page in modules) + "</tbody>"
-        "</table></div>\n"
-        f'<p class="aimed-record__how">{how}</p>\n'
-        f'<p class="aimed-record__declared">{words["declared"]}</p>\n'
-        "</section>\n</div>"
+    return render(
+        "record",
+        words=words,
+        lang=lang,
+        course=course,
+        how=how,
+        total_minutes=time.total,
+        duration=format_duration(time.total, lang),
+        modules=[page for page in pages if page.kind == "module"],
+        assessments=[page for page in pages if page.kind == "assessment"],
     )

@@ -1,9 +1,10 @@
-"""The course-site hook (hooks/course_features.py) on a small temporary project.
+"""The course site's plugin (site/plugin.py, hooks/course_features.py) on a small project.
 
-Each test builds a throw-away copy of the real configuration around fixture pages, so the rules
-are checked independently of the course content being written: citations resolve or stop the
-build, sandbox buttons point at the right scenario in the page's language, exercise blocks link
-to a zip only when it exists, and the progress table lists the modules.
+Each test builds a throw-away copy of the real configuration around fixture pages and a fixture
+manifest, so the rules are checked independently of the course content being written:
+citations resolve or stop the build, sandbox buttons point at the right scenario in the page's
+language, exercise blocks link to a zip only when it exists, the progress table lists the
+modules, and the plugin's settings and manifest are checked before anything is built.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "site" / "hooks"))
-
-from aimed.site.hooks.course_references import (  # noqa: E402
+from aimed.site.hooks.course_record import (
+    CoursePage,
+    assessment_rules,
+    check_pass_mark,
+    course_version,
+    format_duration,
+    study_time,
+)
+from aimed.site.hooks.course_references import (
     CitationError,
     Reference,
     cited_keys,
@@ -30,6 +36,8 @@ from aimed.site.hooks.course_references import (  # noqa: E402
     load_references,
     render_bibliography,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REFERENCES = """
 [sjoding2020]
@@ -102,6 +110,26 @@ MODULE_FR = (
 )
 
 
+# The fixture course's manifest: one module, the real exercises folder.
+MANIFEST = f"""
+exercises = "{ROOT / "exercises"}"
+
+[[scenario]]
+slug = "test-result"
+
+[[scenario]]
+slug = "biased-data"
+variants = ["proxy"]
+
+[[module]]
+slug = "reading-performance"
+page = "modules/reading-performance.md"
+title = {{ en = "Reading a model's performance", fr = "Lire la performance d'un modèle" }}
+sandbox = ["test-result"]
+exercise = "reading-performance"
+"""
+
+
 class ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml; `!ENV [NAME, default]` gives its default."""
 
@@ -116,20 +144,28 @@ def write_project(
     module_fr: str = MODULE_FR,
     references: str = REFERENCES,
     zips: tuple[str, ...] = (),
+    manifest: str = MANIFEST,
+    aimed: dict | None = None,
 ) -> Path:
-    """A copy of the real mkdocs.yml around fixture pages; returns the config file."""
+    """A copy of the real mkdocs.yml around fixture pages; returns the config file.
+
+    ``aimed``: settings of the aimed plugin that replace the real configuration's.
+    """
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)
     config["theme"]["custom_dir"] = str(ROOT / "site" / "overrides")
-    config["hooks"] = [str(ROOT / "site" / "hooks" / "course_features.py")]
     config["site_dir"] = str(folder / "out")
     config["nav"] = [
         {"Home": "index.md"},
-        {"Module 2: Reading a model's performance": "modules/reading-performance.md"},
+        {"Modules": "course.toml"},
         {"Bibliography": "bibliography.md"},
-        {"Not written yet": "modules/incomplete-input.md"},
+        {"Not written yet": "glossary.md"},
     ]
+    if aimed is not None:
+        plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "aimed" in p)
+        plugin["aimed"] = {**plugin["aimed"], **aimed}
     docs = folder / "course"
     (docs / "modules").mkdir(parents=True)
+    (docs / "course.toml").write_text(manifest, encoding="utf-8")
     (docs / "assets").symlink_to(ROOT / "course" / "assets")
     (docs / "index.md").write_text("# Home\n\n<!-- progress -->\n", encoding="utf-8")
     (docs / "index.fr.md").write_text("# Accueil\n\n<!-- progress -->\n", encoding="utf-8")
@@ -243,7 +279,7 @@ def test_bibliography_lists_every_entry_with_its_anchor() -> None:
 def test_module_page_gets_every_feature(tmp_path: Path) -> None:
     result = build(write_project(tmp_path, zips=("reading-performance-fr.zip",)))
     assert result.returncode == 0, result.stderr
-    assert "modules/incomplete-input.fr.md'] not written yet: left out" in result.stderr
+    assert "glossary.fr.md'] not written yet: left out" in result.stderr
 
     english = html(tmp_path, "modules/reading-performance")
     french = html(tmp_path, "fr/modules/reading-performance")
@@ -287,8 +323,9 @@ def test_home_page_progress_table_lists_modules_in_both_languages(tmp_path: Path
     assert 'data-quizzes="1"' in row[0]
     assert 'data-pages="../modules/reading-performance/ modules/reading-performance/"' in french
     # titles as in the navigation of each language
-    assert ">Module 2: Reading a model&#x27;s performance</a>" in english
-    assert ">Module 2\u00a0: Lire la performance d&#x27;un modèle</a>" in french
+    # the module's title and number come from the manifest, in each language
+    assert ">Module 1: Reading a model&#x27;s performance</a>" in english
+    assert ">Module 1\u00a0: Lire la performance d&#x27;un modèle</a>" in french
     assert ">Reset my progress<" in english and ">Effacer ma progression<" in french
 
 
@@ -311,6 +348,89 @@ def test_unknown_sandbox_scenario_fails_the_build(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_variant_the_manifest_does_not_list_fails_the_build(tmp_path: Path) -> None:
+    config = write_project(
+        tmp_path,
+        module_en=MODULE_EN.replace(
+            "<!-- sandbox: test-result -->", "<!-- sandbox: biased-data variant=racial -->"
+        ),
+    )
+    result = build(config)
+    assert result.returncode != 0
+    assert "reading-performance.md: sandbox scenario 'biased-data' has no variant 'racial'" in (
+        result.stderr
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("sandbox_url", "127.0.0.1:8501"), ("lab_url", "localhost/lab"), ("sandbox_url", "")],
+)
+def test_a_url_without_its_scheme_is_refused_before_the_build(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    result = build(write_project(tmp_path, aimed={setting: value}))
+    assert result.returncode != 0
+    assert f"Plugin 'aimed' option '{setting}'" in result.stderr
+    assert "is not a web address: write it with its scheme and host" in result.stderr
+    variable = {"sandbox_url": "AIMED_SANDBOX_URL", "lab_url": "AIMED_LAB_URL"}[setting]
+    assert variable in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_plugin_takes_its_urls_from_its_settings(tmp_path: Path) -> None:
+    aimed = {"sandbox_url": "https://sandbox.example.org/", "lab_url": ""}
+    result = build(write_project(tmp_path, zips=("reading-performance-en.zip",), aimed=aimed))
+    assert result.returncode == 0, result.stderr
+    english = html(tmp_path, "modules/reading-performance")
+    assert 'href="https://sandbox.example.org/test-result?lang=en"' in english
+    assert "downloads/reading-performance-en.zip" in english and "/aimed/open/" not in english
+    assert not (tmp_path / "out" / "course.toml").exists(), "the manifest is not published"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("manifest", "nav", "said"),
+    [
+        (
+            MANIFEST.replace("modules/reading-performance.md", "modules/reading.md"),
+            None,
+            "unknown page modules/reading.md",
+        ),
+        (
+            MANIFEST.replace('exercise = "reading-performance"', 'exercise = "reading"'),
+            None,
+            "exercise 'reading': its folder is missing",
+        ),
+        (
+            MANIFEST.replace('slug = "reading-performance"', 'slug = "performance"'),
+            None,
+            "`module: reading-performance` is not `module: performance`",
+        ),
+        (
+            MANIFEST,
+            [{"Home": "index.md"}, {"Bias": "modules/bias.md"}],
+            "modules/bias.md is not a module of",
+        ),
+        (MANIFEST, [{"Home": "index.md"}], "the modules listed (none) are not those of"),
+    ],
+)
+def test_a_manifest_the_course_does_not_follow_fails_the_build(
+    tmp_path: Path, manifest: str, nav: list | None, said: str
+) -> None:
+    config = write_project(tmp_path, manifest=manifest)
+    if nav is not None:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        settings["nav"] = nav
+        config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    result = build(config)
+    assert result.returncode != 0
+    assert said in result.stderr
+
+
+@pytest.mark.slow
 def test_link_to_a_missing_anchor_fails_the_strict_build(tmp_path: Path) -> None:
     config = write_project(
         tmp_path, module_en=MODULE_EN + "\nSee [the glossary](../bibliography.md#nowhere).\n"
@@ -321,15 +441,6 @@ def test_link_to_a_missing_anchor_fails_the_strict_build(tmp_path: Path) -> None
 
 
 # ---------------------------------------------------------------- final assessment and record
-
-from aimed.site.hooks.course_record import (  # noqa: E402
-    CoursePage,
-    assessment_rules,
-    check_pass_mark,
-    course_version,
-    format_duration,
-    study_time,
-)
 
 ASSESSMENT_EN = """---
 assessment: final

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from aimed.course_manifest import load_manifest
+from aimed.site.hooks.course_references import cited_keys, load_references
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-sys.path.insert(0, str(ROOT / "site" / "hooks"))
-
-from aimed.site.hooks.course_references import cited_keys, load_references  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
 QUIZ = re.compile(r"<quiz>")
@@ -107,22 +106,13 @@ class ConfigLoader(yaml.SafeLoader):
 
 ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
 NAV = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), ConfigLoader)["nav"]
-NAV_PAGES = [page for entry in NAV for page in entry.values()]
-# module page -> the sandbox scenarios its buttons open, in page order
-MODULES = {
-    "what-ai-is": ["biased-data"],
-    "reading-performance": ["test-result"],
-    "incomplete-input": ["symptom-checker"],
-    "bias": ["biased-data", "biased-data", "biased-data"],
-    "world-changes": ["hospital-shift", "shortcut"],
-    "generative-ai": ["letter-check"],
-    "adopting-ai": ["test-result", "hospital-shift"],
-    "data-regulation": ["symptom-checker"],
-    "patient-relationship": ["symptom-checker"],
-    "trust-responsibility": ["shortcut", "automation-bias"],
-}
-# a module with a graded exercise of the same name (exercises/source/<module>-en) shows it
-EXERCISES = {p.name.removesuffix("-en") for p in (ROOT / "exercises" / "source").glob("*-en")}
+# The course's map: its modules, the sandbox links of each (in page order), its exercise.
+MANIFEST = load_manifest(COURSE / "course.toml")
+MODULES = {module.slug: module for module in MANIFEST.modules}
+# the nav's own pages, and the modules the plugin puts in place of `Modules: course.toml`
+NAV_PAGES = [page for entry in NAV for page in entry.values() if page != "course.toml"]
+NAV_PAGES += [module.page for module in MANIFEST.modules]
+SANDBOX_MARK = re.compile(r"^<!-- sandbox: (\S+)((?:\s+[a-z_]+=[\w-]+)*)\s*(?:\|.*)?-->$", re.M)
 OBJECTIVES = {"en": "Learning objectives", "fr": "Objectifs d'apprentissage"}
 KEY_POINTS = {"en": "Key points to remember", "fr": "À retenir"}
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -132,8 +122,7 @@ FEEDBACK = re.compile(r"^\s*>")
 
 
 def module_source(module: str, lang: str) -> Path:
-    suffix = ".md" if lang == "en" else f".{lang}.md"
-    return COURSE / "modules" / f"{module}{suffix}"
+    return COURSE / MODULES[module].page_in(lang)
 
 
 def front_matter(path: Path) -> dict:
@@ -200,9 +189,14 @@ def test_module_page_has_every_feature(module: str, lang: str) -> None:
     bullets = re.findall(r"^    - ", objectives.group(1), re.M)
     assert 3 <= len(bullets) <= 5, f"{len(bullets)} learning objectives (3 to 5 expected)"
 
-    assert re.findall(r"^<!-- sandbox: (\S+).*-->$", text, re.M) == MODULES[module]
+    links = [
+        scenario + ("?" + "&".join(params.split()) if params else "")
+        for scenario, params in SANDBOX_MARK.findall(text)
+    ]
+    assert links == [str(link) for link in MODULES[module].sandbox], "not course.toml's links"
     exercises = re.findall(r"^<!-- exercise: (\S+) -->$", text, re.M)
-    assert exercises == ([module] if module in EXERCISES else [])
+    exercise = MODULES[module].exercise
+    assert exercises == ([exercise] if exercise else []), "not course.toml's exercise"
 
     questions = quizzes(path)
     assert 3 <= len(questions) <= 6, f"{len(questions)} quiz questions (3 to 6 expected)"
@@ -262,18 +256,21 @@ def test_twins_cite_the_same_references(page: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("module", "lang"), module_params())
 def test_built_module_page_shows_its_features(built_site: Path, module: str, lang: str) -> None:
-    folder = built_site / ("" if lang == "en" else lang) / "modules" / module
+    folder = built_site / ("" if lang == "en" else lang) / MODULES[module].page.removesuffix(".md")
     page = (folder / "index.html").read_text(encoding="utf-8")
     reading = {"en": "Estimated reading time:", "fr": "Temps de lecture estimé"}[lang]
     assert reading in page
-    for scenario in MODULES[module]:
-        assert f'href="http://127.0.0.1:8501/{scenario}?lang={lang}' in page
+    for link in MODULES[module].sandbox:
+        query = "".join(f"&amp;{name}={value}" for name, value in link.params)
+        assert f'href="http://127.0.0.1:8501/{link.scenario}?lang={lang}{query}"' in page
     assert f'class="aimed-read" data-module="{module}"' in page
     assert page.count('class="quiz"') == len(quizzes(module_source(module, lang)))
-    assert ('data-exercise="' + module + '"' in page) == (module in EXERCISES)
-    if module in EXERCISES:
+    exercise = MODULES[module].exercise
+    assert ('data-exercise="' in page) == bool(exercise)
+    if exercise:
+        assert f'data-exercise="{exercise}"' in page
         # a download link exactly when the trainer command has built the zip
-        name = f"{module}-{lang}.zip"
+        name = f"{exercise}-{lang}.zip"
         built = (ROOT / "build" / "downloads" / name).is_file()
         assert (f"downloads/{name}" in page) == built
         assert (built_site / "downloads" / name).is_file() == built

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from aimed.course_manifest import MANIFEST_NAME, ManifestError, load_manifest
 from aimed.trainer.course import Course, TrainerError, project_dir
 from aimed.trainer.release import exercise_title
 
@@ -48,6 +49,18 @@ def course_module(notebook: Path) -> int | None:
     return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
+def manifest_modules(course: Course) -> dict[str, int]:
+    """Exercise -> its module's number in the course manifest beside the exercises, if any."""
+    path = project_dir(course) / "course" / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        manifest = load_manifest(path)
+    except ManifestError as error:
+        raise TrainerError(str(error)) from error
+    return {module.exercise: module.number for module in manifest.modules if module.exercise}
+
+
 def _caption(title: str, module: int | None) -> str:
     return f"Module {module}: {title}" if module else title
 
@@ -66,6 +79,7 @@ def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
     parts: dict[str, list[dict]] = {}
     titles: dict[str, str] = {}
     modules: dict[str, int | None] = {}
+    numbers = manifest_modules(course)  # the course's order; else each notebook's metadata
     for assignment in course.assignments():
         source = course.source / assignment.name / assignment.notebook
         target = folder / assignment.name / assignment.notebook
@@ -80,7 +94,7 @@ def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
         )
         if assignment.language == "en" or assignment.exercise not in titles:
             titles[assignment.exercise] = exercise_title(source)
-            modules[assignment.exercise] = course_module(source)
+            modules[assignment.exercise] = numbers.get(assignment.exercise) or course_module(source)
     if not parts:
         raise TrainerError(f"no exercise in {course.source}")
     toc = {

@@ -1,0 +1,107 @@
+"""The course site's MkDocs plugin, ``- aimed`` under ``plugins:`` in mkdocs.yml.
+
+It checks its settings when the build starts (a URL without ``http://`` or ``https://``, a
+manifest that is not there or does not hold, stop it with a message naming the setting), then
+runs the site's hooks with them: hooks/course_features.py (citations, sandbox buttons, figures,
+exercise blocks, the modules of the nav) and hooks/course_search.py (one search index per
+language). The URLs default to the AIMED_* variables read where mkdocs.yml names them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+
+from aimed.course_manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
+from aimed.site.hooks import course_features, course_search
+
+SANDBOX_URL = "http://127.0.0.1:8501"
+LAB_URL = "http://127.0.0.1:8888"
+
+
+class WebAddress(c.URL):
+    """An http(s) address with its host, or "" where the setting may be left empty."""
+
+    def __init__(self, default: str, *, variable: str, may_be_empty: bool = False) -> None:
+        super().__init__(default)
+        self.variable = variable
+        self.may_be_empty = may_be_empty
+
+    def run_validation(self, value: object) -> str:
+        if value == "" and self.may_be_empty:
+            return ""
+        parts = urlsplit(value) if isinstance(value, str) else None
+        if parts is None or parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValidationError(
+                f"{value!r} is not a web address: write it with its scheme and host, such as "
+                f"'http://127.0.0.1:8501' (set at build time by {self.variable})"
+            )
+        return super().run_validation(value)
+
+
+class AimedConfig(base.Config):
+    # Where the module pages' "Try it in the sandbox" buttons and links go.
+    sandbox_url = WebAddress(SANDBOX_URL, variable="AIMED_SANDBOX_URL")
+    # The exercise server behind "Open the exercise"; "" leaves only the download link.
+    lab_url = WebAddress(LAB_URL, variable="AIMED_LAB_URL", may_be_empty=True)
+    # Where readers report an error (about page); "" names the repository unlinked.
+    repository_url = WebAddress("", variable="AIMED_REPOSITORY_URL", may_be_empty=True)
+    # The course manifest; default: course.toml in the docs folder (the course folder).
+    manifest = c.Optional(c.File(exists=True))
+
+
+class AimedPlugin(BasePlugin[AimedConfig]):
+    """The site's hooks, given the course manifest and the plugin's settings."""
+
+    manifest: Manifest
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {
+            "sandbox_url": self.config.sandbox_url,
+            "lab_url": self.config.lab_url,
+            "repository_url": self.config.repository_url,
+        }
+
+    def load(self, config: Any) -> Manifest:
+        path = self.config.manifest or Path(config["docs_dir"]) / MANIFEST_NAME
+        try:
+            return load_manifest(path)
+        except ManifestError as error:
+            raise PluginError(f"course manifest: {error}") from error
+
+    @event_priority(100)
+    def on_config(self, config: Any) -> Any:
+        self.manifest = self.load(config)  # read again at every build (mkdocs serve)
+        return course_features.on_config(config, self.manifest)
+
+    @event_priority(100)
+    def on_files(self, files: Any, config: Any) -> Any:
+        return course_features.on_files(files, config, self.manifest)
+
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        return course_features.on_page_markdown(
+            markdown, page, config, files, manifest=self.manifest, urls=self.urls
+        )
+
+    @event_priority(-110)
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        return course_search.on_post_page(output, page, config)
+
+    def _on_post_build_downloads(self, config: Any) -> None:
+        course_features.on_post_build(config)
+
+    @event_priority(-110)  # after static-i18n (-100) has built every language
+    def _on_post_build_search(self, config: Any) -> None:
+        course_search.on_post_build(config)
+
+    # The exercise zips copied into the site, then the search index split per language.
+    on_post_build = CombinedEvent(_on_post_build_downloads, _on_post_build_search)
