@@ -8,8 +8,8 @@ from the sandbox are recomputed with the engines.
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +25,7 @@ from support import figure_module
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 SEEDS = ROOT.parent / "shared" / "seeds"
+SHINGLES_SCRIPT = ROOT / "scripts" / "seed_shingles.py"
 
 RUN = 8  # consecutive words: a shorter run is a common phrase, a longer one is copying
 LANGS = ("en", "fr")
@@ -55,23 +56,19 @@ def sentences_with(text: str, word: str) -> list[str]:
 # --- Our own prose: nothing carried over from the source articles ----------------------
 
 
-def words(text: str) -> list[str]:
-    """Lower-case words, apostrophes and punctuation dropped, accents kept."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    return re.findall(r"\w+", text)
+def _seed_shingles() -> ModuleType:
+    """scripts/seed_shingles.py: the run normaliser and the hashed form of the seed articles."""
+    spec = importlib.util.spec_from_file_location("seed_shingles", SHINGLES_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def runs(tokens: list[str], n: int = RUN) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
-
-
-def seed_runs() -> set[tuple[str, ...]]:
-    found: set[tuple[str, ...]] = set()
-    for seed in sorted(SEEDS.glob("*.txt")):
-        found |= runs(words(seed.read_text(encoding="utf-8")))
-    return found
-
-
+shingles = _seed_shingles()
+words, runs, digest = shingles.words, shingles.runs, shingles.digest
+# The seed articles stay outside the repository; every clone holds them as salted hashes of
+# their 8-word runs (scripts/seed_shingles.py), enough to find a copied run, not to read one.
+SEED_DIGESTS = frozenset(shingles.read())
 COURSE_PAGES = sorted(COURSE.rglob("*.md"))
 
 
@@ -81,15 +78,28 @@ def test_the_run_detector_catches_a_copied_sentence_whatever_its_punctuation() -
     reworded = words("La confiance totale est rare : 7 % des professionnels.")
     assert runs(source) & runs(copied)
     assert not runs(source) & runs(reworded)
+    hashed = {digest(r) for r in runs(source)}  # the stored form finds the same copy
+    assert hashed & {digest(r) for r in runs(copied)}
+    assert not hashed & {digest(r) for r in runs(reworded)}
+
+
+def test_the_hashed_seed_runs_are_those_of_the_seed_articles() -> None:
+    """The stored digests are what the script makes from the articles, where they are at hand."""
+    if list(SEEDS.glob("*.txt")):
+        stored = shingles.TARGET.read_text(encoding="utf-8")
+        assert stored == shingles.render(SEEDS), "run scripts/seed_shingles.py again"
+    assert RUN == shingles.RUN
+    assert len(SEED_DIGESTS) > 1000  # two articles of about a thousand words each
+    assert all(re.fullmatch(f"[0-9a-f]{{{shingles.DIGITS}}}", d) for d in SEED_DIGESTS)
 
 
 @pytest.mark.parametrize("path", COURSE_PAGES, ids=lambda p: str(p.relative_to(COURSE)))
 def test_no_page_carries_eight_consecutive_words_of_a_seed_article(path: Path) -> None:
-    if not list(SEEDS.glob("*.txt")):
-        pytest.skip(f"the seed articles are not in {SEEDS}")
-    shared = runs(words(path.read_text(encoding="utf-8"))) & seed_runs()
+    shared = sorted(
+        r for r in runs(words(path.read_text(encoding="utf-8"))) if digest(r) in SEED_DIGESTS
+    )
     assert not shared, "copied from a source article: " + "; ".join(
-        " ".join(run) for run in sorted(shared)[:5]
+        " ".join(run) for run in shared[:5]
     )
 
 
