@@ -13,12 +13,14 @@ from typing import Any
 
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_escape, url_path_join
+from markupsafe import Markup
 from tornado import web
 from traitlets import Unicode
 from traitlets.config import Configurable
 
 from aimed.lab.workspace import UnknownExercise, Workspace, language_of
 from aimed.texts.i18n import t
+from aimed.texts.markup import environment
 
 ROUTE = r"/aimed/(open|reset)/([^/]+)"
 STYLE = (
@@ -46,21 +48,18 @@ class ExerciseHandler(JupyterHandler):
     def workspace(self) -> Workspace:
         return self.settings["aimed_workspace"]
 
-    def page(self, lang: str, title: str, body: str, status: int = 200) -> None:
+    def page(self, template: str, lang: str, title: str, status: int = 200, **values: Any) -> None:
+        """``templates/<template>.html.j2``, a page of ``templates/page.html.j2``."""
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(
-            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
-            f"<body><main><h1>{html.escape(title)}</h1>\n{body}\n</main></body></html>"
-        )
+        page = TEMPLATES.get_template(f"{template}.html.j2")
+        self.finish(page.render(lang=lang, title=title, style=Markup(STYLE), **values))
 
     def unknown(self, assignment: str) -> None:
         lang = language_of(assignment)
-        body = f"<p>{html.escape(t('lab.unknown_body', lang))}</p>"
-        self.page(lang, t("lab.unknown_title", lang), body, status=404)
+        body = t("lab.unknown_body", lang)
+        self.page("unknown", lang, t("lab.unknown_title", lang), status=404, body=body)
 
     def address(self, action: str, assignment: str) -> str:
         return url_path_join(self.base_url, "aimed", action, url_escape(assignment))
@@ -100,12 +99,14 @@ class ExerciseHandler(JupyterHandler):
                 backup=f"\x00{backup.name}\x01",
                 folder=f"\x00{backup.parent}\x01",
             )
-        body = (
-            f"<p>{code(said)}</p>\n"
-            f'<p><a class="button" href="{html.escape(self.lab_address(mine))}">'
-            f"{html.escape(t('lab.open_exercise', lang))}</a></p>"
+        self.page(
+            "done",
+            lang,
+            t("lab.done_title", lang),
+            said=said,
+            lab=self.lab_address(mine),
+            open_label=t("lab.open_exercise", lang),
         )
-        self.page(lang, t("lab.done_title", lang), body)
 
     def confirm(self, assignment: str) -> None:
         mine = self.workspace.notebook(assignment)
@@ -117,21 +118,27 @@ class ExerciseHandler(JupyterHandler):
             pattern=f"\x00{mine.stem}.bak-…{mine.suffix}\x01",
             folder=f"\x00{mine.parent}\x01",
         )
-        body = (
-            f"<p>{code(said)}</p>\n"
-            f'<form method="post" action="{html.escape(self.address("reset", assignment))}">'
-            f"{self.xsrf_form_html()}"
-            f'<button type="submit">{html.escape(t("lab.reset_button", lang))}</button>'
-            f'<a class="button secondary" href="{html.escape(self.address("open", assignment))}">'
-            f"{html.escape(t('lab.keep_working', lang))}</a></form>"
+        self.page(
+            "confirm",
+            lang,
+            t("lab.reset_title", lang),
+            said=said,
+            reset=self.address("reset", assignment),
+            xsrf=Markup(self.xsrf_form_html()),
+            button=t("lab.reset_button", lang),
+            keep=self.address("open", assignment),
+            keep_label=t("lab.keep_working", lang),
         )
-        self.page(lang, t("lab.reset_title", lang), body)
 
 
-def code(text: str) -> str:
+def code(text: str) -> Markup:
     """Escape ``text``; the parts marked ``\\x00…\\x01`` (file and folder names) become code."""
     escaped = html.escape(text)
-    return escaped.replace("\x00", "<code>").replace("\x01", "</code>")
+    return Markup(escaped.replace("\x00", "<code>").replace("\x01", "</code>"))
+
+
+TEMPLATES = environment("aimed.lab")
+TEMPLATES.filters["code"] = code
 
 
 def load(serverapp: Any) -> None:
