@@ -4,22 +4,32 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-HOST ?= 127.0.0.1
-SITE_PORT ?= 8000
-SANDBOX_PORT ?= 8501
-LAB_PORT ?= 8888
-SITE_DIR ?= build/site
 CHROMIUM ?= /usr/bin/chromium
-# Where the course site's "Try it in the sandbox" buttons point (mkdocs.yml reads it).
-SANDBOX_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(SANDBOX_PORT)
-# Where its "Open the exercise" buttons point: the exercise server (JupyterLab, aimed.lab).
-LAB_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(LAB_PORT)
+# Ports, addresses and folders have their defaults in one place, src/aimed/settings.py
+# (`aimed serve --help` lists them). `make serve SANDBOX_PORT=8502` still works: each of these
+# names, given on make's command line, becomes the AIMED_* variable the `aimed` command reads
+# (zsh sets HOST to the machine's name: the environment's HOST is not taken).
+ifeq ($(origin HOST),command line)
+export AIMED_HOST := $(HOST)
+endif
+ifeq ($(origin SITE_PORT),command line)
+export AIMED_SITE_PORT := $(SITE_PORT)
+endif
+ifeq ($(origin SANDBOX_PORT),command line)
+export AIMED_SANDBOX_PORT := $(SANDBOX_PORT)
+endif
+ifeq ($(origin LAB_PORT),command line)
+export AIMED_LAB_PORT := $(LAB_PORT)
+endif
+ifeq ($(origin SITE_DIR),command line)
+export AIMED_SITE_DIR := $(SITE_DIR)
+endif
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti test lint bench chromium servers clean
+.PHONY: install serve site downloads guide qti wheel test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -31,18 +41,26 @@ install: $(STAMP)
 
 # Learner notebooks and one zip per exercise and language, offered by the course site.
 downloads: $(STAMP)
-	$(BIN)/aimed-trainer release
+	$(BIN)/aimed trainer release
 
+# The site's sandbox and exercise buttons point at this machine's ports (AIMED_SANDBOX_URL and
+# AIMED_LAB_URL say otherwise).
 site: $(STAMP) downloads
-	AIMED_SANDBOX_URL=$(SANDBOX_URL) AIMED_LAB_URL=$(LAB_URL) $(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
+	$(BIN)/aimed site build
 
+# Site, sandbox and exercises on 127.0.0.1; Ctrl-C (or SIGTERM, SIGHUP) stops all three.
 serve: site
-	$(BIN)/python scripts/serve.py --host $(HOST) --site-port $(SITE_PORT) \
-		--sandbox-port $(SANDBOX_PORT) --lab-port $(LAB_PORT) --site-dir $(SITE_DIR)
+	$(BIN)/aimed serve --no-build
 
 # Trainer's guide (solutions and rubrics), never part of the learner site: build/guide/index.html
 guide: $(STAMP)
-	$(BIN)/aimed-trainer guide
+	$(BIN)/aimed trainer guide
+
+# The platform's wheel with the learner-facing course (pages, released exercises; never
+# solutions): build/wheel/aimed-*.whl. `pip install 'aimed[all]'` from it, then `aimed serve`.
+wheel: $(STAMP) downloads
+	rm -rf build/lib build/wheel
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir build/wheel .
 
 # Every quiz as QTI packages for a learning platform (Canvas, Moodle): build/qti/<version>/
 qti: $(STAMP)
@@ -73,6 +91,7 @@ servers:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/lint_imports.py
 
 test: $(STAMP) chromium bwrap servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -29,12 +29,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from chromium import CHROMIUM, launch_args
-from sandbox_server import running_sandbox
-from static_server import serve_in_thread
+from aimed.servers.chromium import CHROMIUM, launch_args
+from aimed.servers.sandbox import running_sandbox
+from aimed.servers.static import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_DIR = ROOT / "sandbox"
 console = Console()
 
 
@@ -249,7 +248,6 @@ def _change_first_widget(app) -> str:
 
 
 def bench_pages(report: Report, repeat: int) -> None:
-    sys.path.insert(0, str(APP_DIR))
     from streamlit.testing.v1 import AppTest
 
     from aimed.sandbox import sandbox_ui
@@ -413,7 +411,7 @@ class SandboxInBrowser:
     """One Chromium page on the sandbox, acting as a learner and timing each wait."""
 
     def __init__(self, page, url: str) -> None:
-        from chromium import SCRIPT_STATE
+        from aimed.servers.chromium import SCRIPT_STATE
 
         self.page, self.url = page, url
         self.repeated = 0  # acts made again because the first did not reach the app
@@ -614,8 +612,6 @@ def _page_path(path: Path) -> tuple[str, str]:
 
 
 def _sandbox_pages() -> list[Path]:
-    if str(APP_DIR) not in sys.path:
-        sys.path.insert(0, str(APP_DIR))
     from aimed.sandbox import sandbox_ui
 
     return sandbox_ui.discovered_pages()
@@ -865,8 +861,8 @@ def bench_scale(
     report: Report, levels: list[int], moves: int, seconds: float, workdir: Path
 ) -> None:
     """Simulated learners (Streamlit's protocol) on one replica and on two behind nginx."""
-    import load_test
-    from balancer import NGINX
+    from aimed.servers import load_test
+    from aimed.servers.balancer import NGINX
 
     if not Path(NGINX).is_file():
         report.skipped["scale"] = f"no nginx at {NGINX} (make servers installs it)"

@@ -16,11 +16,10 @@ from pathlib import Path
 from mkdocs_quiz.qti import QTIExporter, QTIVersion, extract_quizzes_from_file
 from mkdocs_quiz.qti.models import QuizCollection
 
+from aimed.site.hooks.course_references import CITATION, load_references
+
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
-sys.path.insert(0, str(ROOT / "site" / "hooks"))
-
-from aimed.site.hooks.course_references import CITATION, load_references  # noqa: E402
 
 VERSIONS = {"1.2": QTIVersion.V1_2, "2.1": QTIVersion.V2_1}
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)

@@ -11,19 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from aimed.servers.chromium import launch_args
+from aimed.servers.sandbox import running_sandbox
+from aimed.servers.static import serve_in_thread
+
 ROOT = Path(__file__).resolve().parents[1]
-APP_DIR = ROOT / "sandbox"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-# Page scripts import their UI helpers the way Streamlit runs them, from the app folder; the
-# developer tools (the servers) are not part of the package and are imported from scripts/.
-for folder in (APP_DIR, ROOT / "scripts"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from chromium import launch_args  # noqa: E402
-from sandbox_server import running_sandbox  # noqa: E402
-from static_server import serve_in_thread  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 Imported as ``from support import ...`` (the tests folder is on ``sys.path`` through its
 conftest). Fixtures (servers, Chromium) are in ``conftest.py``; the Chromium waits are in
-``scripts/chromium.py``, shared with the benchmark, and re-exported here.
+``aimed.servers.chromium``, shared with the benchmark, and re-exported here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from aimed.sandbox import sandbox_ui
-from chromium import open_sandbox, wait_for_app_run  # noqa: F401 (re-exported for the tests)
+from aimed.servers.chromium import open_sandbox, wait_for_app_run  # noqa: F401 (re-exported)
 
 
 def open_page(page: str | Path, lang: str, timeout: float = 120) -> AppTest:

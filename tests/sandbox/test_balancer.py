@@ -23,7 +23,7 @@ MAX_TABS = 24  # tabs opened until both replicas have had one (each lands on eit
 
 @pytest.fixture(scope="module")
 def balancer(built_site: Path):
-    from balancer import NGINX, running_balancer
+    from aimed.servers.balancer import NGINX, running_balancer
 
     if not Path(NGINX).is_file():
         pytest.skip(f"nginx is not installed at {NGINX} (`make servers` installs it)")
@@ -33,7 +33,7 @@ def balancer(built_site: Path):
 
 def _replicas(balancer, marker: str, count: int) -> list[str]:
     """Replicas the access log names for ``count`` requests marked so (nginx logs at close)."""
-    from balancer import upstream_of
+    from aimed.servers.balancer import upstream_of
 
     deadline = time.monotonic() + 30
     while len(found := upstream_of(balancer.access_log, marker)) < count:
@@ -49,7 +49,7 @@ def _get(url: str) -> tuple[bytes, dict[str, str]]:
 
 async def _tab(url: str, number: int, done_text: str) -> dict:
     """Open the test-result page, take a guided path, lose the connection, come back."""
-    from load_test import SandboxClient
+    from aimed.servers.load_test import SandboxClient
 
     tab = SandboxClient(url, assets=False)
     tab.probe = f"?tab={number}"
@@ -96,7 +96,7 @@ def test_a_session_keeps_its_state_through_the_balancer(balancer) -> None:
 
 def test_the_other_replica_does_not_know_the_session(balancer) -> None:
     """Why affinity matters: the same reconnection sent to the other replica starts afresh."""
-    from load_test import SandboxClient
+    from aimed.servers.load_test import SandboxClient
 
     done = t("test_result.try_rare.done", "en")
     tab = run_async(_tab(balancer.sandbox_url, 100, done))

@@ -1,11 +1,13 @@
 """A physician alone opens a module's exercise from the course page, works, and starts again.
 
 The exercises are released from a copy of the course, the exercise server started the way
-`make serve` starts it (scripts/lab_server.py) over a fresh workspace, and the course site
+`aimed serve` starts it (aimed.servers.lab) over a fresh workspace, and the course site
 built to point at it. In Chromium, with every request off this machine blocked and listed:
-the module page's button opens the notebook in JupyterLab in the page's language, the setup
-cell runs, an answer saved lands in the workspace, and the reset link puts the released
-version back while keeping the learner's as a backup.
+the browser logs in once with the address `aimed serve` prints (the server requires its
+token, loopback included), then the module page's button opens the notebook in JupyterLab in
+the page's language, the setup cell runs, an answer saved lands in the workspace, and the
+reset link puts the released version back while keeping the learner's as a backup. Without
+the token or its cookie, the server refuses everything but its version number.
 """
 
 from __future__ import annotations
@@ -19,18 +21,19 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from typer.testing import CliRunner
 
+from aimed.servers.lab import Lab, running_lab
+from aimed.servers.static import serve_in_thread
 from aimed.texts.i18n import t
 from aimed.trainer.cli import app
 from aimed.trainer.release import exercise_title
 from aimed.trainer.synthetic import copy_course
-from lab_server import running_lab
-from static_server import serve_in_thread
 from support import blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,8 +61,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     workspace = base / "workspace"
     with (
         (base / "lab.log").open("w") as log,
-        running_lab(workspace, course / "release", log) as url,
+        running_lab(workspace, course / "release", log) as server,
     ):
+        url = server.url
         built = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(base / "site")],
             cwd=project,
@@ -68,11 +72,25 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "AIMED_LAB_URL": url},
         )
         assert built.returncode == 0, built.stderr
-        server, site = serve_in_thread(base / "site")
+        static, site = serve_in_thread(base / "site")
         try:
-            yield {"url": url, "site": site, "workspace": workspace, "release": course / "release"}
+            yield {
+                "url": url,
+                "server": server,
+                "site": site,
+                "workspace": workspace,
+                "release": course / "release",
+            }
         finally:
-            server.shutdown()
+            static.shutdown()
+
+
+def log_in(page: Page, lab: dict) -> None:
+    """Open the address `aimed serve` prints, once: the browser keeps a login cookie."""
+    server: Lab = lab["server"]
+    page.goto(server.login_url)
+    expect(page).to_have_url(re.compile(re.escape(f"{server.url}/lab")), timeout=60_000)
+    assert "token=" not in page.url, "JupyterLab drops the token from the address bar"
 
 
 def module_page(lab: dict, lang: str) -> str:
@@ -84,6 +102,7 @@ def released_notebook(lab: dict, lang: str) -> Path:
 
 
 def open_from_the_module_page(page: Page, lab: dict, lang: str) -> None:
+    log_in(page, lab)
     page.goto(module_page(lab, lang))
     where = page.locator(".aimed-exercise__where")
     expect(where).to_contain_text(f"workspace/{EXERCISE}-{lang}/")
@@ -102,7 +121,7 @@ def shown_notebook(page: Page) -> Locator:
 
 def run_setup_cell(page: Page, lab: dict, lang: str) -> None:
     """Shift+Enter on the setup cell once the notebook's kernel is up, as a learner would."""
-    wait_for_kernel(page, lab["url"], f"{EXERCISE}-{lang}/{EXERCISE}.ipynb")
+    wait_for_kernel(page, lab["server"], f"{EXERCISE}-{lang}/{EXERCISE}.ipynb")
     setup = shown_notebook(page).locator(".jp-CodeCell", has_text="set_language").first
     setup.locator(".jp-InputArea-editor").click()
     expect(setup).to_have_class(re.compile(r"\bjp-mod-active\b"))
@@ -113,14 +132,14 @@ def run_setup_cell(page: Page, lab: dict, lang: str) -> None:
     expect(setup.locator('[data-mime-type="application/vnd.jupyter.stderr"]')).to_have_count(0)
 
 
-def wait_for_kernel(page: Page, url: str, path: str) -> None:
+def wait_for_kernel(page: Page, server: Lab, path: str) -> None:
     """Until the notebook's kernel runs and the page is connected to it (90 s at most).
 
     JupyterLab ignores a cell run before its session has a kernel, so a learner's
     Shift+Enter in the first second would do nothing: the test waits as a learner would.
     """
     for _ in range(900):
-        with urllib.request.urlopen(f"{url}/api/sessions") as response:
+        with urllib.request.urlopen(server.request("/api/sessions")) as response:
             sessions = json.load(response)
         kernel = next((s["kernel"] for s in sessions if s["path"] == path), None)
         if kernel and kernel["connections"] >= 1 and kernel["execution_state"] == "idle":
@@ -187,32 +206,79 @@ def cell_sources(notebook: Path) -> str:
 
 
 def test_the_server_refuses_what_a_learner_never_sends(lab: dict) -> None:
-    """A reset without JupyterLab's XSRF token, a foreign Host, an unknown exercise."""
-    url = lab["url"]
+    """A logged-in browser's reset without JupyterLab's XSRF token, a foreign Host, an unknown
+    exercise."""
+    url, browser = lab["url"], logged_in(lab["server"])
     backups_before = sorted(lab["workspace"].rglob("*.bak-*"))
-    assert status(f"{url}/aimed/reset/{EXERCISE}-en", method="POST")[0] == 403
+    assert status(browser, f"{url}/aimed/reset/{EXERCISE}-en", method="POST")[0] == 403
     assert sorted(lab["workspace"].rglob("*.bak-*")) == backups_before, "nothing was reset"
-    assert status(f"{url}/aimed/open/{EXERCISE}-en", host="lab.example")[0] == 403
-    code, body = status(f"{url}/aimed/open/no-such-exercise-fr")
+    assert status(browser, f"{url}/aimed/open/{EXERCISE}-en", host="lab.example")[0] == 403
+    code, body = status(browser, f"{url}/aimed/open/no-such-exercise-fr")
     assert code == 404 and t("lab.unknown_title", "fr") in body and "no-such" not in body
-    code, body = status(f"{url}/aimed/open/..%2F..%2Fetc-en")
+    code, body = status(browser, f"{url}/aimed/open/..%2F..%2Fetc-en")
     assert code == 404 and t("lab.unknown_title", "en") in body
     # JupyterLab's own calls home answer empty: no news feed, no update check
     for path, empty in (
         ("/lab/api/news", {"news": []}),
         ("/lab/api/update", {"notification": None}),
     ):
-        with urllib.request.urlopen(url + path) as response:
+        with browser.open(url + path) as response:
             assert json.load(response) == empty
 
 
-def status(url: str, method: str = "GET", host: str | None = None) -> tuple[int, str]:
-    """Status and text of a request sent as a script would, without a browser's cookies."""
-    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+def test_without_the_token_or_its_cookie_nothing_is_served(lab: dict) -> None:
+    """Another user of the same machine reaches 127.0.0.1 too: no token, no cookie, no code."""
+    url, server = lab["url"], lab["server"]
+    stranger = urllib.request.build_opener(NoRedirect)
+    before = sorted(p.relative_to(lab["workspace"]) for p in lab["workspace"].rglob("*"))
+    for path in (f"/aimed/open/{EXERCISE}-en", f"/aimed/open/{EXERCISE}-fr", "/lab", "/tree"):
+        code, _ = status(stranger, url + path)
+        assert code == 302, path  # to the login page, which asks for the token
+    for path, method in (
+        ("/api/contents", "GET"),
+        ("/api/sessions", "GET"),
+        ("/api/kernels", "POST"),
+    ):
+        assert status(stranger, url + path, method=method)[0] == 403, path
+    code, _ = status(stranger, f"{url}/aimed/reset/{EXERCISE}-en", method="POST")
+    assert code == 403
+    # a wrong token is no better than none
+    wrong = Lab(url, "x" * len(server.token)).request("/api/contents")
+    assert status(stranger, wrong)[0] == 403
+    after = sorted(p.relative_to(lab["workspace"]) for p in lab["workspace"].rglob("*"))
+    assert after == before, "nothing was copied, reset or created"
+    # the right token opens the same address
+    assert status(stranger, server.request("/api/contents"))[0] == 200
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Keep a redirect as the answer (a login page is a refusal, not a page served)."""
+
+    def redirect_request(self, *args, **kwargs):  # type: ignore[override]
+        return None
+
+
+def logged_in(server: Lab) -> urllib.request.OpenerDirector:
+    """A client holding the login cookie, as a browser does after the printed address."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    with browser.open(server.login_url) as response:
+        assert response.status == 200
+    return browser
+
+
+def status(
+    client: urllib.request.OpenerDirector,
+    url: str | urllib.request.Request,
+    method: str = "GET",
+    host: str | None = None,
+) -> tuple[int, str]:
+    """Status and text of a request sent by ``client`` (with its cookies, no XSRF token)."""
+    if isinstance(url, str):
+        url = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
     if host:
-        request.add_header("Host", host)
+        url.add_header("Host", host)
     try:
-        with urllib.request.urlopen(request) as response:
+        with client.open(url) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")

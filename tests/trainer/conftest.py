@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_server import free_port
+from aimed.servers.sandbox import free_port
 
 SERVER_USER = "postgres"  # Debian's package creates it
 ROLE = "aimed"  # the cluster's superuser: trust on loopback, nothing else listens

@@ -3,14 +3,16 @@
 nginx's configuration is the deployment's own (``deploy/nginx/aimed.conf``), filled in for
 loopback, and run with ``deploy/nginx/trial.conf`` so that nothing is written outside a
 temporary folder. Replicas are started the one way the sandbox is started
-(``sandbox_server.sandbox_command``), under ``/sandbox/``, with two of Streamlit's settings
+(``aimed.servers.sandbox.sandbox_command``), under ``/sandbox/``, with two of Streamlit's settings
 that cost CPU on every run and buy a production server nothing (measured in deploy/README.md):
 the file watcher (a new session walks every loaded module to watch its source) and the full
 garbage collection after every script run (a pass over scikit-learn's, pandas' and Altair's
 objects; Python's own collector still runs).
 
-    python scripts/balancer.py trial --replicas 2 --port 8080    # until Ctrl-C
-    python scripts/balancer.py config --site-dir /srv/aimed/site --server-name ai.example.org
+    python -m aimed.servers.balancer trial --replicas 2 --port 8080    # until Ctrl-C
+    python -m aimed.servers.balancer config --site-dir /srv/aimed/site --server-name ai.example.org
+
+nginx's templates are the repository's ``deploy/nginx/`` files: run it from a clone.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from sandbox_server import free_port, sandbox_command, stop, wait_healthy
+from aimed.servers.sandbox import free_port, sandbox_command, stop, wait_healthy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the repository (src/aimed/servers/ here)
 DEPLOY = ROOT / "deploy" / "nginx"
 BASE_PATH = "sandbox"
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
@@ -136,7 +138,12 @@ def running_replicas(
             port = free_port()
             command = replica_command(port) if deployment else sandbox_command("127.0.0.1", port)
             replicas[port] = subprocess.Popen(
-                command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env
+                command,
+                cwd=ROOT,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
             )
         base = f"/{BASE_PATH}" if deployment else ""
         for port, process in replicas.items():

@@ -3,6 +3,8 @@
 One place for the browser tests (``tests/conftest.py``, ``tests/support.py``) and the
 benchmark (``scripts/bench.py``): they launch the same browser the same way and wait on the
 same signal, so what the tests check and what the benchmark times is the same page state.
+It lives beside the servers it drives so both import it by its package path; it imports no
+browser library itself (the caller hands it Playwright's page).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ button), and waits for the run to finish.
 
 Traffic goes to 127.0.0.1 only, and every run is bounded in users, interactions and seconds:
 it stops by itself. ``scripts/bench.py --only scale`` runs it against one replica and against
-two behind nginx; ``python scripts/load_test.py --url http://127.0.0.1:8501`` against a
+two behind nginx; ``python -m aimed.servers.load_test --url http://127.0.0.1:8501`` against a
 running sandbox.
 """
 
@@ -507,7 +507,7 @@ def split_cpus() -> tuple[set[int], set[int]]:
 
 @contextlib.contextmanager
 def _servers(replicas: int, deployment: bool, workdir: Path):
-    from balancer import running_balancer, running_replicas
+    from aimed.servers.balancer import running_balancer, running_replicas
 
     if deployment:
         site = workdir / "site"

@@ -22,7 +22,9 @@ import aimed
 from aimed.trainer.course import TrainerError
 
 PACKAGE = "aimed"
-LEFT_OUT = ("trainer", "lab")  # subpackages a learner's notebook never needs
+# what a learner's notebook never needs: the trainer, the exercise server, the other servers
+# and the `aimed` command with its settings (sandbox/ and site/ are outside src/aimed already)
+LEFT_OUT = ("trainer", "lab", "servers", "cli.py", "settings.py")
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 TAG = "py3-none-any"
 
