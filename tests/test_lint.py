@@ -20,3 +20,59 @@ def test_ruff_is_clean_on_every_python_file(command: list[str]) -> None:
         [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- Dependency rules (pyproject.toml [tool.importlinter], scripts/lint_imports.py) ---------
+
+
+def _lint_imports(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "lint_imports.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_dependency_rules_hold() -> None:
+    """The core imports no surface, surfaces not each other, engines no notebook, no cycle."""
+    result = _lint_imports()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout and "BROKEN" not in result.stdout
+
+
+def test_the_checked_graph_holds_the_surfaces_mapped_from_top_level_folders() -> None:
+    """sandbox/ and site/ are in the graph, pages included, with their imports of the core."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from lint_imports import MappedGraphBuilder
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    graph = MappedGraphBuilder().build(["aimed"], None)
+    page = "aimed.sandbox.scenarios.page_60_letter_check"
+    assert {"aimed.sandbox.sandbox_ui", "aimed.site.figures", page} <= set(graph.modules)
+    assert "aimed.engines.letter_check" in graph.find_modules_directly_imported_by(page)
+    assert "aimed.texts.i18n" in graph.find_modules_directly_imported_by("aimed.sandbox.sandbox_ui")
+
+
+def test_a_core_module_importing_a_surface_breaks_the_rules(tmp_path: Path) -> None:
+    """The check can fail: the same contracts on a graph where an engine imports a page helper."""
+    script = tmp_path / "broken.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'scripts')!r})\n"
+        "import lint_imports\n"
+        "class Broken(lint_imports.MappedGraphBuilder):\n"
+        "    def build(self, *args, **kwargs):\n"
+        "        graph = super().build(*args, **kwargs)\n"
+        "        graph.add_import(\n"
+        "            importer='aimed.engines.bayes', imported='aimed.sandbox.sandbox_ui'\n"
+        "        )\n"
+        "        return graph\n"
+        "lint_imports.MappedGraphBuilder = Broken\n"
+        "sys.exit(lint_imports.main())\n"
+    )
+    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "imports no surface BROKEN" in " ".join(result.stdout.split())
+    assert "aimed.engines.bayes -> aimed.sandbox.sandbox_ui" in result.stdout
