@@ -4,19 +4,16 @@ the same list in its plain-text download."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from aimed.engines.bayes import natural_frequencies, predictive_values
+from aimed.site.figures import adopting_ai
 from aimed.texts.numbers import count, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-sys.path.insert(0, str(ROOT / "site" / "figures"))
-
-import adopting_ai  # noqa: E402
 
 LANGS = ("en", "fr")
 PAGE = {"en": "modules/adopting-ai.md", "fr": "modules/adopting-ai.fr.md"}

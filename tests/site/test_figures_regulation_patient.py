@@ -9,37 +9,24 @@ their attribution.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from babel.dates import format_date
 
-ROOT = Path(__file__).resolve().parents[2]
-FIGURES_DIR = ROOT / "site" / "figures"
-MODULES_DIR = ROOT / "course" / "modules"
-sys.path.insert(0, str(FIGURES_DIR))
-sys.path.insert(0, str(ROOT / "site" / "hooks"))
+from aimed.site.hooks.course_references import cited_keys
+from aimed.texts.numbers import percent
+from support import figure_module
 
-from aimed.site.hooks.course_references import cited_keys  # noqa: E402
-from aimed.texts.numbers import percent  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+MODULES_DIR = ROOT / "course" / "modules"
 
 LANGS = ("en", "fr")
 
 
-def load(name: str):
-    """A figure module, loaded as the build hook loads it (not registered in sys.modules)."""
-    path = FIGURES_DIR / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"test_figures_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-regulation = load("data_regulation")
-patient = load("patient_relationship")
+regulation = figure_module("data_regulation")
+patient = figure_module("patient_relationship")
 
 
 def page(module: str, lang: str) -> str:

@@ -7,18 +7,15 @@ text (a 15-sentence letter at the published hallucination rate) is recomputed he
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from aimed.engines.letter_check import OMISSION_KINDS, PUBLISHED_RATES, expected_errors
+from aimed.site.figures import generative_ai
 from aimed.texts.numbers import count, decimal, percent
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "site" / "figures"))
-
-import generative_ai  # noqa: E402
 
 LANGS = ("en", "fr")
 PAGE = {"en": "generative-ai.md", "fr": "generative-ai.fr.md"}

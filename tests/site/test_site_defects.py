@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -24,15 +23,13 @@ from babel.dates import format_date
 
 from aimed.engines.bayes import predictive_values
 from aimed.notebooks.helpers import check_choice, check_number
+from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line
+from aimed.site.hooks.course_search import fold, split_index
 from aimed.texts.i18n import LOCALES_DIR
 from support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-sys.path.insert(0, str(ROOT / "site" / "hooks"))
-
-from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line  # noqa: E402
-from aimed.site.hooks.course_search import fold, split_index  # noqa: E402
 
 CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
 
