@@ -316,16 +316,14 @@ class LoadResult:
         return statistics.median(times) if times else float("nan")
 
 
-# Scenario pages a simulated learner opens (URL path of each page under st.navigation).
-PAGES = (
-    "test-result",
-    "symptom-checker",
-    "biased-data",
-    "hospital-shift",
-    "shortcut",
-    "letter-check",
-    "automation-bias",
-)
+def scenario_pages() -> tuple[str, ...]:
+    """Scenario pages a simulated learner opens (URL path of each page under st.navigation):
+    the scenarios of the course manifest (course/course.toml of the course in force)."""
+    from aimed import settings
+    from aimed.course_manifest import MANIFEST_NAME, load_manifest
+
+    course = settings.read().course()
+    return tuple(load_manifest(course / "course" / MANIFEST_NAME).scenario_slugs)
 
 
 async def _learner(
@@ -382,7 +380,7 @@ async def run_load(
     users: int,
     moves: int = 8,
     *,
-    pages: tuple[str, ...] = PAGES,
+    pages: tuple[str, ...] | None = None,
     seed: int = 0,
     max_seconds: float = 120.0,
     assets: bool = True,
@@ -399,6 +397,7 @@ async def run_load(
     counts: list[int] = []
     start = time.perf_counter()
     stop_at = time.monotonic() + max_seconds
+    pages = pages or scenario_pages()
     tasks = [
         _learner(n, url, moves, pages, seed, log, counts, stop_at, assets) for n in range(users)
     ]
@@ -542,7 +541,8 @@ def measure_scale(
                 pin_to_cpus(servers, pids)
                 pin_to_cpus(client)
                 progress(f"  {name}: warming up")
-                asyncio.run(run_load(url, 2 * len(PAGES), 2, seed=999, max_seconds=max_seconds))
+                warm_up = 2 * len(scenario_pages())
+                asyncio.run(run_load(url, warm_up, 2, seed=999, max_seconds=max_seconds))
                 for level, users in enumerate(levels, start=1):
                     progress(f"  {name}: {users} learners")
                     before, client_before = cpu_seconds(pids), time.process_time()
