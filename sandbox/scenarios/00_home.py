@@ -1,19 +1,18 @@
 """Sandbox home: what the sandbox is, and the scenarios it holds."""
 
-import os
-
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from aimed.sandbox import sandbox_ui
+from aimed.settings import read
 from aimed.texts.i18n import t
 
 lang = sandbox_ui.current_language()
 sandbox_ui.page_header("home", lang)
 st.write(t("home.intro", lang))
 st.write(t("home.how_to", lang))
-# Where the course site runs, like AIMED_SANDBOX_URL for the site (make serve's default here).
-course_url = os.environ.get("AIMED_COURSE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the course site runs: AIMED_COURSE_URL, else this machine's site port (aimed.settings).
+course_url = read().course_url
 st.info(t("home.course_link", lang, course_url=course_url))
 
 st.subheader(t("home.scenarios_heading", lang))
