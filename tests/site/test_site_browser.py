@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from aimed.course_manifest import load_manifest
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -159,22 +161,19 @@ def test_language_switch_on_a_module_lands_on_the_same_module(
     assert offsite_requests == []
 
 
-SCENARIOS = {
-    "what-ai-is": "biased-data",
-    "reading-performance": "test-result",
-    "incomplete-input": "symptom-checker",
-}
-# extra URL parameters a module's button adds after ?lang=
-PARAMS = {"what-ai-is": "&variant=representation"}
+# modules whose one button keeps the default label; what it opens is course.toml's
+LABELLED_BY_DEFAULT = ("what-ai-is", "reading-performance", "incomplete-input")
+MANIFEST = load_manifest(Path(__file__).resolve().parents[2] / "course" / "course.toml")
 
 
 def test_sandbox_button_opens_the_scenario_in_the_page_language(
     page: Page, site_with_sandbox: str, sandbox_url: str, offsite_requests: list[str]
 ) -> None:
-    for module, scenario in SCENARIOS.items():
+    for module in LABELLED_BY_DEFAULT:
+        (link,) = MANIFEST.module(module).sandbox
+        scenario, extra = link.scenario, "".join(f"&{k}={v}" for k, v in link.params)
         page.goto(f"{site_with_sandbox}/fr/modules/{module}/")
         button = page.get_by_role("link", name="Essayer dans le bac à sable")
-        extra = PARAMS.get(module, "")
         expect(button).to_have_attribute("href", f"{sandbox_url}/{scenario}?lang=fr{extra}")
         page.goto(f"{site_with_sandbox}/modules/{module}/")
         button = page.get_by_role("link", name="Try it in the sandbox")
