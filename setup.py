@@ -2,9 +2,10 @@
 
 Everything else is declared in pyproject.toml. When a wheel is built (never for an editable
 install, which reads the repository itself), ``build_py`` copies into ``aimed/_course/``, in
-the repository's own layout: mkdocs.yml, course/ (pages, figures' sources, assets),
-exercises/release/ (learner versions, made by ``aimed trainer release``) and
-build/downloads/ (their zips). Solutions and hidden tests never go in: exercises/source/ is
+the repository's own layout: mkdocs.yml, course/ (pages, the course manifest, assets),
+exercises/release/ (learner versions, made by ``aimed trainer release``), build/downloads/
+(their zips) and the site folders mkdocs.yml names relative to itself (site/overrides,
+includes, references). Solutions and hidden tests never go in: exercises/source/ is
 not copied, and a released file that still holds a solution or hidden-test marker stops the
 build. ``make wheel`` releases the exercises first.
 """
@@ -19,7 +20,16 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED = ("mkdocs.yml", "course", "exercises/release", "build/downloads")
+SHIPPED = (
+    "mkdocs.yml",
+    "course",
+    "exercises/release",
+    "build/downloads",
+    # what mkdocs.yml names relative to itself (theme overrides, abbreviations, references)
+    "site/overrides",
+    "site/includes",
+    "site/references",
+)
 # nbgrader's markers of what the learner must not see; none may survive the release
 FORBIDDEN = (b"BEGIN SOLUTION", b"BEGIN HIDDEN TESTS", b"BEGIN MARK SCHEME")
 

@@ -34,4 +34,4 @@ GRADEBOOK="postgresql:///aimed_gradebook?host=/var/run/postgresql"
 echo "Gradebook: export AIMED_GRADEBOOK_URL='$GRADEBOOK'  (then aimed-trainer as usual)"
 
 # 3. The sandbox replicas and nginx, until Ctrl-C.
-exec .venv/bin/python scripts/balancer.py trial --replicas "$REPLICAS" --port "$PORT"
+exec .venv/bin/python -m aimed.servers.balancer trial --replicas "$REPLICAS" --port "$PORT"

@@ -3,7 +3,7 @@
 Streamlit runs every page in this process: importing scikit-learn, pandas and Altair and
 reading the evidence files here, before the server opens, turns the first page from several
 seconds into the time of a rerun. Usage is Streamlit's own: ``python launch.py run app.py
-[options]`` (``scripts/sandbox_server.py`` builds the command).
+[options]`` (``aimed.servers.sandbox`` builds the command).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A learner's session lives in one replica's memory: through the balancer, a browser that
 loses its connection and comes back finds its page as it left it, whichever replica it was
-on. The tabs speak Streamlit's own protocol (``scripts/load_test.py``).
+on. The tabs speak Streamlit's own protocol (``aimed.servers.load_test``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The exercise server: JupyterLab on the learner's own machine, opened from a module page.
 
-A Jupyter server extension, enabled by ``scripts/lab_server.py``, adds two addresses:
+A Jupyter server extension, enabled by ``aimed.servers.lab`` (``aimed serve``, ``aimed lab``),
+adds two addresses:
 
 - ``/aimed/open/<assignment>`` copies the released notebook into the learner's workspace the
   first time, then opens it in JupyterLab (the learner's copy is never overwritten);

@@ -1,7 +1,7 @@
 """Addresses the module pages link to: open an exercise, start it again from its release.
 
 Both need the server's login like any JupyterLab page (none on loopback, see
-``scripts/lab_server.py``). Resetting changes files, so it is a POST behind JupyterLab's
+``aimed.servers.lab``). Resetting changes files, so it is a POST behind JupyterLab's
 XSRF check: a link from another site can show the confirmation page, never reset.
 """
 
@@ -34,7 +34,7 @@ STYLE = (
 
 
 class AimedLab(Configurable):
-    """Settings of the extension, given on the command line by scripts/lab_server.py."""
+    """Settings of the extension, given on the command line by aimed.servers.lab."""
 
     release_dir = Unicode("", help="Folder of the released exercises (nbgrader's release/).").tag(
         config=True
@@ -146,7 +146,7 @@ def load(serverapp: Any) -> None:
     settings = AimedLab(parent=serverapp)
     if not settings.release_dir:
         raise ValueError(
-            "AimedLab.release_dir is not set: start the lab with scripts/lab_server.py"
+            "AimedLab.release_dir is not set: start the lab with `aimed lab` or `aimed serve`"
         )
     workspace = Workspace(Path(settings.release_dir).resolve(), Path(serverapp.root_dir).resolve())
     web_app = serverapp.web_app
