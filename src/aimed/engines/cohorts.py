@@ -94,8 +94,9 @@ class Cohort:
 
 def _check_n(n: object, key: str = "cohorts.errors.n") -> int:
     """A whole number of patients within [MIN_PATIENTS, MAX_PATIENTS]."""
-    whole = isinstance(n, int | np.integer) and not isinstance(n, bool)
-    count = int(n) if whole or (isinstance(n, float) and n.is_integer()) else None
+    number = isinstance(n, int | np.integer | float) and not isinstance(n, bool)
+    whole = number and (not isinstance(n, float) or n.is_integer())
+    count = int(n) if whole and isinstance(n, int | np.integer | float) else None
     if count is None or not MIN_PATIENTS <= count <= MAX_PATIENTS:
         raise InputError(
             key, given=Given(n, percent=False), minimum=MIN_PATIENTS, maximum=MAX_PATIENTS

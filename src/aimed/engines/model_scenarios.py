@@ -196,7 +196,7 @@ def run_shortcut(
 
 def warm_shortcut() -> None:
     """Train the shortcut page's opening settings (both variants) ahead of its first visitor."""
-    threshold = float(TRY_THIS["shortcut"][0].settings["threshold"])
+    threshold = check_threshold(TRY_THIS["shortcut"][0].settings["threshold"])
     for remove_marker in (False, True):
         run_shortcut(remove_marker=remove_marker, threshold=threshold)
 

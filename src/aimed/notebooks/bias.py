@@ -146,7 +146,7 @@ def _check_thresholds(thresholds: Sequence[int]) -> list[int]:
     )
     if not ok:
         raise InputError("subgroup_tables.errors.thresholds", given=repr(thresholds))
-    return [int(v) for v in chosen]
+    return [int(v) for v in chosen if isinstance(v, int | np.integer)]
 
 
 def threshold_costs_table(run: BiasRun | Evaluation, thresholds: Sequence[int]) -> pd.DataFrame:

@@ -29,10 +29,6 @@ def _pattern(lang: str, kind: str, least: int, most: int) -> NumberPattern:
     return pattern
 
 
-def _undefined(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _significant(value: float, digits: int) -> int:
     """Decimals that keep ``digits`` significant digits of ``value`` (0 for large values)."""
     if value == 0:
@@ -46,7 +42,7 @@ def percent(value: float | None, lang: str, digits: int = 1, *, least: int | Non
     ``digits`` decimals at most, ``least`` at least (default: as many as ``digits``); below
     1%, two significant digits, so a small value never reads 0.0%.
     """
-    if _undefined(value):
+    if value is None or math.isnan(value):
         return UNDEFINED
     most, least = digits, digits if least is None else least
     if 0 < abs(value) < 0.01:
@@ -56,7 +52,7 @@ def percent(value: float | None, lang: str, digits: int = 1, *, least: int | Non
 
 def decimal(value: float | None, lang: str, digits: int = 2, *, least: int | None = None) -> str:
     """``0.815`` -> ``0.82`` / ``0,82``: ``digits`` decimals (at least ``least``)."""
-    if _undefined(value):
+    if value is None or math.isnan(value):
         return UNDEFINED
     least = digits if least is None else least
     return _pattern(lang, "decimal", least, digits).apply(value, _locale(lang))
@@ -74,7 +70,7 @@ def plain(value: float, lang: str) -> str:
 
 def significant(value: float | None, lang: str, digits: int = 3) -> str:
     """``value`` to ``digits`` significant digits: ratios ``0.19``, ``2.59``, ``53.9``."""
-    if _undefined(value):
+    if value is None or math.isnan(value):
         return UNDEFINED
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"

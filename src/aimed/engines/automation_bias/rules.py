@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 DATA_FILE = Path(__file__).parents[2] / "data" / "automation_bias.toml"
 FAMILIES: tuple[str, ...] = ("test_result", "wells", "marburg", "chest_pain")
@@ -60,7 +61,7 @@ class Published:
 class Rules:
     """Everything read from the data file, validated."""
 
-    families: Mapping[str, Mapping[str, object]]
+    families: Mapping[str, Mapping[str, Any]]  # each family's table, as TOML holds it
     published: tuple[Published, ...]
     path: Path
 
@@ -78,7 +79,7 @@ MEASURES = ("missed_problems", "false_alarms")
 STATUSES = ("factsheet", "checked")
 
 
-def _need(table: Mapping[str, object], name: str, where: str) -> object:
+def _need(table: Mapping[str, Any], name: str, where: str) -> Any:
     if name not in table:
         raise ValueError(f"{where}: '{name}' is missing")
     return table[name]
@@ -88,6 +89,12 @@ def _rate(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise ValueError(f"{where}: a rate between 0 and 1 is expected, got {value!r}")
     return float(value)
+
+
+def _whole(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: a whole number of 1 or more is expected, got {value!r}")
+    return value
 
 
 def load_rules(path: Path | str = DATA_FILE) -> Rules:
@@ -119,8 +126,8 @@ def load_rules(path: Path | str = DATA_FILE) -> Rules:
                 measure=str(row["measure"]),
                 without_ai=_rate(_need(row, "without_ai", where), where),
                 with_wrong_ai=_rate(_need(row, "with_wrong_ai", where), where),
-                readers=int(_need(row, "readers", where)),
-                cases=int(_need(row, "cases", where)),
+                readers=_whole(_need(row, "readers", where), where),
+                cases=_whole(_need(row, "cases", where), where),
                 status=str(row["status"]),
                 source=str(row["source"]).strip(),
             )

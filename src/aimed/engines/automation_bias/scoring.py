@@ -46,7 +46,11 @@ def check_answer(value: object) -> str:
     return value.strip().lower()
 
 
-def _count(pairs: Iterable[tuple[Case, str]], keep: Callable[[Case], bool], hit) -> Rate:
+def _count(
+    pairs: Iterable[tuple[Case, str]],
+    keep: Callable[[Case], bool],
+    hit: Callable[[Case, str], bool],
+) -> Rate:
     chosen = [(c, a) for c, a in pairs if keep(c)]
     return Rate(sum(bool(hit(c, a)) for c, a in chosen), len(chosen))
 
@@ -59,14 +63,17 @@ def _wrong(case: Case, answer: str) -> bool:
     return answer != case.answer
 
 
+def _shown_as(condition: Condition) -> Callable[[Case], bool]:
+    return lambda case: case.condition is condition
+
+
 def _followed(case: Case, answer: str) -> bool:
     return answer == case.suggestion
 
 
 def summarise(pairs: list[tuple[Case, str]], total: int, ai_accuracy: Rate) -> Summary:
     accuracy = {
-        condition.value: _count(pairs, lambda c, k=condition: c.condition is k, _right)
-        for condition in Condition
+        condition.value: _count(pairs, _shown_as(condition), _right) for condition in Condition
     }
     accuracy["overall"] = _count(pairs, lambda c: True, _right)
     advised = (Condition.AI_RIGHT, Condition.AI_WRONG)

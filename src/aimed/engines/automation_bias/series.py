@@ -135,6 +135,8 @@ def _draw_test_result(rng: np.random.Generator, problem: bool, table: Mapping) -
         spec = float(rng.choice(table["specificities"]))
         prev = float(rng.choice(table["prevalences"]))
         ppv = predictive_values(sens, spec, prev).ppv
+        if ppv is None:  # a test that is never positive: draw again
+            continue
         margin = abs(_logit(ppv) - _logit(threshold))
         if (ppv > threshold) == problem and low <= margin <= high:
             break

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -103,10 +104,11 @@ class Statement:
 
     template: str
     facts: tuple[str, ...]
-    values: tuple[tuple[str, object], ...]
+    # Each template holds other kinds of value (a dose, a side, a date): typed per use.
+    values: tuple[tuple[str, Any], ...]
     error: str | None = None
 
-    def get(self, name: str) -> object:
+    def get(self, name: str) -> Any:
         return dict(self.values)[name]
 
     def with_values(self, error: str, **changes: object) -> Statement:
@@ -161,7 +163,8 @@ def _draw_record(rng: np.random.Generator, info: ScenarioInfo) -> Record:
     candidates = [p for p in cat.problems if p not in info.excluded_problems]
     order = rng.permutation(len(candidates))
     n_problems = int(rng.integers(1, 4))
-    problems, chronic = [], []
+    problems: list[str] = []
+    chronic: list[Medication] = []
     for index in order:
         problem = candidates[int(index)]
         drugs = [d for d in cat.problems[problem] if d not in started_drugs]
@@ -324,7 +327,7 @@ def _apply_errors(
             med = next(m for m in record.medications if m.fact == fact)
             info = cat.drugs[med.drug]
             if info.unit_error and rng.random() < 0.5:
-                changes = {"unit": info.unit_error}
+                changes: dict[str, object] = {"unit": info.unit_error}
             else:
                 changes = {"dose": round(med.dose * 10, 4)}
             statements[index] = statements[index].with_values(kind, **changes)

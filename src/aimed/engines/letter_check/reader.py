@@ -102,10 +102,13 @@ class GuidedPath:
 # One invented drug and one omitted allergy in a short pneumonia letter: checking the letter
 # against the record catches the first only; checking the record against the letter, the
 # second only.
-_GUIDED_CASE = {"seed": 138, "scenario": "pneumonia", "kinds": ("invented_drug", "omitted_allergy")}
+def _on_the_guided_case(key: str, direction: str) -> GuidedPath:
+    return GuidedPath(key, 138, "pneumonia", ("invented_drug", "omitted_allergy"), direction)
+
+
 GUIDED_PATHS: Mapping[str, GuidedPath] = MappingProxyType(
     {
-        "letter_first": GuidedPath("letter_first", direction="letter_to_record", **_GUIDED_CASE),
-        "record_first": GuidedPath("record_first", direction="record_to_letter", **_GUIDED_CASE),
+        "letter_first": _on_the_guided_case("letter_first", "letter_to_record"),
+        "record_first": _on_the_guided_case("record_first", "record_to_letter"),
     }
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from babel.dates import format_date
 
@@ -61,7 +62,7 @@ def drug_name(drug: str, lang: str) -> str:
     return t(f"{NS}.drugs.{drug}", lang)
 
 
-def _medication_text(values: Mapping[str, object], lang: str) -> str:
+def _medication_text(values: Mapping[str, Any], lang: str) -> str:
     dose = _dose(values["dose"], values["unit"], lang)
     frequency = t(f"{NS}.frequencies.{values['frequency']}", lang)
     return f"{drug_name(values['drug'], lang)} {dose} {frequency}"
@@ -251,6 +252,7 @@ def error_detail(case: Case, error: SeededError, lang: str) -> ErrorDetail:
     check_language(lang)
     items = record_items(case.record, lang)
     if error.sentence is None:
+        assert error.fact is not None  # an omission always names the record item left out
         return ErrorDetail(None, items[error.fact])
     said = dict(case.statements[error.sentence].values)
     if error.fact is None:

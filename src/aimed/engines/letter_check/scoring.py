@@ -154,7 +154,8 @@ def check_added_sentence(case: Case, text: str, lang: str) -> AddedCheck:
     if not text.strip():
         raise InputError(f"{NS}.errors.empty_text")
     folded = _folded(text)
-    named, not_named = [], []
+    named: list[str] = []
+    not_named: list[str] = []
     for fact in case.omitted:
         found = any(word in folded for word in _omission_words(fact, lang))
         (named if found else not_named).append(fact)
