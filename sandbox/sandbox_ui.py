@@ -20,6 +20,9 @@ PAGES_DIR = Path(__file__).parent / "scenarios"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 MAX_SANDBOX_PATIENTS = 50_000  # model pages: more would keep the learner waiting
 MAX_SEED = 10_000
+# A Material Symbol, whose font Streamlit serves itself: Debian has no colour-emoji font, so an
+# emoji icon ("✋") showed as an empty box.
+REFUSED_ICON = ":material/block:"
 
 
 def current_language() -> str:
@@ -108,7 +111,7 @@ def input_error_text(error: InputError, lang: str) -> str:
 
 def show_input_error(error: InputError, lang: str) -> None:
     """A clear, translated message; the widgets keep what the user entered."""
-    st.error(input_error_text(error, lang), icon="✋")
+    st.error(input_error_text(error, lang), icon=REFUSED_ICON)
 
 
 def bounded_number(
@@ -159,7 +162,7 @@ def bounded_number(
         given = st.session_state.pop(refused)
         shown = count(given, lang) if isinstance(given, int) else str(given)
         message = t("common.out_of_range", lang, label=label, given=shown, **bounds)
-        st.error(message, icon="✋")
+        st.error(message, icon=REFUSED_ICON)
 
 
 def model_settings(namespace: str, lang: str, on_change: Callable[[], None]) -> None:
@@ -319,7 +322,7 @@ def scaled_number(
     if refused_key in st.session_state:
         typed = st.session_state.pop(refused_key)
         message = t("common.not_in_range", lang, label=label, given=typed, **bounds)
-        st.error(message, icon="✋")
+        st.error(message, icon=REFUSED_ICON)
     return float(st.session_state[key])
 
 

@@ -37,6 +37,8 @@ from aimed.texts.i18n import t
 from aimed.validation import InputError
 
 NS = "automation_bias"
+# The AI's voice: a Material Symbol, which renders with Debian's fonts (a robot emoji did not).
+AI_ICON = ":material/smart_toy:"
 SEED, RUN, GUIDE, ERROR = f"{NS}_seed", f"{NS}_run", f"{NS}_guide", f"{NS}_error"
 DEFAULT_SEED = 1
 SITUATIONS = ("alone", "ai_right", "ai_wrong", "ai_silent")
@@ -157,14 +159,14 @@ def show_case(series: Series, case: Case, lang: str) -> None:
     if case.condition is Condition.ALONE:
         st.markdown(f"*{t(f'{NS}.page.alone', lang)}*")
     elif case.suggestion is None:
-        st.info(t(f"{NS}.page.ai_silent", lang), icon="🤖")
+        st.info(t(f"{NS}.page.ai_silent", lang), icon=AI_ICON)
     else:
         text = t(f"{NS}.page.ai_suggests", lang, answer=option(case, case.suggestion, lang))
         if case.explained:
             shown = [fact_text(case, case.fact(key), lang) for key in case.explanation]
             joined = model_charts.list_separator(lang).join(shown)
             text += "\n\n" + t(f"{NS}.page.ai_weighed", lang, facts=joined)
-        st.info(text, icon="🤖")
+        st.info(text, icon=AI_ICON)
     st.radio(
         t(f"{family}.question", lang),
         options=[CLEAR, PROBLEM],
@@ -180,7 +182,7 @@ def show_case(series: Series, case: Case, lang: str) -> None:
         args=(case.number,),
     )
     if st.session_state[ERROR] == "no_choice":
-        st.error(t(f"{NS}.page.no_choice", lang), icon="✋")
+        st.error(t(f"{NS}.page.no_choice", lang), icon=sandbox_ui.REFUSED_ICON)
 
 
 # --- The rules card -----------------------------------------------------------------------
