@@ -162,6 +162,11 @@ def test_every_kind_of_learner_gets_its_exact_score(graded) -> None:
         "always_equal": 0,  # objects that equal anything are not plain data: refused
         "leaky_printer": total,  # correct answers; what it printed is hidden from feedback
         "history_reader": total,
+        "memory_hog": total,  # its processes, not its answers, met the memory cap
+        "fork_bomb": total,  # the process cap stops the forks, not the notebook
+        "forged_done": total - points[answers[-1]],  # a forged "done" hides no crash
+        "deep_output": total,  # an output too deep to report is one error output
+        "odd_file_name": total,  # shown with a replacement character, never a failure
     }
     assert total > half > 0
     subs = _by_kind(graded)
@@ -186,8 +191,23 @@ def test_broken_submissions_are_reported_with_their_reason(graded) -> None:
     assert "renamed" in " ".join(subs["renamed"].notes)
     assert subs["kernel_crash"].status == "graded"
     assert "ended Python" in " ".join(subs["kernel_crash"].notes)
-    for kind in ("correct", "partial", "blank", "exception"):
+    for kind in ("correct", "partial", "blank", "exception", "odd_file_name", "fork_bomb"):
         assert subs[kind].status == "graded" and subs[kind].notes == [], kind
+    assert "ended Python" in " ".join(subs["forged_done"].notes)
+    assert subs["deep_output"].notes == []
+
+
+@pytest.mark.slow
+def test_what_learner_code_cannot_report_is_shown_as_text(graded) -> None:
+    root, cohort, _ = graded
+    pages = {}
+    for learner, kind in cohort.items():
+        if kind in ("odd_file_name", "deep_output"):
+            path = root / "autograded" / learner / ASSIGNMENT / NOTEBOOK
+            pages[kind] = path.read_text("utf-8")
+    shown = json.dumps(json.loads(pages["odd_file_name"]), ensure_ascii=False)
+    assert "r\ufffdsum\ufffd.txt" in shown
+    assert "ReportError" in pages["deep_output"]
 
 
 @pytest.mark.slow

@@ -21,7 +21,16 @@ what it earns is exactly what its honest answers earn.
   a ``str`` subclass holding the right letter);
 - ``leaky_printer``: correct answers; prints, displays (HTML, Markdown), raises, writes in
   comments and in its free-text answer every hidden-test and solution line it was given;
-- ``history_reader``: correct answers; prints IPython's input and output history.
+- ``history_reader``: correct answers; prints IPython's input and output history;
+- ``memory_hog``: correct answers; then starts, through ``ctypes``, three processes that
+  each take and touch 700 MB (more than the whole submission may hold);
+- ``fork_bomb``: correct answers; forks, through ``ctypes``, as many processes as it can;
+- ``forged_done``: correct answers until the last; writes a "done" report, with an output
+  for every cell, to every descriptor it has, then ends Python abruptly before its last
+  answer;
+- ``deep_output``: correct answers; displays data nested 5,000 levels deep;
+- ``odd_file_name``: correct answers; writes and prints a file name with a byte UTF-8
+  cannot hold (``r\\xe9sum\\xe9.txt``), as an honest learner on an old system may.
 """
 
 from __future__ import annotations
@@ -39,6 +48,11 @@ HOSTILE_KINDS: tuple[str, ...] = (
     "always_equal",
     "leaky_printer",
     "history_reader",
+    "memory_hog",
+    "fork_bomb",
+    "forged_done",
+    "deep_output",
+    "odd_file_name",
 )
 PROCESS_NAME = "aimedhostile"
 BLANK = {"gradebook_tamper", "native_read_source"}
@@ -182,6 +196,82 @@ except Exception as _error:
 """
 
 
+_MEMORY = """
+try:
+    import ctypes, os, time
+    _libc = ctypes.CDLL(None)
+    _libc.malloc.restype = ctypes.c_void_p
+    _children = []
+    for _ in range(3):
+        _pid = _libc.fork()
+        if _pid == 0:
+            _block = _libc.malloc(700 * 1024 * 1024)
+            if _block:
+                ctypes.memset(_block, 1, 700 * 1024 * 1024)
+            _libc.sleep(60)
+            _libc._exit(0)
+        _children.append(_pid)
+    time.sleep(3)
+    for _pid in _children:
+        _libc.kill(_pid, 9)
+except Exception as _error:
+    print("no memory:", type(_error).__name__)
+"""
+
+_FORK_BOMB = """
+try:
+    import ctypes
+    _libc = ctypes.CDLL(None)
+    for _ in range(500):
+        if _libc.fork() == 0:
+            _libc.sleep(30)
+            _libc._exit(0)
+except Exception as _error:
+    print("no fork:", type(_error).__name__)
+"""
+
+_FORGE = """
+try:
+    import ctypes, json, os
+    _libc = ctypes.CDLL(None)
+    _lines = b"".join(
+        (json.dumps({{"cell": _n, "outputs": [], "timed_out": False, "count": 1}}) + "\\n").encode()
+        for _n in range({cells})
+    ) + b'{{"done": true}}\\n'
+    for _fd in range(3, 64):
+        try:
+            os.write(_fd, _lines)
+        except OSError:
+            pass
+    _libc._exit(0)
+except Exception as _error:
+    print("no forgery:", type(_error).__name__)
+"""
+
+_DEEP = """
+try:
+    from IPython.display import display
+    _deep = []
+    for _ in range(5000):
+        _deep = [_deep]
+    display({"application/json": {"deep": _deep}, "text/plain": "deep"}, raw=True)
+except Exception as _error:
+    print("no display:", type(_error).__name__)
+"""
+
+_ODD_NAME = """
+try:
+    import os
+    _name = os.fsdecode(b"r\\xe9sum\\xe9.txt")
+    with open(_name, "w") as _file:
+        _file.write("notes")
+    print(sorted(os.listdir(".")))
+    print(_name)
+except Exception as _error:
+    print("no file:", type(_error).__name__)
+"""
+
+
 def _info(cell: dict) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
@@ -238,3 +328,13 @@ def disguise(kind: str, nb: dict, codes: list[str], answers: dict, context: dict
                 cell["source"] = "My answer:\n\n" + "\n\n".join(lines)
     elif kind == "history_reader":
         put_before(last, _HISTORY)
+    elif kind == "memory_hog":
+        last["source"] += "\n" + _MEMORY.strip()
+    elif kind == "fork_bomb":
+        put_before(first, _FORK_BOMB)
+    elif kind == "forged_done":
+        put_before(last, _FORGE.format(cells=len(nb["cells"])))
+    elif kind == "deep_output":
+        put_before(first, _DEEP)
+    elif kind == "odd_file_name":
+        put_before(first, _ODD_NAME)

@@ -65,6 +65,9 @@ def _roots_to_read(home: str) -> tuple[str, ...]:
         if path:
             roots.add(path)
     roots.update(p for p in sys.path if p and os.path.isabs(p))
+    import aimed  # an editable install finds it through an import hook, not sys.path
+
+    roots.update(os.path.dirname(p) for p in aimed.__path__)
     roots.update(
         {
             "/usr/share/zoneinfo",
