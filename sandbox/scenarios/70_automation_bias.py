@@ -131,6 +131,14 @@ def fact_text(case: Case, fact: Fact, lang: str) -> str:
     return t(f"{NS}.facts.{family}.{fact.key}.{state}", lang, **dict(values))
 
 
+def case_sex(case: Case) -> str | None:
+    """``"woman"`` or ``"man"`` when a fact of the case gives the patient's sex, else None."""
+    for fact in case.facts:
+        if "sex" in fact.values:
+            return str(fact.values["sex"])
+    return None
+
+
 def rule_result(case: Case, lang: str) -> str:
     """What the rule gives for this case, in words: the number behind the right answer."""
     key = f"{NS}.families.{case.family}.measure"
@@ -152,6 +160,8 @@ def show_case(series: Series, case: Case, lang: str) -> None:
     st.subheader(t(f"{NS}.page.case_title", lang, number=case.number, title=title))
     if case.setting:
         stem = t(f"{family}.stem", lang, setting=setting_name(case.setting, lang))
+    elif sex := case_sex(case):
+        stem = t(f"{family}.stem_{sex}", lang)  # "Une patiente …" before "Femme de 74 ans"
     else:
         stem = t(f"{family}.stem", lang)
     facts = "\n".join(f"- {fact_text(case, f, lang)}" for f in case.facts)
