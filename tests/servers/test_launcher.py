@@ -173,6 +173,20 @@ def test_one_server_dying_stops_the_other_two(launch) -> None:
     assert_all_gone(running, groups)
 
 
+@pytest.mark.slow
+def test_a_killed_launcher_still_leaves_no_server(launch) -> None:
+    """SIGKILL (or the OOM killer) allows no clean-up: each server is told by the kernel."""
+    running = launch()
+    running.wait_ready()
+    groups = running.server_groups()
+    running.process.kill()
+    running.process.wait()
+    deadline = time.monotonic() + 60
+    while group_members(groups) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert_all_gone(running, groups)
+
+
 def cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()

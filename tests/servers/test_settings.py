@@ -104,3 +104,27 @@ def test_the_command_stops_with_one_line_naming_the_setting(
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.startswith("error: ") and message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["serve"], ["course site, the sandbox and the exercises", "8000", "8501", "8888"]),
+        (["sandbox"], ["sandbox alone", "127.0.0.1:8501", "AIMED_SANDBOX_PORT"]),
+        (["lab"], ["exercises alone", "127.0.0.1:8888", "token", "AIMED_LAB_PORT"]),
+        (["site", "build"], ["MkDocs", "build/site", "AIMED_SITE_DIR"]),
+        (["trainer"], ["release", "autograde", "guide"]),
+    ],
+)
+def test_help_says_what_each_command_does_and_its_defaults(
+    command: list[str], says: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from aimed.cli import app
+
+    shown = CliRunner().invoke(app, [*command, "--help"], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    for words in says:
+        assert words in text, (command, words)

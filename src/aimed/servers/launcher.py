@@ -35,6 +35,16 @@ class Stopped(Exception):
         self.signum = signum
 
 
+def _end_with_launcher() -> None:
+    """In the child, on Linux: a SIGTERM when the launcher itself is killed (SIGKILL, OOM),
+    the one way of ending it that its own clean-up cannot see."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def check_port_free(host: str, port: int, setting: str, what: str) -> None:
     """Stop before starting anything if ``port`` is taken, naming the setting to change."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -107,7 +117,9 @@ def serve(
     processes: dict[str, subprocess.Popen] = {}
     try:
         for name, (command, cwd, env) in starts.items():
-            processes[name] = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
+            processes[name] = subprocess.Popen(
+                command, cwd=cwd, env=env, start_new_session=True, preexec_fn=_end_with_launcher
+            )
         say("Starting: the sandbox loads its models first (a few seconds)…")
         wait_healthy(f"http://{local}:{settings.site_port}/", processes["course site"], 30)
         wait_healthy(f"http://{local}:{settings.lab_port}/api", processes["exercises"], 120)
