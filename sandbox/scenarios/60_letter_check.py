@@ -176,7 +176,8 @@ def rate_text(family: str, lang: str, form: str) -> str:
     )
 
 
-def outcome_text(case: Case, outcome: Outcome, lang: str) -> str:
+def outcome_text(case: Case, outcome: Outcome, lang: str, chosen: str | None = None) -> str:
+    """The line of one seeded error; ``chosen`` is the kind the reader gave its sentence."""
     error = outcome.error
     detail = error_detail(case, error, lang)
     status = t(f"{NS}.status_{'caught' if outcome.caught else 'missed'}", lang)
@@ -200,11 +201,17 @@ def outcome_text(case: Case, outcome: Outcome, lang: str) -> str:
             letter_says=detail.letter_says,
             record_says=detail.record_says,
         )
+    if outcome.caught and not outcome.kind_named and chosen is not None:
+        # a near miss: the right sentence, another kind; say which one the reader chose
+        near = t(f"{NS}.near_miss", lang, chosen=choice_name(chosen, lang))
+        head = f"{head} {near}"
     explain = t(f"{NS}.kinds.{error.kind}.explain", lang)
     return f"{head}\n\n{explain}\n\n{rate_text(error.family, lang, 'short')}"
 
 
-def show_results(case: Case, result: Score, lang: str) -> None:
+def show_results(
+    case: Case, result: Score, lang: str, flagged: dict[int, str] | None = None
+) -> None:
     count = numbers.count
     st.header(t(f"{NS}.results_heading", lang))
     caught, missed, alarms, timed = st.columns(4)
@@ -253,7 +260,8 @@ def show_results(case: Case, result: Score, lang: str) -> None:
         key=lambda o: (o.error.sentence is None, o.error.sentence or 0),
     )
     for outcome in ordered:
-        (st.success if outcome.caught else st.error)(outcome_text(case, outcome, lang))
+        chosen = (flagged or {}).get(outcome.error.sentence)
+        (st.success if outcome.caught else st.error)(outcome_text(case, outcome, lang, chosen))
 
     if result.false_alarms:
         st.subheader(t(f"{NS}.false_alarms_heading", lang))
@@ -386,7 +394,7 @@ else:
     except InputError as error:
         sandbox_ui.show_input_error(error, lang)
     else:
-        show_results(case, result, lang)
+        show_results(case, result, lang, flagged)
 
 st.header(t(f"{NS}.explain.heading", lang))
 st.write(t(f"{NS}.explain.text", lang))
