@@ -1,9 +1,10 @@
 """Figures of module 8 (data protection and regulation): the AI Act's dates on one line.
 
 The dates are kept here with the reference that gives them, so the chart, its alternative
-text and the test that checks the page quote the same ones. The Digital Omnibus dates are
-drawn apart: they were reported in mid-2026 as agreed but not yet published, and the page
-prints them only with that status.
+text and the test that checks the page quote the same ones. The dates moved by the Digital
+Omnibus (Regulation (EU) 2026/1744, in force since 27 July 2026) are drawn apart: only
+secondary sources confirmed them at the review of 7 December 2026, so the page prints them
+"as reported".
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Milestone(NamedTuple):
     when: date
     what: str  # key into TEXTS[lang]["milestones"]
     source: str  # citation key in site/references/
-    reported: bool = False  # only as reported (Digital Omnibus), not in the published text
+    reported: bool = False  # as amended by the Digital Omnibus, confirmed only as reported
     moved_from: date | None = None  # for a reported date: the published date it would replace
 
 
@@ -36,8 +37,7 @@ PUBLISHED = (
     Milestone(date(2026, 8, 2), "annex_iii", "euaiact2024-text"),
     Milestone(date(2027, 8, 2), "annex_i", "euaiact2024-text"),
 )
-# Digital Omnibus on AI: reported in June 2026 as approved by Parliament and Council and
-# awaiting publication in the Official Journal.
+# Digital Omnibus on AI, Regulation (EU) 2026/1744 (OJ of 24 July 2026), as reported.
 REPORTED = (
     Milestone(date(2027, 12, 2), "annex_iii_omnibus", "omnibus2026", True, date(2026, 8, 2)),
     Milestone(date(2028, 8, 2), "annex_i_omnibus", "omnibus2026", True, date(2027, 8, 2)),
@@ -46,8 +46,8 @@ MILESTONES = PUBLISHED + REPORTED
 
 TEXTS = {
     "en": {
-        "published": "Regulation (EU) 2024/1689\nas published",
-        "reported": "Digital Omnibus\n(as reported, June 2026;\nawaiting publication)",
+        "published": "Regulation (EU) 2024/1689\nas first published",
+        "reported": "As amended by\nRegulation (EU) 2026/1744\n(as reported)",
         "milestones": {
             "in_force": "entry into force",
             "literacy": "prohibitions; AI literacy (Art. 4)",
@@ -58,9 +58,9 @@ TEXTS = {
             "annex_i_omnibus": "high-risk AI in Annex I products, incl. medical devices",
         },
         "alt": (
-            "Timeline of the EU AI Act. As published: {published}. The Digital Omnibus, "
-            "reported in June 2026 as agreed but not yet published in the Official Journal, "
-            "would move two of these dates: {reported}."
+            "Timeline of the EU AI Act. As first published: {published}. The Digital Omnibus, "
+            "Regulation (EU) 2026/1744, in force since 27 July 2026 as reported, moved two of "
+            "these dates: {reported}."
         ),
         "moved": {
             "annex_iii_omnibus": "high-risk uses of Annex III from {when} instead of {before}",
@@ -72,8 +72,8 @@ TEXTS = {
         "separator": "; ",
     },
     "fr": {
-        "published": "Règlement (UE) 2024/1689\ntel que publié",
-        "reported": "Omnibus numérique\n(rapporté en juin 2026\u00a0;\nen attente de publication)",
+        "published": "Règlement (UE) 2024/1689\ntel que publié en 2024",
+        "reported": "Modifié par le\nrèglement (UE) 2026/1744\n(selon ce qui est rapporté)",
         "milestones": {
             "in_force": "entrée en vigueur",
             "literacy": "interdictions\u00a0; maîtrise de l'IA (art.\u00a04)",
@@ -86,9 +86,10 @@ TEXTS = {
             ),
         },
         "alt": (
-            "Calendrier du règlement européen sur l'IA. Tel que publié\u00a0: {published}. "
-            "L'omnibus numérique, annoncé en juin 2026 comme adopté mais pas encore publié au "
-            "Journal officiel, déplacerait deux de ces dates\u00a0: {reported}."
+            "Calendrier du règlement européen sur l'IA. Tel que publié en 2024\u00a0: "
+            "{published}. L'omnibus numérique, règlement (UE) 2026/1744, en vigueur depuis le "
+            "27 juillet 2026 selon ce qui est rapporté, a déplacé deux de ces dates\u00a0: "
+            "{reported}."
         ),
         "moved": {
             "annex_iii_omnibus": (

@@ -55,9 +55,10 @@ TEXTS = {
         "with_wrong_ai": "With the incorrect AI result",
         "published_alt": (
             "Bar chart of a published study: 6 radiologists read 90 chest radiographs without "
-            "AI, then with a sham AI that was wrong on 12 of them. False negatives: "
-            "{fn_without} without AI, {fn_with} with the AI result. False positives: "
-            "{fp_without} without AI, {fp_with} with the AI result."
+            "AI, then with a sham AI that was wrong on 12 of them. False negatives, on the 4 "
+            "cases the AI wrongly cleared: {fn_without} without AI, {fn_with} with the AI "
+            "result. False positives, on the 8 it wrongly flagged: {fp_without} without AI, "
+            "{fp_with} with the AI result."
         ),
     },
     "fr": {
@@ -87,8 +88,10 @@ TEXTS = {
         "published_alt": (
             "Diagramme en barres d'une étude publiée\u00a0: 6 radiologues ont lu 90 radiographies "
             "thoraciques sans IA, puis avec une IA fictive qui se trompait sur 12 d'entre "
-            "elles. Faux négatifs\u00a0: {fn_without} sans IA, {fn_with} avec le résultat de l'IA. "
-            "Faux positifs\u00a0: {fp_without} sans IA, {fp_with} avec le résultat de l'IA."
+            "elles. Faux négatifs, sur les 4 cas que l'IA déclarait à tort normaux\u00a0: "
+            "{fn_without} sans IA, {fn_with} avec le résultat de l'IA. Faux positifs, sur les 8 "
+            "qu'elle signalait à tort\u00a0: {fp_without} sans IA, {fp_with} avec le résultat "
+            "de l'IA."
         ),
     },
 }

@@ -102,8 +102,9 @@ def test_page_quotes_the_teaching_model_as_the_engine_runs_it(lang: str) -> None
     for g in ("A", "B"):
         mask = groups == g
         quoted[f"AUC {g}"] = decimal(auc(y[mask], risk[mask]), lang)
-        quoted[f"predicted {g}"] = pct(risk[mask].mean(), lang)
-        quoted[f"observed {g}"] = pct(y[mask].mean(), lang)
+        # one decimal, as the exercise's calibration table shows them (0.115 -> 11.5%)
+        quoted[f"predicted {g}"] = percent(risk[mask].mean(), lang, 1)
+        quoted[f"observed {g}"] = percent(y[mask].mean(), lang, 1)
     cost = run_biased_data("proxy").by_group
     for g in ("A", "B"):
         quoted[f"cost-trained sensitivity {g}"] = pct(cost.loc[g, "sensitivity"], lang)

@@ -68,7 +68,8 @@ def test_timeline_alt_text_gives_every_date_in_the_language(lang: str) -> None:
     alt = regulation.ai_act_timeline(lang).alt
     for milestone in regulation.MILESTONES:
         assert regulation.day(milestone.when, lang) in alt
-    assert ("reported" if lang == "en" else "annoncé") in alt
+    assert ("reported" if lang == "en" else "rapporté") in alt
+    assert "2026/1744" in alt and "awaiting" not in alt and "attente" not in alt
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -230,12 +230,201 @@ def test_module_4_and_the_checker_give_the_same_ratios_for_radiation(lang: str) 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_article_4_is_given_with_its_date_and_the_pending_change(lang: str) -> None:
+def test_article_4_is_given_with_its_date_and_its_2026_wording(lang: str) -> None:
+    """Article 4 as amended by Regulation (EU) 2026/1744 (OJ of 24 July 2026), as reported."""
     text = plain(page("orientation", lang))
     paragraph = next(p for p in text.split("##") if "@euaiact2024" in p)
     assert {"en": "2 February 2025", "fr": "2 février 2025"}[lang] in paragraph
     assert "[@omnibus2026]" in paragraph
-    assert {"en": "June 2026", "fr": "juin 2026"}[lang] in paragraph
+    assert "2026/1744" in paragraph
+    assert {"en": "27 July 2026", "fr": "27 juillet 2026"}[lang] in paragraph
+    assert {"en": "support the development of AI literacy", "fr": "soutenir le développement"}[
+        lang
+    ] in paragraph
+    assert {"en": "as reported", "fr": "selon ce qui est rapporté"}[lang] in paragraph
+
+
+# --- Issue 25, medicine and law: each correction kept --------------------------------------
+
+PENDING_OMNIBUS = re.compile(
+    r"awaiting publication|not yet published|en attente de publication|pas encore publi"
+    r"|would move|would turn|déplacerait|transformerait",
+    re.IGNORECASE,
+)
+LEGAL_PAGES = [
+    "orientation",
+    "my-record",
+    "final-assessment",
+    "glossary",
+    "modules/data-regulation",
+    "modules/trust-responsibility",
+    "modules/adopting-ai",
+]
+
+
+@pytest.mark.parametrize("name", LEGAL_PAGES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_says_the_amended_ai_act_is_still_pending(name: str, lang: str) -> None:
+    """The Digital Omnibus was published (OJ of 24 July 2026): no page waits for it."""
+    found = PENDING_OMNIBUS.search(plain(page(name, lang)))
+    assert found is None, found
+
+
+@pytest.mark.parametrize("path", COURSE_PAGES, ids=lambda p: str(p.relative_to(COURSE)))
+def test_no_course_page_says_awaiting_publication(path: Path) -> None:
+    text = plain(path.read_text(encoding="utf-8"))
+    found = re.search(
+        r"awaiting publication|not yet published|en attente de publication|pas encore publi",
+        text,
+        re.IGNORECASE,
+    )
+    assert found is None, found
+
+
+def test_the_omnibus_reference_is_the_regulation_with_its_journal_and_status() -> None:
+    import tomllib
+
+    entry = tomllib.loads((ROOT / "site" / "references" / "module-8-9.toml").read_text())[
+        "omnibus2026"
+    ]
+    assert "2026/1744" in entry["title"] and "24 July 2026" in entry["source"]
+    assert "27 July 2026" in entry["source"] and "as reported" in entry["source"]
+    assert "awaited" not in entry["source"] and "awaiting" not in entry["source"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_module_8_gives_the_amended_article_4_and_high_risk_dates(lang: str) -> None:
+    text = plain(page("modules/data-regulation", lang))
+    for words_ in {
+        "en": [
+            "take measures to support the development of AI literacy",
+            "2 December 2027",
+            "2 August 2028",
+            "guarantee a given level of AI literacy for any individual",
+        ],
+        "fr": [
+            "prendre des mesures pour soutenir le développement de la maîtrise de l'IA",
+            "2 décembre 2027",
+            "2 août 2028",
+            "garantir un niveau donné de maîtrise",
+        ],
+    }[lang]:
+        assert words_ in text, words_
+    # The quiz's right answer is the amended duty, not the 2024 one.
+    quiz = next(q for q in text.split("<quiz>")[1:] if "Article 4" in q or "L'article 4" in q)
+    right = quiz.split("- [x] ")[1].split(" - [")[0]
+    assert {"en": "support the development", "fr": "soutenir le développement"}[lang] in right
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_article_6_class_rule_is_said_to_hold_in_practice_with_its_condition(lang: str) -> None:
+    """Class IIa to III is a rule of thumb: the AI must be the device or its safety component."""
+    text = plain(page("modules/data-regulation", lang))
+    paragraph = next(p for p in text.split("###") if "6(1)" in p or "article 6," in p)
+    assert {"en": "In practice", "fr": "En pratique"}[lang] in paragraph
+    assert {"en": "safety component", "fr": "composant de sécurité"}[lang] in paragraph
+    assert {"en": "two conditions", "fr": "deux conditions"}[lang] in paragraph
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_final_assessment_module_2_question_does_not_double_every_risk(lang: str) -> None:
+    text = plain(page("final-assessment", lang))
+    module_2 = text.split("## Module 2")[1].split("## Module 3")[0]
+    doubled = re.compile(
+        r"doubles?,? (by mistake, )?every risk|double par erreur chaque risque", re.IGNORECASE
+    )
+    assert not doubled.search(module_2)
+    assert {"en": "halves, by mistake, every risk", "fr": "divise par erreur par deux"}[
+        lang
+    ] in module_2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lyell_found_no_effect_of_complexity_or_interruptions(lang: str) -> None:
+    text = plain(page("modules/trust-responsibility", lang))
+    sentences = " ".join(sentences_with(text, "[@lyell2017]"))
+    assert {
+        "en": "no significant effect",
+        "fr": "pas d'effet significatif",
+    }[lang] in sentences
+    assert "according to task complexity" not in text and "selon la complexité" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bernstein_rates_state_their_denominator(lang: str) -> None:
+    """The error rates concern the 12 cases where the sham AI was wrong, not all 90."""
+    text = plain(page("modules/trust-responsibility", lang))
+    bullet = next(s for s in text.split("- **") if "33" in s and "[@bernstein2023]" in s)
+    assert {"en": "On those 12 cases", "fr": "Sur ces 12 cas"}[lang] in bullet
+    assert {"en": "4 false negatives and 8 false positives", "fr": "4 faux négatifs et 8 faux"}[
+        lang
+    ] in bullet
+    locale = ROOT / "src" / "aimed" / "texts" / "locales" / f"automation_bias.{lang}.toml"
+    assert {"en": "measured on those 12 cases", "fr": "mesurés sur ces 12 cas"}[lang] in (
+        locale.read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_complacency_is_not_said_to_make_both_errors(lang: str) -> None:
+    text = plain(page("modules/trust-responsibility", lang))
+    assert "Both produce two kinds of error" not in text
+    assert "Les deux entraînent deux sortes d'erreurs" not in text
+    assert len(sentences_with(text, "[@parasuraman2010]")) >= 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_product_liability_directive_gives_its_date_and_france_status(lang: str) -> None:
+    text = plain(page("modules/trust-responsibility", lang))
+    assert {
+        "en": "placed on the market or put into service after 9 December 2026",
+        "fr": "mis sur le marché ou mis en service après le 9 décembre 2026",
+    }[lang] in text
+    assert {"en": "7 December 2026", "fr": "7 décembre 2026"}[lang] in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_module_6_attributes_the_first_trial_claim_and_calls_leung_an_editorial(lang: str) -> None:
+    text = plain(page("modules/generative-ai", lang))
+    assert "The first randomised trial" not in text and "Le premier essai" not in text
+    assert {"en": "according to its authors", "fr": "selon ses auteurs"}[lang] in text
+    for sentence in sentences_with(text, "[@leung2025]"):
+        assert re.search(r"editorial|éditorial", sentence, re.IGNORECASE), sentence
+        assert not re.search(r"\b(reviews|revues)\b", sentence), sentence
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_module_9_says_the_medaviz_article_cites_a_survey_we_could_not_consult(lang: str) -> None:
+    text = plain(page("modules/patient-relationship", lang))
+    assert "does not say which survey" not in text and "ne précise pas de quelle" not in text
+    assert {"en": "could not consult", "fr": "pas pu consulter"}[lang] in text
+
+
+def test_group_b_predicted_risk_is_one_value_on_the_page_in_the_engine_and_exercise() -> None:
+    from aimed.engines.model_scenarios import run_biased_data
+
+    device = run_biased_data("device", bias_on=True, n=10_000, seed=0).evaluation
+    in_b = device.test.groups.astype(str) == "B"
+    mean_b = float(device.risk[in_b].mean())
+    for lang in LANGS:
+        shown = percent(mean_b, lang, 1)
+        text = page("modules/bias", lang)
+        assert shown in text, shown
+        assert percent(mean_b, lang, 0) + " " not in plain(text).replace(shown, "")
+        notebook = ROOT / "exercises" / "source" / f"bias-{lang}" / "bias.ipynb"
+        assert f"/ {round(mean_b, 3)}" in notebook.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_world_changes_exercise_does_not_give_michigan_a_mean_age(lang: str) -> None:
+    import json
+
+    path = ROOT / "exercises" / "source" / f"world-changes-{lang}" / "world-changes.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    prose = plain(" ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown"))
+    assert "Wong et al. 2021" in prose
+    # the age belongs to the exercise's hospital A, in a sentence of its own
+    assert re.search(r"Wong et al\. 2021\)[^.]*\b58\b", prose) is None
 
 
 @pytest.mark.parametrize("name", ["orientation", "about"])
