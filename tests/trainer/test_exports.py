@@ -114,7 +114,12 @@ def test_the_moodle_file_has_the_columns_moodle_maps(graded) -> None:
 @pytest.mark.slow
 def test_the_moodle_file_holds_only_learners_moodle_can_identify(graded) -> None:
     rows = {r["Learner"]: r for r in _rows(graded["reports"] / "moodle-grades.csv")}
-    assert sorted(rows) == ["alice-martin-11", "bruno-petit-12", "chloe-durand", "denis-roy-13"]
+    # Zoé is in the roster and handed nothing in: named, 0, and told so.
+    assert sorted(rows) == ["", "alice-martin-11", "bruno-petit-12", "chloe-durand", "denis-roy-13"]
+    zoe = rows[""]
+    assert (zoe["Full name"], zoe["Email address"]) == ("Zoé Faure", "zoe.faure@example.org")
+    assert zoe["reading-performance (Real)"] == "0"
+    assert "No notebook" in zoe["reading-performance (Feedback)"]
     assert all(r["Email address"] for r in rows.values())  # never a row Moodle would misplace
     assert rows["chloe-durand"]["Email address"] == "chloe.durand@example.org"  # accents aside
     output = " ".join(graded["output"].split())

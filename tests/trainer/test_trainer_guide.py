@@ -23,6 +23,7 @@ def guide(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("guide") / "guide"
     result = CliRunner().invoke(app, ["guide", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert "building the trainer's guide" in result.output  # it says what it is doing
     return out
 
 
@@ -47,7 +48,8 @@ def test_every_exercise_has_a_page_with_its_solutions_and_rubric(guide: Path) ->
         for grade_id, answer in solutions(source).items():
             first = _plain(answer.splitlines()[0])
             assert first in text, f"{assignment.name}: solution of {grade_id} missing"
-        assert "Trainer only: model answer and rubric" in text
+        banner = {"en": "Trainer only: model answer and rubric", "fr": "Réservé au formateur"}
+        assert banner[assignment.language] in text
         assert "BEGIN SOLUTION" not in text.replace("### BEGIN SOLUTION", "")
 
 
@@ -93,3 +95,24 @@ def test_the_guide_follows_the_course_modules(tmp_path: Path) -> None:
     for part, number in zip(toc["parts"], numbers, strict=True):
         exercise = part["chapters"][0]["file"].split("/")[0].rsplit("-", 1)[0]
         assert manifest.module_of_exercise(exercise).number == number
+
+
+def test_each_rubric_banner_is_in_its_notebooks_language(tmp_path: Path) -> None:
+    from aimed.trainer.guide import stage
+
+    course = open_course(DEFAULT_COURSE)
+    stage(course, tmp_path)
+    for assignment in course.assignments():
+        staged = json.loads((tmp_path / assignment.name / assignment.notebook).read_text("utf-8"))
+        banners = [
+            "".join(c["source"]).splitlines()[0]
+            for c in staged["cells"]
+            if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("> **")
+        ]
+        assert banners, assignment.name
+        for banner in banners:
+            if assignment.language == "fr":
+                assert banner.startswith("> **Réservé au formateur\u00a0: réponse modèle")
+                assert "Trainer only" not in banner
+            else:
+                assert banner.startswith("> **Trainer only: model answer and rubric")

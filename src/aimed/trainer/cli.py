@@ -74,6 +74,19 @@ def _course(path: Path | None) -> Course:
     return open_course(path)
 
 
+def _check_learners(course: Course, learners: list[str] | None) -> None:
+    """An unknown ``--learner`` id: say so and list the ids there are."""
+    unknown = sorted(set(learners or ()) - set(course.learners()))
+    if unknown:
+        known = course.learners()
+        listed = ", ".join(known[:40]) + (
+            f" (and {len(known) - 40} more)" if len(known) > 40 else ""
+        )
+        raise TrainerError(
+            f"no learner {', '.join(unknown)} in {course.submitted}; learners: {listed or 'none'}"
+        )
+
+
 @app.command()
 @friendly
 def release(
@@ -151,6 +164,7 @@ def autograde(
     from aimed.trainer.grading import autograde_all
 
     where = _course(course)
+    _check_learners(where, learner)
     count = workers or max(1, min(os.cpu_count() or 1, 8))
     summary = autograde_all(
         where, count, progress, assignments=exercises, learners=learner, timeout=timeout
@@ -183,17 +197,40 @@ def feedback(
     exercises: ExercisesArgument = None,
     learner: LearnerOption = None,
     course: CourseOption = None,
+    moodle_zip: Annotated[
+        bool,
+        typer.Option(
+            "--moodle-zip",
+            help="Also write reports/moodle-feedback-<assignment>.zip for Moodle's 'Upload "
+            "multiple feedback files in a zip' (assignments collected from a Moodle export).",
+        ),
+    ] = False,
 ) -> None:
     """Write one HTML feedback file per learner and exercise (no hidden tests in it)."""
+    from aimed.trainer.export import moodle_feedback_zip
     from aimed.trainer.feedback import generate_feedback
 
     where = _course(course)
+    _check_learners(where, learner)
     pages = generate_feedback(where, exercises, learner)
     if not pages:
         raise TrainerError("nothing autograded yet: run 'aimed-trainer autograde' first")
     for page in pages:
         console.print(str(page))
     console.print(f"{len(pages)} feedback files in {where.feedback}")
+    if moodle_zip:
+        from aimed.trainer.collect import lms_folders
+
+        done = {page.parent.name for page in pages}
+        from_moodle = lms_folders(where)
+        for assignment in where.select(exercises):
+            if assignment.name not in done:
+                continue
+            if not from_moodle.get(assignment.name):
+                console.print(f"{assignment.name}: not collected from a Moodle export, no zip")
+                continue
+            path = moodle_feedback_zip(where, assignment, where.root / "reports")
+            console.print(f"for Moodle: {path}")
 
 
 @app.command()
@@ -228,6 +265,32 @@ def export(
 
 @app.command()
 @friendly
+def deadline(
+    exercises: Annotated[list[str], typer.Argument(help="Exercise ids or assignments.")],
+    due: Annotated[str, typer.Option(help="Due date, e.g. '2026-12-01 18:00' (UTC).")],
+    late_penalty: Annotated[
+        str,
+        typer.Option(
+            help="none (flag late work only), zero, or per-day:P (P%% of the points earned "
+            "per day or part of a day late)."
+        ),
+    ] = "none",
+    course: CourseOption = None,
+) -> None:
+    """Set the due date (nbgrader's own) and the late-penalty rule of exercises."""
+    from aimed.trainer.deadlines import check_rule, parse_due, set_deadline
+
+    where = _course(course)
+    chosen = [a.name for a in where.select(exercises)]
+    when = parse_due(due)
+    set_deadline(where, chosen, when, check_rule(late_penalty))
+    for name in chosen:
+        console.print(f"{name}: due {when:%Y-%m-%d %H:%M %Z}, late penalty {late_penalty}")
+    console.print("Autograde again so late submissions are flagged ('aimed-trainer autograde').")
+
+
+@app.command()
+@friendly
 def learners(course: CourseOption = None) -> None:
     """List learner ids (learners.csv) and the names close enough to be one person."""
     from aimed.trainer.identities import Registry
@@ -254,19 +317,32 @@ def learners(course: CourseOption = None) -> None:
 def report(
     course: CourseOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder (default: <course>/reports).")] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(help="CSV of the course's participants, to name those who sent nothing."),
+    ] = None,
 ) -> None:
     """Cohort analytics: success rate per question and the most-missed questions."""
-    from aimed.trainer.report import cohort_stats, most_missed, write_report
+    from aimed.trainer.export import read_roster
+    from aimed.trainer.report import cohort_stats, learner_notes, most_missed, write_report
 
     where = _course(course)
+    people = read_roster(roster) if roster else None
     stats, _ = cohort_stats(where)
     if not stats:
         raise TrainerError("no grades yet: run 'aimed-trainer autograde' first")
-    csv_path, html_path = write_report(where, out or where.root / "reports")
+    csv_path, html_path = write_report(where, out or where.root / "reports", people)
     table = Table("exercise", "question", "success rate", title="Most missed questions")
     for item in most_missed(stats):
         table.add_row(item.exercise, item.question, f"{100 * (item.success_rate or 0):.0f}%")
     console.print(table)
+    notes = learner_notes(where, people)
+    for exercise, names in sorted(notes.missing.items()):
+        console.print(f"{exercise}: {len(names)} missing ({', '.join(names)})", highlight=False)
+    for learner, assignment, note in notes.regrade:
+        console.print(f"[yellow]grade again[/]: {learner}, {assignment}: {note}", highlight=False)
+    for learner, assignment, late in notes.late:
+        console.print(f"late: {learner}, {assignment}: {late}", highlight=False)
     console.print(f"{csv_path}\n{html_path}")
 
 
@@ -279,7 +355,7 @@ def guide(
     """Build the trainer's guide (solutions and rubrics): open its index.html locally."""
     from aimed.trainer.guide import build_guide
 
-    index = build_guide(_course(course), out)
+    index = build_guide(_course(course), out, say=lambda line: console.print(line, highlight=False))
     console.print(f"trainer's guide: {index}")
 
 

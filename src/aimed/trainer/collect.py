@@ -34,6 +34,7 @@ from aimed.trainer.course import Assignment, Course, TrainerError
 from aimed.trainer.identities import Person, Registry
 from aimed.trainer.intake import COLLECT_NOTES, MAX_NOTEBOOK_BYTES, megabytes
 
+NOT_GRADED = "not-graded"  # in originals/<learner>/<assignment>/: a learner's other notebooks
 MAX_FILE = MAX_NOTEBOOK_BYTES  # any one file a learner hands in
 MAX_LEARNER = 50 * 1024 * 1024  # everything one learner hands in for one assignment
 MAX_COLLECTION = 2 * 1024 * 1024 * 1024  # everything copied from one export
@@ -407,10 +408,11 @@ def _decide(
             )
             rest = ", ".join(n for n in staged.notebooks if n != chosen)
             notes.append(
-                f"{len(staged.notebooks)} notebooks: graded {chosen} ({why}); also: {rest}"
+                f"{len(staged.notebooks)} notebooks: graded {chosen} ({why}); not graded: "
+                f"{rest} (kept in originals/{learner}/{assignment.name}/{NOT_GRADED})"
             )
         for name, sig in others.items():
-            notes.append(f"{name} looks like {sig.assignment}: kept, not graded")
+            notes.append(f"{name} looks like {sig.assignment}: not graded")
     elif staged.notebooks:
         chosen = staged.notebooks[0]  # unreadable: the intake sets it aside, with why
     graded = _earlier_grade(course, learner, assignment.name) if folder.exists() else ""
@@ -441,9 +443,15 @@ def _decide(
         shutil.rmtree(earlier)
     folder.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(staged.folder, folder)
-    if chosen and chosen != assignment.notebook:
-        (folder / chosen).rename(folder / assignment.notebook)
-        notes.append(f"{chosen} saved as {assignment.notebook}")
+    if chosen:
+        for name in staged.notebooks:  # the others: kept, out of the grader's way
+            if name != chosen:
+                aside = earlier / NOT_GRADED
+                aside.mkdir(parents=True, exist_ok=True)
+                shutil.move(folder / name, aside / name)
+        if chosen != assignment.notebook:
+            (folder / chosen).rename(folder / assignment.notebook)
+            notes.append(f"{chosen} saved as {assignment.notebook}")
     if staged.modified is not None and not (folder / "timestamp.txt").exists():
         (folder / "timestamp.txt").write_text(
             staged.modified.strftime("%Y-%m-%d %H:%M:%S UTC"), encoding="utf-8"
@@ -455,12 +463,12 @@ def _decide(
     elif not any(f[0].endswith(".ipynb") for f in staged.files):
         status = "no notebook"
         notes.append("no notebook in this submission")
-    if any("left out" in n for n in notes):
+    lasting = [
+        n for n in notes if "left out" in n or n.startswith("set aside") or "notebooks: graded" in n
+    ]
+    if lasting:  # autograde repeats them, and so do the exports
         earlier.mkdir(parents=True, exist_ok=True)
-        (earlier / COLLECT_NOTES).write_text(
-            "\n".join(n for n in notes if "left out" in n or n.startswith("set aside")) + "\n",
-            encoding="utf-8",
-        )
+        (earlier / COLLECT_NOTES).write_text("\n".join(lasting) + "\n", encoding="utf-8")
     return staged.kept, notes, status
 
 

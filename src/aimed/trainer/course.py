@@ -141,8 +141,10 @@ def default_course_dir(start: Path | None = None) -> Path:
 
 
 def project_dir(course: Course) -> Path:
-    """The folder beside the course where ``build/`` goes (the repository, for ``exercises/``)."""
-    return course.root.parent
+    """Where ``build/`` goes: the repository, for its ``exercises/`` (a site beside it reads
+    the zips there); for any other course, the course folder itself, wherever it is run from."""
+    parent = course.root.parent
+    return parent if (parent / "mkdocs.yml").is_file() else course.root
 
 
 def open_course(root: Course | Path | str | None = None) -> Course:

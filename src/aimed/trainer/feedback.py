@@ -87,8 +87,9 @@ class FeedbackScrubber(NbGraderPreprocessor):
         self.images = MAX_IMAGES
         self.trimmed = False
         self.hidden_line = t("trainer.line_hidden", self.language)
-        for index, cell in enumerate(nb.cells):
-            nb.cells[index] = self._cell(cell)
+        self.hidden_secrets = _hidden_test_lines(self.exercise, self.secrets)
+        self.answered = False
+        nb.cells = [clean for cell in nb.cells if (clean := self._cell(cell)) is not None]
         if self.trimmed:
             note = t("trainer.feedback_trimmed", self.language)
             nb.cells.insert(
@@ -100,7 +101,34 @@ class FeedbackScrubber(NbGraderPreprocessor):
         nb.metadata = NotebookNode(
             {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
         )
+        nb.metadata["aimed_feedback"] = self._page_words(info)
         return nb, resources
+
+    def _page_words(self, info: dict) -> dict:
+        """The page's own words, in its language, for the feedback template."""
+        lang = self.language
+        score, max_score = info.get("score"), info.get("max_score")
+        words = {
+            "language": lang,
+            "title": str(info.get("notebook") or ""),
+            "score_line": (
+                t(
+                    "trainer.feedback_score",
+                    lang,
+                    score=_num(score, lang),
+                    max_score=_num(max_score, lang),
+                )
+                if isinstance(max_score, (int, float))
+                else ""
+            ),
+            "your_answer": t("trainer.feedback_your_answer", lang),
+            "comment": t("trainer.feedback_comment", lang),
+            "late_line": "",
+        }
+        penalty = info.get("late_penalty")
+        if isinstance(penalty, (int, float)) and penalty > 0:
+            words["late_line"] = t("trainer.feedback_late", lang, penalty=_num(penalty, lang))
+        return words
 
     # -- text
 
@@ -121,28 +149,96 @@ class FeedbackScrubber(NbGraderPreprocessor):
         self.left -= len(clean)
         return clean
 
-    def _source(self, cell: NotebookNode, source: str) -> str:
-        text = self._text(source, MAX_OUTPUT)
+    def _source(self, cell: NotebookNode, source: str, own: bool = False) -> str:
+        """A cell's text; ``own``: the learner's answer, where only hidden-check lines are
+        hidden (their own lines stay, model-answer lines included: they wrote them)."""
+        if own:
+            kept, self.secrets = self.secrets, self.hidden_secrets
+            try:
+                text = self._text(source, MAX_OUTPUT)
+            finally:
+                self.secrets = kept
+        else:
+            text = self._text(source, MAX_OUTPUT)
         if cell.cell_type == "code":  # a sentence in a code cell reads as a comment
             text = text.replace(self.hidden_line, f"# {self.hidden_line}")
         return text
 
+    def _result(self, info: dict, outputs: list) -> NotebookNode:
+        """A check, as one plain sentence: right, not right (with the visible hint), or
+        not answered."""
+        lang = self.language
+        score, points = info.get("score"), info.get("points")
+        if not self.answered:
+            outcome, sentence = "blank", t("trainer.feedback_blank", lang)
+        elif (
+            isinstance(score, (int, float))
+            and isinstance(points, (int, float))
+            and (score >= points)
+        ):
+            outcome, sentence = "right", t("trainer.feedback_right", lang)
+        else:
+            hints = [
+                str(o.get("evalue") or "").strip()
+                for o in outputs
+                if isinstance(o, dict) and o.get("output_type") == "error"
+            ]
+            hint = self._text(next((h for h in hints if h), ""), 400).strip()
+            outcome = "wrong"
+            sentence = (
+                t("trainer.feedback_wrong", lang, hint=hint)
+                if hint
+                else t("trainer.feedback_wrong_plain", lang)
+            )
+        return NotebookNode(
+            cell_type="markdown",
+            source=sentence,
+            metadata=NotebookNode(aimed=NotebookNode(kind="result", outcome=outcome)),
+        )
+
+    def _points(self, info: dict) -> str:
+        lang = self.language
+        score, points = info.get("score"), info.get("points")
+        if not isinstance(points, (int, float)) or not info.get("grade"):
+            return ""
+        if score is None:
+            return t("trainer.feedback_points_pending", lang, max_score=_num(points, lang))
+        return t(
+            "trainer.feedback_points", lang, score=_num(score, lang), max_score=_num(points, lang)
+        )
+
     # -- cells
 
-    def _cell(self, cell: NotebookNode) -> NotebookNode:
+    def _cell(self, cell: NotebookNode) -> NotebookNode | None:
         info = cell.get("metadata", {}).get("nbgrader")
         metadata = {"nbgrader": info} if isinstance(info, dict) else {}
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        grade_id = info.get("grade_id") if isinstance(info, dict) else None
+        info = info if isinstance(info, dict) else {}
+        grade_id = info.get("grade_id")
         is_test = bool(self.exercise and grade_id in self.exercise.tests)
         if is_test or "HIDDEN TESTS" in source:
             source = split_hidden(source)[0]
         kind = cell.get("cell_type") if cell.get("cell_type") in ("code", "markdown") else "raw"
+        if is_test or (info.get("grade") and not info.get("solution") and kind == "code"):
+            result = self._result(info, cell.get("outputs", []))
+            result.id = cell["id"] if isinstance(cell.get("id"), str) else f"result-{grade_id}"
+            return result
+        answer = bool(info.get("solution"))
+        if kind == "code" and not answer and info.get("locked"):
+            return None  # the exercise's own setup and helper calls: nothing of the learner's
+        if answer:
+            self.answered = not any(stub in source for stub in _STUBS) and bool(source.strip())
+            metadata["aimed"] = {
+                "kind": "answer",
+                "points": self._points(info),
+                "comment": self._text(str(info.get("comment") or ""), 4000),
+            }
         clean = NotebookNode(cell_type=kind, metadata=NotebookNode(metadata))
         if isinstance(cell.get("id"), str):
             clean.id = cell["id"]
-        clean.source = self._source(NotebookNode(cell_type=kind), source)
+        own = answer or (kind == "code" and not info.get("locked"))
+        clean.source = self._source(NotebookNode(cell_type=kind), source, own=own)
         if kind != "code":
             if kind == "raw":
                 clean.cell_type = "markdown"  # raw cells would reach the page unescaped
@@ -165,14 +261,12 @@ class FeedbackScrubber(NbGraderPreprocessor):
         if kind == "stream":
             name = "stderr" if output.get("name") == "stderr" else "stdout"
             return self._stream(_joined(output.get("text")), name)
-        if kind == "error":
+        if kind == "error":  # one plain sentence, never a traceback
+            error = f"{output.get('ename')}: {output.get('evalue')}"
             if is_test:  # written by the grader: the visible check's message or a sentence
-                return self._stream(f"{output.get('ename')}: {output.get('evalue')}\n", "stderr")
-            frames = output.get("traceback") or []
-            text = "\n".join(str(frame) for frame in frames[-6:]) or (
-                f"{output.get('ename')}: {output.get('evalue')}"
-            )
-            return self._stream(text + "\n", "stderr")
+                return self._stream(f"{error}\n", "stderr")
+            sentence = t("trainer.feedback_code_error", self.language, error=error)
+            return self._stream(sentence + "\n", "stderr")
         if kind in ("execute_result", "display_data") and not is_test:
             data = output.get("data", {})
             png = _joined(data.get("image/png"))
@@ -189,6 +283,35 @@ class FeedbackScrubber(NbGraderPreprocessor):
 
 
 HideHiddenTests = FeedbackScrubber  # the name earlier course settings used
+_STUBS = ("YOUR ANSWER HERE", "raise NotImplementedError")  # what the release leaves
+TEMPLATES = Path(__file__).parent / "templates"  # holds feedback/, the page's template
+
+
+def _num(value: object, lang: str) -> str:
+    from aimed.texts.numbers import plain
+
+    return plain(float(value), lang) if isinstance(value, (int, float)) else ""
+
+
+def _hidden_test_lines(exercise: Exercise | None, secrets: tuple[str, ...]) -> tuple[str, ...]:
+    """The secret lines that come from hidden checks (never shown, even typed by the
+    learner); the others are model-answer lines, which a learner who wrote them sees."""
+    if exercise is None:
+        return ()
+    hidden = normalise("\n".join(test.hidden for test in exercise.tests.values()))
+    return tuple(secret for secret in secrets if secret in hidden)
+
+
+def own_lines(notebook: dict) -> list[str]:
+    """The normalised lines a learner wrote in the answer cells of ``notebook``."""
+    lines: list[str] = []
+    for cell in notebook.get("cells", []):
+        info = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+        if isinstance(info, dict) and info.get("solution"):
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else str(source)
+            lines += [normalise(line) for line in text.splitlines() if line.strip()]
+    return lines
 
 
 def _joined(value: object) -> str:
@@ -261,6 +384,8 @@ def generate_feedback(
                 ],
                 "FeedbackScrubber.budget": budget,
                 "HTMLExporter.sanitize_html": True,
+                # The page for a physician: answers, points and plain sentences, no prompts.
+                "HTMLExporter.extra_template_basedirs": [str(TEMPLATES)],
                 # Only the notebook's page: no other file of the submission is copied.
                 "CourseDirectory.ignore": ["*", ".*"],
             },
@@ -274,7 +399,9 @@ def generate_feedback(
             p.parent.name for p in course.autograded.glob(f"*/{assignment.name}") if p.is_dir()
         )
         source = course.source / assignment.name / assignment.notebook
-        secrets = load_exercise(source).secrets if source.is_file() else ()
+        exercise = load_exercise(source) if source.is_file() else None
+        secrets = exercise.secrets if exercise else ()
+        hidden = _hidden_test_lines(exercise, secrets)
         notebook = assignment.notebook.removesuffix(".ipynb")
         for learner in graded:
             if learners and learner not in learners:
@@ -291,14 +418,32 @@ def generate_feedback(
                     f"no feedback for {learner} / {assignment.name}: see nbgrader's log"
                 )
             _keep_only(folder, pages)
+            # A model-answer line the learner wrote in an answer cell is theirs to see.
+            mine = own_lines(_notebook(course.autograded / learner / assignment.name, notebook))
+            not_theirs = tuple(
+                secret
+                for secret in secrets
+                if secret in hidden or not any(secret in line for line in mine)
+            )
             for page in pages:
                 text = strip_off_host(page.read_text(encoding="utf-8"))
                 text = re.sub(r"<html>", f'<html lang="{assignment.language}">', text, count=1)
-                if leaked_lines(text, secrets) or len(text.encode()) > MAX_PAGE_BYTES:
+                if leaked_lines(text, not_theirs) or len(text.encode()) > MAX_PAGE_BYTES:
                     text = _scores_only_page(course, assignment, learner, notebook)
                 page.write_text(text, encoding="utf-8")
                 written.append(page)
     return written
+
+
+def _notebook(folder: Path, name: str) -> dict:
+    """The notebook ``name`` in ``folder`` as JSON ({} when it cannot be read)."""
+    import json
+
+    try:
+        data = json.loads((folder / f"{name}.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _keep_only(folder: Path, pages: list[Path]) -> None:

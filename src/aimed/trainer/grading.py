@@ -24,6 +24,7 @@ from aimed.trainer.boundary import check_available
 from aimed.trainer.cgroups import say_if_uncapped
 from aimed.trainer.course import Course, TrainerError, open_course
 from aimed.trainer.execute import METADATA_KEY
+from aimed.trainer.handgrades import after_regrade, before_regrade
 from aimed.trainer.intake import check_submission
 from aimed.trainer.nbgrader_api import ensure_tools_on_path, last_line, make_api
 from aimed.trainer.workers import Outcome, Pool
@@ -79,6 +80,7 @@ def _overrides(timeout: int | None) -> dict[str, object]:
     values: dict[str, object] = {
         "Autograde.autograde_preprocessors": AUTOGRADE_STEPS,
         "OverwriteCells.add_missing_cells": False,  # the intake puts deleted cells back, once
+        "AssignLatePenalties.plugin_class": "aimed.trainer.deadlines.LatePenalty",  # the rule set
     }
     if timeout is not None:
         values["BoundaryExecute.timeout"] = timeout
@@ -233,6 +235,7 @@ def autograde_all(
         intake = check_submission(course, by_name[assignment], learner)
         status = "graded" if intake.status == "ok" else intake.status
         subs[(assignment, learner)] = Submission(learner, assignment, status, notes=intake.notes)
+    hand_graded = before_regrade(course, jobs)  # kept unless the written answer changed
     unusable = [job for job, sub in subs.items() if sub.status != "graded"]
     _record_zero(course, unusable)
     to_grade = [job for job in jobs if job not in unusable]
@@ -255,6 +258,8 @@ def autograde_all(
     failures = {job: o.error for job, o in outcomes.items() if not o.ok}
     _record_zero(course, [job for job in failures if job not in _read_scores(course, [job])])
 
+    for job, notes in after_regrade(course, jobs, hand_graded).items():
+        subs[job].notes.extend(notes)
     scores = _read_scores(course, jobs)
     for job, sub in subs.items():
         if job in failures:

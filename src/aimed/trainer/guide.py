@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -29,15 +30,19 @@ _OFF_HOST = re.compile(
 )
 
 
-def _for_trainers(notebook: dict) -> dict:
-    """Show where each answer, rubric and grade sits, in words rather than nbgrader markers."""
+def _for_trainers(notebook: dict, lang: str = "en") -> dict:
+    """Show where each answer, rubric and grade sits, in words rather than nbgrader markers,
+    in the notebook's language."""
+    from aimed.texts.i18n import t
+    from aimed.texts.numbers import plain
+
     for cell in notebook["cells"]:
         info = cell.get("metadata", {}).get("nbgrader", {})
         if cell["cell_type"] != "markdown" or not info.get("solution"):
             continue
         lines = [line for line in "".join(cell["source"]).splitlines() if not _MARKER.match(line)]
-        points = info.get("points", 0)
-        banner = f"> **Trainer only: model answer and rubric, graded by hand ({points} points).**"
+        points = plain(float(info.get("points", 0) or 0), lang)
+        banner = "> **" + t("trainer.guide_banner", lang, points=points) + "**"
         cell["source"] = "\n".join([banner, "", *lines])
     return notebook
 
@@ -84,7 +89,9 @@ def stage(course: Course, folder: Path, settings: Path | None = None) -> Path:
         source = course.source / assignment.name / assignment.notebook
         target = folder / assignment.name / assignment.notebook
         target.parent.mkdir(parents=True, exist_ok=True)
-        notebook = _for_trainers(json.loads(source.read_text(encoding="utf-8")))
+        notebook = _for_trainers(
+            json.loads(source.read_text(encoding="utf-8")), assignment.language
+        )
         target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
         for extra in source.parent.iterdir():  # data files an exercise reads
             if extra.is_file() and extra.suffix != ".ipynb":
@@ -118,16 +125,27 @@ def off_host_loads(site: Path) -> list[str]:
     return found
 
 
-def build_guide(course: Course, out_dir: Path | None = None) -> Path:
-    """Build the guide into ``out_dir`` (default ``build/guide/``); ``index.html`` opens offline."""
+_STEP = re.compile(r"\[\s*\d+%\]|Executing|executing")
+
+
+def build_guide(
+    course: Course, out_dir: Path | None = None, say: Callable[[str], None] | None = None
+) -> Path:
+    """Build the guide into ``out_dir`` (default ``build/guide/``); ``index.html`` opens offline.
+
+    ``say`` receives a line per step (the build takes a while: every notebook is executed).
+    """
     from aimed.trainer.grading import ensure_tools_on_path
 
     ensure_tools_on_path()
+    say = say or (lambda line: None)
     out_dir = Path(out_dir or project_dir(course) / "build" / "guide")
     with tempfile.TemporaryDirectory(prefix="aimed-guide-") as scratch:
         book = Path(scratch) / "book"
         book.mkdir()
         stage(course, book)
+        count = len(course.assignments())
+        say(f"building the trainer's guide: {count} notebooks to execute, then the pages")
         command = [
             sys.executable,
             "-c",
@@ -137,13 +155,21 @@ def build_guide(course: Course, out_dir: Path | None = None) -> Path:
             "--path-output",
             str(Path(scratch) / "out"),
             "--all",
-            "-q",
         ]
-        done = subprocess.run(command, capture_output=True, text=True)
+        lines: list[str] = []
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as build:
+            assert build.stdout is not None
+            for line in build.stdout:
+                lines.append(line)
+                if _STEP.search(line):
+                    say(line.strip())
+        output = "".join(lines)
         html = Path(scratch) / "out" / "_build" / "html"
-        failed = "Execution Failed" in done.stdout + done.stderr or done.returncode != 0
+        failed = "Execution Failed" in output or build.returncode != 0
         if failed or not (html / "index.html").is_file():
-            log = (done.stdout + done.stderr).strip().splitlines()[-15:]
+            log = output.strip().splitlines()[-15:]
             raise TrainerError("the guide did not build:\n" + "\n".join(log))
         if out_dir.exists():
             shutil.rmtree(out_dir)

@@ -16,8 +16,18 @@ import jinja2
 import pandas as pd
 
 from aimed.trainer.course import Assignment, Course
-from aimed.trainer.export import QuestionGrade, cell_order, question_grades
+from aimed.trainer.export import (
+    QuestionGrade,
+    Roster,
+    cell_order,
+    exercise_table,
+    missing_counts,
+    question_grades,
+    spreadsheet_table,
+)
 from aimed.trainer.grading import load_results
+from aimed.trainer.handgrades import CHANGED
+from aimed.trainer.identities import spreadsheet_safe
 
 MOST_MISSED = 5
 
@@ -124,11 +134,48 @@ _TEMPLATES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEMPLATES.filters["pct"] = _pct
+_TEMPLATES.filters["cell"] = spreadsheet_safe  # a table pasted into a spreadsheet runs nothing
 
 
-def write_report(course: Course, out_dir: Path) -> tuple[Path, Path]:
+@dataclass(frozen=True)
+class Learners:
+    """What the report says of learners rather than questions."""
+
+    missing: dict[str, list[str]]  # exercise -> learners (or roster names) with nothing in
+    regrade: list[tuple[str, str, str]]  # (learner, assignment, note): hand grades to redo
+    late: list[tuple[str, str, str]]  # (learner, assignment, how late and the penalty)
+    chosen: list[tuple[str, str, str]]  # (learner, assignment, which notebook was graded)
+
+
+def learner_notes(course: Course, roster: Roster | None = None) -> Learners:
+    """Who handed nothing in, whose hand grade must be redone, who was late, and which of
+    several notebooks was graded, from the same table the exports write."""
+    table = exercise_table(course, roster)
+    missing = missing_counts(table) if not table.empty else {}
+    regrade, late, chosen = [], [], []
+    for _, row in table.iterrows():
+        for note in str(row["notes"]).split("; "):
+            key = (row["learner"] or row["name"], row["assignment"], note)
+            if CHANGED in note:
+                regrade.append(key)
+            elif "notebooks: graded" in note:
+                chosen.append(key)
+        if str(row.get("late", "")):
+            taken = float(row.get("late_penalty", 0) or 0)
+            late.append(
+                (
+                    row["learner"],
+                    row["assignment"],
+                    f"{row['late']}" + (f", {taken:g} points taken off" if taken else ""),
+                )
+            )
+    return Learners(missing, regrade, late, chosen)
+
+
+def write_report(course: Course, out_dir: Path, roster: Roster | None = None) -> tuple[Path, Path]:
     """``cohort-report.csv`` and a self-contained ``cohort-report.html`` (no outside files)."""
     stats, unusable = cohort_stats(course)
+    people = learner_notes(course, roster)
     out_dir.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(
         {
@@ -146,10 +193,10 @@ def write_report(course: Course, out_dir: Path) -> tuple[Path, Path]:
         }
     )
     csv_path = out_dir / "cohort-report.csv"
-    table.to_csv(csv_path, index=False, na_rep="")
+    spreadsheet_table(table).to_csv(csv_path, index=False, na_rep="")
     html_path = out_dir / "cohort-report.html"
     page = _TEMPLATES.get_template("cohort-report.html.j2").render(
-        stats=stats, missed=most_missed(stats), unusable=unusable
+        stats=stats, missed=most_missed(stats), unusable=unusable, people=people
     )
     html_path.write_text(page, encoding="utf-8")
     return csv_path, html_path
