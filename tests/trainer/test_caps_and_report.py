@@ -192,3 +192,14 @@ def test_strings_from_the_sandbox_are_made_writable_as_utf8() -> None:
     assert readable("plain é") == "plain é"
     with pytest.raises(ValueError, match="nested"):
         bounded({"a": [[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]})
+
+
+@pytest.mark.slow
+def test_the_answer_keys_are_not_in_the_sandbox(box, folder) -> None:
+    probe = (
+        "try:\n    import aimed.trainer.keys.generative_ai\n    print('imported')\n"
+        "except ImportError as error:\n    print(type(error).__name__)\n"
+        "import aimed.notebooks.generative_ai as shown\nprint(hasattr(shown, 'pooled_rates'))\n"
+    )
+    report, printed = _run(box, folder, probe)
+    assert printed == ["ModuleNotFoundError\nFalse\n"], printed
