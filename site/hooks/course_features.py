@@ -358,28 +358,34 @@ def module_title(module: Module, lang: str) -> str:
     return MODULE_TITLE[lang].format(number=module.number, title=module.titles[lang])
 
 
-def with_modules(nav: Any, manifest: Manifest) -> Any:
+def with_modules(nav: Any, manifest: Manifest, docs: Path) -> Any:
     """The nav with its ``Modules: course.toml`` entry replaced by the manifest's modules.
 
     Whatever the nav, its module pages must then be the manifest's, in its order: a module
-    missing from the nav, or a page under modules/ that is not one, stops the build.
+    missing from the nav, or a page under modules/ that is not one, stops the build. A module
+    not yet written in every language may be missing (it is left out of the build).
     """
     name = manifest.path.name
     entries = [{module_title(module, "en"): module.page} for module in manifest.modules]
     expanded = []
     for item in nav or []:
-        if isinstance(item, dict) and list(item.values()) == [name] or item == name:
+        if (isinstance(item, dict) and list(item.values()) == [name]) or item == name:
             expanded.extend(entries)
         else:
             expanded.append(item)
+
+    def written(page: str) -> bool:
+        return all((docs / source_for(page, lang)).is_file() for lang in LANGUAGES)
+
     listed = [page for page in nav_titles(expanded) if manifest.module_of_page(page)]
+    listed = [page for page in listed if written(page)]
     stray = [page for page in nav_titles(expanded) if page.startswith("modules/")]
     stray = [page for page in stray if not manifest.module_of_page(page)]
     if stray:
         raise PluginError(
             f"nav: {', '.join(stray)} is not a module of {manifest.path} (add it there)"
         )
-    expected = [module.page for module in manifest.modules]
+    expected = [module.page for module in manifest.modules if written(module.page)]
     if listed != expected:
         raise PluginError(
             f"nav: the modules listed ({', '.join(listed) or 'none'}) are not those of "
@@ -453,7 +459,7 @@ def on_config(config: Any, manifest: Manifest) -> Any:
         return item
 
     if config.get("nav"):
-        config["nav"] = keep(with_modules(config["nav"], manifest))
+        config["nav"] = keep(with_modules(config["nav"], manifest, docs))
         add_module_translations(config, manifest)
     return config
 

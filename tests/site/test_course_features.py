@@ -431,6 +431,22 @@ def test_a_manifest_the_course_does_not_follow_fails_the_build(
 
 
 @pytest.mark.slow
+def test_a_module_written_in_one_language_only_is_left_out_of_both(tmp_path: Path) -> None:
+    manifest = MANIFEST + MANIFEST[MANIFEST.index("[[module]]") :].replace(
+        "reading-performance", "incomplete-input"
+    ).replace('exercise = "incomplete-input"', "")
+    config = write_project(tmp_path, manifest=manifest)
+    (tmp_path / "course" / "modules" / "incomplete-input.md").write_text(
+        MODULE_EN.replace("module: reading-performance", "module: incomplete-input"), "utf-8"
+    )
+    result = build(config)
+    assert result.returncode == 0, result.stderr
+    assert "modules/incomplete-input.fr.md'] not written yet: left out" in result.stderr
+    assert not (tmp_path / "out" / "modules" / "incomplete-input").exists()
+    assert ">Module 1: Reading a model&#x27;s performance</a>" in html(tmp_path, "")
+
+
+@pytest.mark.slow
 def test_link_to_a_missing_anchor_fails_the_strict_build(tmp_path: Path) -> None:
     config = write_project(
         tmp_path, module_en=MODULE_EN + "\nSee [the glossary](../bibliography.md#nowhere).\n"
