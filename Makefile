@@ -92,6 +92,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/lint_imports.py
+	$(BIN)/python scripts/typecheck.py
 
 test: $(STAMP) chromium bwrap servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,41 @@ def test_a_core_module_importing_a_surface_breaks_the_rules(tmp_path: Path) -> N
     assert result.returncode != 0
     assert "imports no surface BROKEN" in " ".join(result.stdout.split())
     assert "aimed.engines.bayes -> aimed.sandbox.sandbox_ui" in result.stdout
+
+
+# --- Types (pyproject.toml [tool.mypy], scripts/typecheck.py) --------------------------------
+
+CORE = ("aimed.engines", "aimed.texts", "aimed.notebooks", "aimed.validation")
+
+
+def test_the_package_type_checks() -> None:
+    """mypy on src/aimed, sandbox/ and site/ together, as `make lint` runs it."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "typecheck.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
+
+
+def test_the_core_is_never_excused_from_type_checking() -> None:
+    """Modules still excused (ignore_errors) are surfaces, listed by name; never the core."""
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        overrides = tomllib.load(handle)["tool"]["mypy"]["overrides"]
+    excused = [m for o in overrides if o.get("ignore_errors") for m in o["module"]]
+    assert not [m for m in excused if m.startswith(CORE)]
+
+
+def test_every_type_ignore_names_its_error_and_says_why() -> None:
+    """`# type: ignore[code]  # reason`: a bare ignore would hide any error on the line."""
+    folders = [ROOT / "src" / "aimed", ROOT / "sandbox", ROOT / "site"]
+    bare = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for folder in folders
+        for path in folder.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "# type: ignore" in line and not re.search(r"# type: ignore\[[\w, -]+\]\s+#\s*\S", line)
+    ]
+    assert not bare, "\n".join(bare)

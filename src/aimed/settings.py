@@ -224,7 +224,7 @@ def read(
     for name, default in (("site_dir", "build/site"), ("workspace", "workspace")):
         path = FIELDS[name].parse(*(given(name) or (default, FIELDS[name].env)))
         values[name] = path if path.is_absolute() else (cwd / path).absolute()
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)  # type: ignore[arg-type]  # each value parsed by its field's type
 
 
 def default_course(start: Path) -> Path | None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 
@@ -236,8 +237,9 @@ class TryThis:
 
     page: str
     key: str
-    settings: Mapping[str, object]
-    contrast: Mapping[str, object] = field(default_factory=dict)
+    # keyword arguments of the page's run_* function, each of its own type
+    settings: Mapping[str, Any]
+    contrast: Mapping[str, Any] = field(default_factory=dict)
 
 
 TRY_THIS: Mapping[str, tuple[TryThis, ...]] = MappingProxyType(

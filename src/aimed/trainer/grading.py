@@ -198,7 +198,7 @@ def _read_scores(course: Course, jobs: list[tuple[str, str]]) -> dict[tuple[str,
 
 
 def autograde_all(
-    course_dir: Path | str | None = None,
+    course_dir: Course | Path | str | None = None,
     workers: int = 2,
     progress: bool = True,
     *,
