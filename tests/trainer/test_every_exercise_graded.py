@@ -3,7 +3,7 @@
 A synthetic cohort (``aimed.trainer.synthetic``: no real learner) of a learner who answers
 everything as the solutions do, one who answers the first half, and one who answers nothing,
 graded behind the sandbox by ``autograde_all`` as ``aimed-trainer autograde`` does. The
-stock-nbgrader round trip of the same notebooks is in ``test_exercises.py``.
+stock-nbgrader round trip (one exercise per language) is in ``test_exercises.py``.
 """
 
 from __future__ import annotations
