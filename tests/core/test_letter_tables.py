@@ -12,11 +12,13 @@ from aimed.notebooks.generative_ai import (
     batch_table,
     check_number_list,
     draft_counts,
+    show_letter,
+    show_record,
+)
+from aimed.trainer.keys.generative_ai import (
     must_be_redone,
     pooled_rates,
     sentence_errors,
-    show_letter,
-    show_record,
     wrong_sentences,
 )
 

@@ -3,9 +3,11 @@
 The learner reads a synthetic record beside a drafted discharge letter, both made by the
 engine of the sandbox page *AI-drafted letter check* (:mod:`aimed.engines.letter_check`), finds the
 seeded errors, and works out error rates for a batch of drafts. These functions only lay a
-case out in the learner's language (:func:`aimed.notebooks.helpers.set_language`), count what
-the engine planted, and check the form of an answer that is a list of numbers; whether an
-answer is right is decided by the notebook's hidden tests.
+case out in the learner's language (:func:`aimed.notebooks.helpers.set_language`), from its
+case number, and check the form of an answer that is a list of numbers. What a graded answer
+is (which sentences are wrong, the pooled rates, the decisions) is computed by the hidden
+tests only, from :mod:`aimed.trainer.keys.generative_ai`: the learner's namespace never holds
+a case object or a function that answers a question.
 
 Rates follow the course (Asgari et al. 2025): the hallucination rate counts sentences of the
 draft (a sentence the record does not support: changed or added); the omission rate counts
@@ -18,13 +20,13 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aimed.engines.letter_check import Case, letter, record_view
+from aimed.engines.letter_check import Case, generate_case, letter, record_view
 from aimed.notebooks.helpers import current_language
 from aimed.texts.i18n import t
 
@@ -34,12 +36,8 @@ __all__ = [
     "batch_table",
     "check_number_list",
     "draft_counts",
-    "must_be_redone",
-    "pooled_rates",
-    "sentence_errors",
     "show_letter",
     "show_record",
-    "wrong_sentences",
 ]
 
 NS = "letter_tables"
@@ -52,14 +50,9 @@ def _text(key: str, **values: object) -> str:
 # --- What the engine planted, counted as the course counts it ------------------------------
 
 
-def sentence_errors(case: Case) -> dict[int, str]:
-    """Each sentence carrying a seeded error, numbered from 1 as the learner reads it: its kind."""
-    return {e.sentence + 1: e.kind for e in case.errors if e.sentence is not None}
-
-
-def wrong_sentences(case: Case) -> list[int]:
-    """Numbers (from 1) of the sentences the draft changed or added, in reading order."""
-    return sorted(sentence_errors(case))
+def _case(case: Case | int) -> Case:
+    """A case, from itself or from its number (what the notebook's data cells hold)."""
+    return case if isinstance(case, Case) else generate_case(int(case))
 
 
 @dataclass(frozen=True)
@@ -87,26 +80,9 @@ def draft_counts(case: Case) -> DraftCounts:
     return DraftCounts(
         sentences=len(case.statements),
         items=len(case.record.facts()),
-        hallucinated=len(sentence_errors(case)),
+        hallucinated=len({e.sentence for e in case.errors if e.sentence is not None}),
         omitted=len(case.omitted),
     )
-
-
-def pooled_rates(cases: Iterable[Case]) -> dict[str, float]:
-    """A batch's two rates: all its errors of a family over all its sentences or items."""
-    counts = [draft_counts(case) for case in cases]
-    if not counts:
-        raise ValueError("a batch needs at least one draft")
-    return {
-        "hallucination": sum(c.hallucinated for c in counts) / sum(c.sentences for c in counts),
-        "omission": sum(c.omitted for c in counts) / sum(c.items for c in counts),
-    }
-
-
-def must_be_redone(case: Case, hallucination_limit: float, omission_limit: float) -> bool:
-    """The exercise's rule: a draft is redone when one of its rates is above its limit."""
-    counts = draft_counts(case)
-    return counts.hallucination_rate > hallucination_limit or counts.omission_rate > omission_limit
 
 
 # --- Showing a case -----------------------------------------------------------------------------
@@ -166,9 +142,10 @@ class Sheet:
     __repr__ = __str__
 
 
-def show_record(case: Case, draft: int | None = None) -> Sheet:
+def show_record(case: Case | int, draft: int | None = None) -> Sheet:
     """The synthetic record, section by section, with its number of items (the source)."""
     lang = current_language()
+    case = _case(case)
     sections = tuple(
         (section.title, tuple(item.text for item in section.items))
         for section in record_view(case, lang)
@@ -183,9 +160,9 @@ def show_record(case: Case, draft: int | None = None) -> Sheet:
     return Sheet(title, sections)
 
 
-def show_letter(case: Case, draft: int | None = None) -> Sheet:
+def show_letter(case: Case | int, draft: int | None = None) -> Sheet:
     """The drafted letter, one numbered sentence per line, with its number of sentences."""
-    sentences = letter(case, current_language())
+    sentences = letter(_case(case), current_language())
     title = (
         _text("letter.title", sentences=len(sentences))
         if draft is None
@@ -195,14 +172,14 @@ def show_letter(case: Case, draft: int | None = None) -> Sheet:
     return Sheet(title, (("", sentences),), numbered=True, columns=columns)
 
 
-def batch_table(drafts: Mapping[int, Case]) -> pd.DataFrame:
+def batch_table(drafts: Mapping[int, Case | int]) -> pd.DataFrame:
     """One row per draft of a checked batch: its sentences, its record's items, its errors.
 
     The counts are what a complete check both ways finds: the seeded errors of each case.
     """
     rows = []
     for number, case in drafts.items():
-        counts = draft_counts(case)
+        counts = draft_counts(_case(case))
         rows.append(
             {
                 _text("batch.draft"): int(number),

@@ -190,6 +190,10 @@ def bwrap_command(
                 made.add(parent)
                 args += ["--perms", "0755", "--dir", parent]
         args += ["--ro-bind", path, path]
+    # The answer keys the hidden checks use are not the learner's to import (keys/).
+    keys = os.path.realpath(os.path.join(os.path.dirname(__file__), "keys"))
+    if os.path.isdir(keys) and any(keys.startswith(b.rstrip("/") + "/") for b in binds):
+        args += ["--tmpfs", keys]
     args += [
         "--dev",
         "/dev",
