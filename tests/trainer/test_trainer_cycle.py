@@ -20,6 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from aimed.trainer.cli import app
+from aimed.trainer.course import open_course
+from aimed.trainer.formgrader import add_rubrics
 from aimed.trainer.synthetic import copy_course, solutions, submission_for
 
 ENGLISH = "reading-performance-en"
@@ -31,8 +33,10 @@ runner = CliRunner()
 
 
 def run(*args: object):
-    result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    return result
+    """The command as a trainer types it, its tables wide enough to hold each note whole."""
+    return runner.invoke(
+        app, [str(a) for a in args], catch_exceptions=False, env={"COLUMNS": "2000"}
+    )
 
 
 def flat(text: str) -> str:
@@ -94,6 +98,31 @@ def _hand_grades(root: Path) -> dict[tuple[str, str], tuple[float | None, bool]]
                                 bool(grade.needs_manual_grade),
                             )
     return found
+
+
+def _formgrader_pages(root: Path, learner: str) -> dict[str, str]:
+    """Start the formgrader as ``aimed-trainer formgrader`` does, fetch its address and
+    the learner's grading page, stop it."""
+    import urllib.request
+
+    from nbgrader.api import Gradebook
+
+    from aimed.trainer.formgrader import free_port, start
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        notebook_id = gb.find_submission_notebook(NOTEBOOK[:-6], ENGLISH, learner).id
+    running = start(open_course(root), free_port())
+    try:
+        token = running.url.split("token=", 1)[1]
+        base = running.url.split("/formgrader", 1)[0]
+        with urllib.request.urlopen(running.url, timeout=60) as answer:
+            front = answer.read().decode("utf-8")
+        page = f"{base}/formgrader/submissions/{notebook_id}/?token={token}"
+        with urllib.request.urlopen(page, timeout=120) as answer:
+            grading = answer.read().decode("utf-8")
+        return {"url": running.url, "front": front, "grading": grading}
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +190,9 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out["marks"] = marks
     out["hand_before"] = _hand_grades(root)
 
+    # The formgrader, as the trainer opens it: the rubric under each written answer.
+    out["formgrader"] = _formgrader_pages(root, "denis-roy-14")
+
     # 4. Regrade one learner, then the whole exercise.
     result = run("autograde", "--learner", "bruno-petit-12", "--course", root, "--no-progress")
     assert result.exit_code == 0, result.output
@@ -186,7 +218,9 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out["regrade_2"] = flat(result.output)
     out["after_second"] = _hand_grades(root)
 
-    # 6. Feedback (with Moodle's zip), export with the course's roster, report.
+    # 6. Feedback (with Moodle's zip; the formgrader opened again), export with the
+    # course's roster, report.
+    add_rubrics(open_course(root))
     result = run("feedback", "--course", root, "--moodle-zip")
     assert result.exit_code == 0, result.output
     roster = base / "participants.csv"
@@ -368,3 +402,19 @@ def test_late_work_is_flagged_with_how_late_and_the_trainers_penalty(cycle) -> N
     assert rows[("chloe-durand", FRENCH)]["due"] == ""  # no due date for the French one
     page = flat((reports / "cohort-report.html").read_text("utf-8"))
     assert "Handed in late" in page and "1 day 20 h late" in page
+
+
+@pytest.mark.slow
+def test_the_formgrader_shows_the_rubric_under_the_answer(cycle) -> None:
+    import html
+
+    pages = cycle["formgrader"]
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/formgrader\?token=[0-9a-f]{48}", pages["url"])
+    assert "formgrader" in pages["front"].lower()
+    grading = flat(html.unescape(re.sub(r"<[^>]*>", " ", pages["grading"])))
+    assert "Rubric (trainer only" in grading
+    assert "1 point: states that most positive flags will be false alarms" in grading
+    # Never on a learner's page.
+    for page in (cycle["root"] / "feedback").rglob("*.html"):
+        assert "Rubric (trainer only" not in page.read_text("utf-8")
+        assert "Grille de correction (réservée" not in page.read_text("utf-8")

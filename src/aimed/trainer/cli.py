@@ -361,17 +361,29 @@ def guide(
 
 @app.command()
 @friendly
-def formgrader(course: CourseOption = None) -> None:
-    """Say how to open nbgrader's formgrader to grade free-text answers by rubric."""
+def formgrader(
+    course: CourseOption = None,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: a free one).")] = 0,
+) -> None:
+    """Start nbgrader's formgrader (127.0.0.1, a token, each rubric under its answer)."""
+    from aimed.trainer.formgrader import start
+
     where = _course(course)
+    running = start(where, port)
     console.print(
-        "Grade the free-text answers in nbgrader's formgrader:\n"
-        f"  cd {where.root}\n"
-        "  jupyter lab --ServerApp.ip=127.0.0.1\n"
-        "then, in JupyterLab, menu Nbgrader -> Formgrader -> Manual Grading. The rubrics are\n"
-        "in the trainer's guide ('aimed-trainer guide'). Afterwards run 'aimed-trainer\n"
-        "feedback' and 'aimed-trainer export' again so the manual points count."
+        "Grade the written answers (the rubric is under each answer). Open:\n"
+        f"  {running.url}\n"
+        "Then 'aimed-trainer feedback' and 'aimed-trainer export' so the hand grades count. "
+        "Ctrl+C stops the formgrader.",
+        highlight=False,
+        soft_wrap=True,
     )
+    try:
+        running.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -210,6 +210,8 @@ class FeedbackScrubber(NbGraderPreprocessor):
     # -- cells
 
     def _cell(self, cell: NotebookNode) -> NotebookNode | None:
+        if cell.get("metadata", {}).get("aimed_rubric"):
+            return None  # the rubric shown beside the answer in the formgrader: trainers only
         info = cell.get("metadata", {}).get("nbgrader")
         metadata = {"nbgrader": info} if isinstance(info, dict) else {}
         source = cell.get("source", "")
