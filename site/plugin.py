@@ -4,7 +4,8 @@ It checks its settings when the build starts (a URL without ``http://`` or ``htt
 manifest that is not there or does not hold, stop it with a message naming the setting), then
 runs the site's hooks with them: hooks/course_features.py (citations, sandbox buttons, figures,
 exercise blocks, the modules of the nav) and hooks/course_search.py (one search index per
-language). The URLs default to the AIMED_* variables read where mkdocs.yml names them.
+language). A URL not set under the plugin in mkdocs.yml is the platform's (aimed.settings:
+AIMED_SANDBOX_URL, AIMED_LAB_URL, AIMED_REPOSITORY_URL at build time, else its host and ports).
 """
 
 from __future__ import annotations
@@ -19,18 +20,18 @@ from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
+from aimed import settings
 from aimed.course_manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
 from aimed.site.hooks import course_features, course_search
 
-SANDBOX_URL = "http://127.0.0.1:8501"
-LAB_URL = "http://127.0.0.1:8888"
+URLS = ("sandbox_url", "lab_url", "repository_url")
 
 
 class WebAddress(c.URL):
     """An http(s) address with its host, or "" where the setting may be left empty."""
 
-    def __init__(self, default: str, *, variable: str, may_be_empty: bool = False) -> None:
-        super().__init__(default)
+    def __init__(self, *, variable: str, may_be_empty: bool = False) -> None:
+        super().__init__()
         self.variable = variable
         self.may_be_empty = may_be_empty
 
@@ -41,18 +42,18 @@ class WebAddress(c.URL):
         if parts is None or parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValidationError(
                 f"{value!r} is not a web address: write it with its scheme and host, such as "
-                f"'http://127.0.0.1:8501' (set at build time by {self.variable})"
+                f"'http://127.0.0.1:8501' (or leave it out: {self.variable} at build time)"
             )
         return super().run_validation(value)
 
 
 class AimedConfig(base.Config):
     # Where the module pages' "Try it in the sandbox" buttons and links go.
-    sandbox_url = WebAddress(SANDBOX_URL, variable="AIMED_SANDBOX_URL")
+    sandbox_url = c.Optional(WebAddress(variable="AIMED_SANDBOX_URL"))
     # The exercise server behind "Open the exercise"; "" leaves only the download link.
-    lab_url = WebAddress(LAB_URL, variable="AIMED_LAB_URL", may_be_empty=True)
+    lab_url = c.Optional(WebAddress(variable="AIMED_LAB_URL", may_be_empty=True))
     # Where readers report an error (about page); "" names the repository unlinked.
-    repository_url = WebAddress("", variable="AIMED_REPOSITORY_URL", may_be_empty=True)
+    repository_url = c.Optional(WebAddress(variable="AIMED_REPOSITORY_URL", may_be_empty=True))
     # The course manifest; default: course.toml in the docs folder (the course folder).
     manifest = c.Optional(c.File(exists=True))
 
@@ -61,14 +62,18 @@ class AimedPlugin(BasePlugin[AimedConfig]):
     """The site's hooks, given the course manifest and the plugin's settings."""
 
     manifest: Manifest
+    urls: dict[str, str]
 
-    @property
-    def urls(self) -> dict[str, str]:
-        return {
-            "sandbox_url": self.config.sandbox_url,
-            "lab_url": self.config.lab_url,
-            "repository_url": self.config.repository_url,
-        }
+    def read_urls(self) -> dict[str, str]:
+        """Each URL as set under the plugin, else as the platform's settings give it."""
+        given = {name: self.config[name] for name in URLS}
+        if all(value is not None for value in given.values()):
+            return given
+        try:
+            platform = settings.read()
+        except settings.SettingError as error:
+            raise PluginError(f"aimed plugin: {error}") from error
+        return {name: getattr(platform, name) if v is None else v for name, v in given.items()}
 
     def load(self, config: Any) -> Manifest:
         path = self.config.manifest or Path(config["docs_dir"]) / MANIFEST_NAME
@@ -80,6 +85,7 @@ class AimedPlugin(BasePlugin[AimedConfig]):
     @event_priority(100)
     def on_config(self, config: Any) -> Any:
         self.manifest = self.load(config)  # read again at every build (mkdocs serve)
+        self.urls = self.read_urls()
         return course_features.on_config(config, self.manifest)
 
     @event_priority(100)

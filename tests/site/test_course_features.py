@@ -162,7 +162,7 @@ def write_project(
     ]
     if aimed is not None:
         plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "aimed" in p)
-        plugin["aimed"] = {**plugin["aimed"], **aimed}
+        plugin["aimed"] = {**(plugin["aimed"] or {}), **aimed}
     docs = folder / "course"
     (docs / "modules").mkdir(parents=True)
     (docs / "course.toml").write_text(manifest, encoding="utf-8")
@@ -192,13 +192,13 @@ def write_project(
     return path
 
 
-def build(config: Path) -> subprocess.CompletedProcess[str]:
+def build(config: Path, **environ: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
         cwd=config.parent,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environ},
     )
 
 
@@ -377,6 +377,23 @@ def test_a_url_without_its_scheme_is_refused_before_the_build(
     variable = {"sandbox_url": "AIMED_SANDBOX_URL", "lab_url": "AIMED_LAB_URL"}[setting]
     assert variable in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_urls_come_from_the_platform_settings_at_build_time(tmp_path: Path) -> None:
+    """Unset in mkdocs.yml: AIMED_SANDBOX_URL and AIMED_LAB_URL, checked like every setting."""
+    config = write_project(tmp_path, zips=("reading-performance-en.zip",))
+    result = build(config, AIMED_SANDBOX_URL="127.0.0.1:8501")
+    assert result.returncode != 0
+    assert "AIMED_SANDBOX_URL='127.0.0.1:8501': give a full address with its scheme" in (
+        result.stderr
+    )
+    lab = "http://127.0.0.1:9999"
+    result = build(config, AIMED_SANDBOX_URL="http://10.0.0.2:8600", AIMED_LAB_URL=lab)
+    assert result.returncode == 0, result.stderr
+    english = html(tmp_path, "modules/reading-performance")
+    assert 'href="http://10.0.0.2:8600/test-result?lang=en"' in english
+    assert f'href="{lab}/aimed/open/reading-performance-en"' in english
 
 
 @pytest.mark.slow
