@@ -54,3 +54,27 @@ def blocking_violations(page) -> list[str]:
         for v in Axe().run(page).response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """``build(folder)`` run once per test session, however many pytest-xdist workers run it.
+
+    Each worker has its own session; the first to get here builds into a folder they all share
+    (beside their own temporary folders), the others wait for it, then reuse it. Callers that
+    change what was built work on a copy.
+    """
+    import fcntl
+    import os
+    import shutil
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder

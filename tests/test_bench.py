@@ -2,6 +2,8 @@
 
 Speed is measured by ``make bench``, never asserted here: this checks that the surface runs
 in Chromium, times every sandbox page and reports each one with numbers against the budget.
+It is the benchmark's own test, left out of the default run (tests/conftest.py); run it with
+``.venv/bin/python -m pytest --bench -m bench``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 from aimed.sandbox import sandbox_ui
 from aimed.texts.i18n import t
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.bench, pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = r"\d+\.\d\d s"
