@@ -29,7 +29,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti wheel test lint bench chromium servers clean
+.PHONY: install serve site downloads guide qti moodle wheel test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -62,9 +62,14 @@ wheel: $(STAMP) downloads
 	rm -rf build/lib build/wheel
 	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir build/wheel .
 
-# Every quiz as QTI packages for a learning platform (Canvas, Moodle): build/qti/<version>/
+# Every quiz as QTI packages for Canvas and other QTI platforms: build/qti/<version>/
 qti: $(STAMP)
 	$(BIN)/python scripts/qti.py build/qti
+
+# Every quiz and the final assessment in Moodle XML, for Moodle's core question import:
+# build/moodle/<lang>/<page>.xml, one category per module (exercises/README.md says how)
+moodle: $(STAMP)
+	$(BIN)/python -m aimed.site.moodle build/moodle
 
 # Browser tests run Debian's Chromium: Playwright cannot download its own here.
 chromium:

@@ -1,113 +1,42 @@
-"""Every quiz of the course as QTI packages, for a learning platform (Canvas, Moodle...).
+"""Every quiz of the course as QTI packages, for Canvas, Blackboard and other QTI platforms.
 
 One package per page with quizzes and per language, in both QTI 1.2 (Canvas, Blackboard)
-and QTI 2.1 (Moodle with an IMS QTI 2.1 import plugin), written by mkdocs-quiz's own
-exporter: ``build/qti/<version>/<page>-<lang>.zip``. Citations become plain labels
-("Sjoding et al., 2020"), since the platform has no bibliography; identifiers are stable
-(``<page>-<lang>-q<n>``), so a package imported again replaces rather than duplicates.
+and QTI 2.1, written by mkdocs-quiz's own exporter: ``build/qti/<version>/<page>-<lang>.zip``.
+The quizzes are read by aimed.site.quizzes (citations as plain labels, stable identifiers
+``<page>-<lang>-q<n>``), as for Moodle XML (aimed.site.moodle, ``make moodle``), which is
+what Moodle's core import reads.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
-from mkdocs_quiz.qti import QTIExporter, QTIVersion, extract_quizzes_from_file
-from mkdocs_quiz.qti.models import QuizCollection
+from mkdocs_quiz.qti import QTIExporter, QTIVersion
 
-from aimed.site.hooks.course_references import CITATION, load_references
+from aimed.site.quizzes import collection
+from aimed.site.quizzes import quiz_pages as _quiz_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
 
 VERSIONS = {"1.2": QTIVersion.V1_2, "2.1": QTIVersion.V2_1}
-TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 
 
-def quiz_pages() -> list[tuple[str, str, Path]]:
-    """(page name, language, source) of every course page that holds a quiz."""
-    found = []
-    for path in sorted(COURSE.rglob("*.md")):
-        if "<quiz>" not in path.read_text(encoding="utf-8"):
-            continue
-        lang = "fr" if path.name.endswith(".fr.md") else "en"
-        stem = path.relative_to(COURSE).as_posix().removesuffix(".md").removesuffix(".fr")
-        found.append((stem.rsplit("/", 1)[-1], lang, path))
-    return found
-
-
-def plain_citations(text: str, lang: str) -> str:
-    """``[@a; @b]`` -> ``(A et al., 2020; B, 2019)``."""
-    references = load_references(ROOT / "site" / "references")
-
-    def label(match: re.Match[str]) -> str:
-        keys = re.findall(r"@([\w-]+)", match.group(0))
-        unknown = [k for k in keys if k not in references]
-        if unknown:
-            raise SystemExit(f"citation of unknown reference {unknown} (see site/references/)")
-        return "(" + "; ".join(references[k].label(lang) for k in keys) + ")"
-
-    return CITATION.sub(label, text)
-
-
-def curly_quotes(text: str) -> str:
-    """Straight double quotes outside HTML tags as “ and ”.
-
-    mkdocs-quiz 1.7.1 writes an item's title attribute with ``xml.sax.saxutils.escape``,
-    which leaves ``"`` as it is: a question quoting a word made the package invalid XML.
-    """
-    parts = re.split(r"(<[^>]*>)", text)
-    opening = True
-    for i, part in enumerate(parts):
-        if part.startswith("<"):
-            continue
-        chars = []
-        for char in part:
-            if char == '"':
-                chars.append("“" if opening else "”")
-                opening = not opening
-            else:
-                chars.append(char)
-        parts[i] = "".join(chars)
-    return "".join(parts)
-
-
-def collection(name: str, lang: str, source: Path, scratch: Path) -> QuizCollection:
-    """The page's quizzes, citations as plain labels, with stable identifiers."""
-    text = plain_citations(source.read_text(encoding="utf-8"), lang)
-    copy = scratch / f"{name}-{lang}.md"
-    copy.write_text(text, encoding="utf-8")
-    quizzes = extract_quizzes_from_file(copy)
-    for n, quiz in enumerate(quizzes, 1):
-        quiz.question = curly_quotes(quiz.question)
-        quiz.identifier = f"{name}-{lang}-q{n}"
-        for m, answer in enumerate(quiz.answers, 1):
-            answer.identifier = f"{quiz.identifier}-a{m}"
-    title = TITLE.search(text)
-    return QuizCollection(
-        title=title.group(1).strip() if title else name,
-        quizzes=quizzes,
-        description=f"AI in medicine, for physicians: {name} ({lang})",
-        identifier=f"aimed-{name}-{lang}",
-    )
+def quiz_pages():
+    """(page name, language, source) of every course page of this checkout that holds a quiz."""
+    return _quiz_pages(COURSE)
 
 
 def export(out_dir: Path) -> list[Path]:
     """Write every package; returns their paths."""
-    import tempfile
-
     written = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for name, lang, source in quiz_pages():
-            quizzes = collection(name, lang, source, Path(scratch))
-            errors = quizzes.validate()
-            if errors:
-                raise SystemExit(f"{source.relative_to(ROOT)}: {errors}")
-            for version, qti in VERSIONS.items():
-                target = out_dir / version / f"{name}-{lang}.zip"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                written.append(QTIExporter.create(quizzes, qti).export_to_zip(target))
+    for page in quiz_pages():
+        quizzes, _ = collection(page)
+        for version, qti in VERSIONS.items():
+            target = out_dir / version / f"{page.name}-{page.lang}.zip"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            written.append(QTIExporter.create(quizzes, qti).export_to_zip(target))
     return written
 
 
