@@ -285,6 +285,7 @@ class Sandbox:
             "preload": list(self.modules),
             "trial": {"timeout": 10, "limits": asdict(self.limits), "home": HOME, "spool": SPOOL},
         }
+        assert self.process.stdin and self.process.stdout  # both are pipes, opened above
         try:
             send(self.process.stdin.fileno(), config)
             ready = receive(self.process.stdout.fileno(), time.monotonic() + 120)
@@ -306,7 +307,7 @@ class Sandbox:
                 os.killpg(process.pid, signal.SIGKILL)
             process.kill()
             process.wait()
-            for stream in (process.stdin, process.stdout):
+            for stream in filter(None, (process.stdin, process.stdout)):
                 with contextlib.suppress(OSError):
                     stream.close()
         if self.folder is not None:
@@ -314,6 +315,8 @@ class Sandbox:
             self.folder = None
 
     def _log_tail(self) -> str:
+        if self.log is None:
+            return "no log"
         try:
             lines = self.log.read_text("utf-8", "replace").strip().splitlines()
         except (OSError, AttributeError):
@@ -324,6 +327,7 @@ class Sandbox:
 
     def _fill_spool(self, submission: Path) -> list[str]:
         """Copy the submission's regular files into the spool, readable by the sandbox."""
+        assert self.folder is not None  # made when the sandbox started
         spool = self.folder / "spool"
         for child in spool.iterdir():
             if child.is_dir() and not child.is_symlink():
@@ -377,6 +381,8 @@ class Sandbox:
         runs = sum(1 for step in plan if "run" in step)
         wall = min(self.limits.wall_seconds, timeout * (runs + 1) + GRACE) + 60
         group = self._group()
+        assert self.process and self.process.stdin and self.process.stdout  # start() above
+        assert self.zygote is not None  # start() above, or it raised
         try:
             if group is not None:
                 group.add(self.zygote)  # the submission's processes are forked in it...
@@ -395,8 +401,9 @@ class Sandbox:
         if not isinstance(result, dict):
             why = self._log_tail()
             self.close()  # the next submission gets a fresh sandbox
-            result = {"status": "lost", "reason": f"the grading sandbox stopped ({why})"}
-            result["lines"] = []
+            reason = f"the grading sandbox stopped ({why})"
+            lost: dict[str, object] = {"status": "lost", "reason": reason, "lines": []}
+            result = lost
         if group is not None:
             group.remove()  # its processes died with the submission's namespaces
         result["notes"] = notes

@@ -152,6 +152,7 @@ def send_home(pid: int) -> None:
     group of this run's, without caps, holds the warm parents (removed at exit).
     """
     where = host()
+    assert where.memory and where.pids  # called only where groups can be made
     if where.version == 1:
         _write(where.memory / "cgroup.procs", pid)
         _write(where.pids / "cgroup.procs", pid)
@@ -169,6 +170,7 @@ class Group:
 
     def __init__(self, where: Host, memory_bytes: int, processes: int) -> None:
         self.host = where
+        assert where.memory and where.pids  # a Group is made only where groups can be
         name = f"{PREFIX}{os.getpid()}-{next(_COUNT)}"
         self.memory = where.memory / name
         self.pids = where.pids / name

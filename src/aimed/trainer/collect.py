@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 from aimed.trainer.course import Assignment, Course, TrainerError
 from aimed.trainer.identities import Person, Registry
@@ -73,7 +74,7 @@ class Entry:
 
     parts: tuple[str, ...]
     size: int  # as the export declares it (a zip can lie: reading counts again)
-    open: Callable[[], BinaryIO] | None  # None: cannot be read (a link, a special file)
+    open: Callable[[], IO[bytes]] | None  # None: cannot be read (a link, a special file)
     problem: str = ""
     modified: datetime | None = None  # when the platform's export says the file was saved
 
@@ -99,12 +100,16 @@ def _zip_entries(zipped: zipfile.ZipFile) -> list[Entry]:
             Entry(
                 parts,
                 info.file_size,
-                None if problem else (lambda info=info: zipped.open(info)),
+                None if problem else partial(zipped.open, info),
                 problem,
                 modified,
             )
         )
     return entries
+
+
+def _reader(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: path.open("rb")
 
 
 def _folder_entries(root: Path) -> list[Entry]:
@@ -114,7 +119,7 @@ def _folder_entries(root: Path) -> list[Entry]:
         if path.is_symlink():
             entries.append(Entry(parts, 0, None, "a link, not a file"))
         elif path.is_file():
-            entries.append(Entry(parts, path.stat().st_size, lambda p=path: p.open("rb")))
+            entries.append(Entry(parts, path.stat().st_size, _reader(path)))
     return entries
 
 
@@ -384,7 +389,7 @@ def _decide(
         for n, nb in readable.items()
         if (s := looks_like(nb, known)) is None or s.exercise == assignment.exercise
     }
-    others = {n: looks_like(nb, known) for n, nb in readable.items() if n not in mine}
+    others = {n: s for n, nb in readable.items() if n not in mine and (s := looks_like(nb, known))}
     if readable and not mine:  # every notebook is another exercise's
         sig = next(iter(others.values()))
         name = next(iter(others))

@@ -63,7 +63,7 @@ def clean_output(raw: object) -> NotebookNode | None:
         name = raw.get("name") if raw.get("name") in ("stdout", "stderr") else "stdout"
         return NotebookNode(output_type="stream", name=name, text=_text(raw.get("text")))
     if kind in ("execute_result", "display_data"):
-        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+        data = found if isinstance(found := raw.get("data"), dict) else {}
         kept = {}
         for mime in MIME_TYPES:
             if mime == "application/json" and isinstance(data.get(mime), dict | list):
@@ -79,7 +79,7 @@ def clean_output(raw: object) -> NotebookNode | None:
             output.execution_count = count if type(count) is int else None
         return output
     if kind == "error":
-        frames = raw.get("traceback") if isinstance(raw.get("traceback"), list) else []
+        frames = listed if isinstance(listed := raw.get("traceback"), list) else []
         return NotebookNode(
             output_type="error",
             ename=_text(raw.get("ename"), 200) or "Error",
@@ -124,7 +124,7 @@ def bounded(value: object) -> object:
     if isinstance(value, str):
         return readable(value)
     root: list = [value]
-    stack: list[tuple[object, int]] = [(root, 0)]
+    stack: list[tuple[dict | list, int]] = [(root, 0)]
     while stack:
         container, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -257,7 +257,7 @@ class BoundaryExecute(NbGraderPreprocessor):
                 if report.last_started == index and report.status != "done":
                     cell.outputs = [_error("GradingStopped", _stopped(report))]
                 continue
-            raw = ran.get("outputs") if isinstance(ran.get("outputs"), list) else []
+            raw = given if isinstance(given := ran.get("outputs"), list) else []
             outputs = [o for o in map(clean_output, raw[:MAX_OUTPUTS]) if o is not None]
             if ran.get("timed_out") is True:
                 timed_out.append(index)

@@ -580,7 +580,7 @@ def moodle_table(
         keys += [(v, "") for v, _n in roster.people if v not in matches.values()]
     lines = []
     for value, learner in sorted(keys, key=lambda k: (k[1] == "", k[1], k[0])):
-        name = display.get(learner, "") if learner else roster.display.get(value, "")
+        name = display.get(learner, "") if learner or not roster else roster.display.get(value, "")
         line = {identifier: value, "Full name": name, "Learner": learner}
         mine = exercises[
             (exercises["learner"] == learner) & (learner != "" or exercises["name"] == name)

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aimed.trainer.boundary import check_available
 from aimed.trainer.cgroups import say_if_uncapped
@@ -113,7 +114,7 @@ class _ScoreCopier:
         from nbgrader.api import Gradebook
 
         self.target = Gradebook(main_db)
-        self.sources: dict[str, object] = {}
+        self.sources: dict[str, Any] = {}  # nbgrader's Gradebook, untyped
 
     def copy(self, worker_db: str, job: tuple[str, str]) -> None:
         from nbgrader.api import Gradebook, MissingEntry

@@ -190,7 +190,7 @@ class Registry:
         return found
 
     def resolve(
-        self, people: list[Person], assignment: str, taken: set[str] = frozenset()
+        self, people: list[Person], assignment: str, taken: set[str] | frozenset[str] = frozenset()
     ) -> list[Resolved]:
         """Give each person of one collection an id; record new ones. ``taken``: ids in use
         elsewhere (folders in ``submitted/``) that must not be handed out again."""
@@ -224,6 +224,7 @@ class Registry:
             new = learner is None
             if new:
                 learner = self._new_id(person, given | set(taken))
+            assert learner is not None  # found above, or just given a new id
             if row is None:
                 self.rows.append(
                     Row(learner, person.name, person.platform, person.participant, assignment)

@@ -26,6 +26,7 @@ import struct
 import sys
 import tempfile
 import time
+from typing import Any
 
 MAX_MESSAGE = 64 * 1024 * 1024
 MAX_REPORT = 32 * 1024 * 1024  # bytes a submission may report (outputs included)
@@ -80,7 +81,7 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
 # ------------------------------------------------------------------ plain data
 
 
-def plain(value: object, depth: int = 0) -> object:
+def plain(value: Any, depth: int = 0) -> object:  # anything the learner's code made
     """``value`` as JSON-able plain data, tagged so the grader can rebuild it exactly.
 
     Numbers, strings, booleans and None pass as they are (NumPy scalars become Python
@@ -166,7 +167,7 @@ def make_shell():
                     "output_type": "execute_result",
                     "data": format_dict,
                     "metadata": md_dict or {},
-                    "execution_count": self.shell.execution_count,
+                    "execution_count": getattr(self.shell, "execution_count", None),
                 }
             )
 
@@ -395,13 +396,16 @@ def run_job(job: dict, shell, forked=None) -> dict:
         deadline = time.monotonic() + GRACE
         while reaped is None and time.monotonic() < deadline:
             pid, code = os.waitpid(child, os.WNOHANG)
-            reaped = code if pid else time.sleep(0.005)
+            if pid:
+                reaped = code
+            else:
+                time.sleep(0.005)
         if reaped is None:
             status, reason = "killed", "the notebook closed its report and kept running"
-    for pid in (first, child):
-        if pid and reaped is None:
+    for process in (first, child):
+        if process and reaped is None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(process, signal.SIGKILL)
     os.close(report_r)
     if reaped is None:
         _, reaped = os.waitpid(child, 0)
@@ -512,6 +516,7 @@ def main() -> None:
     config = receive(inbox)
     if config is None:
         return
+    assert isinstance(config, dict)  # the grader sends one JSON object
     if config.get("mount_proc"):
         ns.mount("proc", "/proc", "proc", ns.MS_NOSUID | ns.MS_NODEV | ns.MS_NOEXEC)
     if config.get("user"):
@@ -536,6 +541,7 @@ def main() -> None:
         job = receive(inbox)
         if job is None:
             return
+        assert isinstance(job, dict)  # the grader sends one JSON object
         send(outbox, run_job(job, shell, lambda: send(outbox, {"forked": True})))
 
 

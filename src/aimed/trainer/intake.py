@@ -190,8 +190,8 @@ def _dedupe(cells: list[dict], release: dict[str, dict] | None, order: list[str]
     notes: list[str] = []
     positions: dict[str, list[int]] = {}
     for i, cell in enumerate(cells):
-        if _grade_id(cell):
-            positions.setdefault(_grade_id(cell), []).append(i)
+        if grade_id := _grade_id(cell):
+            positions.setdefault(grade_id, []).append(i)
     drop: set[int] = set()
     kept_at: dict[str, int] = {}
 
@@ -302,7 +302,7 @@ def repair(nb: dict, release_nb: dict | None) -> list[str]:
     """Turn any notebook-shaped dict into a valid nbformat 4.5 notebook, in place; say what
     was changed that the trainer should know."""
     notes: list[str] = []
-    release = {_grade_id(c): c for c in release_nb["cells"] if _grade_id(c)} if release_nb else None
+    release = {g: c for c in release_nb["cells"] if (g := _grade_id(c))} if release_nb else None
     order = list(release) if release else []
     for key in set(nb) - NOTEBOOK_KEYS:
         del nb[key]
@@ -446,7 +446,7 @@ def check_submission(course: Course, assignment: Assignment, learner: str) -> In
         others = sorted(p for p in folder.glob("*.ipynb") if p.is_file()) if folder.is_dir() else []
         set_aside = kept / expected.name
         if set_aside.is_file() and not others:  # found unreadable on an earlier run
-            why = _why_unreadable(set_aside, release_nb, course.root) or "set aside"
+            why: str | None = _why_unreadable(set_aside, release_nb, course.root) or "set aside"
             result.status = "unreadable"
             result.notes.append(f"{expected.name} cannot be read ({why}); kept in originals/")
             result.notes += from_collect

@@ -105,6 +105,8 @@ def install(home: str | None = None) -> None:
     def resolve(value: object) -> str | None:
         if isinstance(value, int) or value is None:
             return None  # a file descriptor already open
+        if not isinstance(value, str | bytes | os.PathLike):
+            return None  # not a path: nothing to resolve
         try:
             return os.path.realpath(os.fsdecode(value))
         except (TypeError, ValueError):

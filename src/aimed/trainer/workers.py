@@ -18,7 +18,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import SpawnProcess
 from pathlib import Path
 
 from aimed.trainer.boundary import TEMP_ENV, close_all
@@ -39,8 +40,8 @@ class Outcome:
 
 @dataclass
 class _Worker:
-    process: object
-    connection: object
+    process: SpawnProcess
+    connection: Connection
     database: str | None
     job: Job | None = None
     started: float = 0.0
@@ -177,7 +178,7 @@ class Pool:
                     done(job, outcomes[job])
             busy = [w for w in self.workers if w.job]
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=5)
-            finished = [job for w in busy if (job := self._check(w, outcomes)) is not None]
+            finished = [ended for w in busy if (ended := self._check(w, outcomes)) is not None]
         for job in finished:
             if done is not None:
                 done(job, outcomes[job])
@@ -185,6 +186,7 @@ class Pool:
 
     def _check(self, worker: _Worker, outcomes: dict[Job, Outcome]) -> Job | None:
         job = worker.job
+        assert job is not None  # only a busy worker is checked
         try:
             if worker.connection.poll():
                 _, ok, error = worker.connection.recv()
