@@ -275,11 +275,19 @@ def test_bibliography_lists_every_entry_with_its_anchor() -> None:
 # ---------------------------------------------------------------- whole builds
 
 
-@pytest.mark.slow
-def test_module_page_gets_every_feature(tmp_path: Path) -> None:
-    result = build(write_project(tmp_path, zips=("reading-performance-fr.zip",)))
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The fixture project built once for the tests that only read it: (folder, stderr)."""
+    folder = tmp_path_factory.mktemp("fixture-site")
+    result = build(write_project(folder, zips=("reading-performance-fr.zip",)))
     assert result.returncode == 0, result.stderr
-    assert "glossary.fr.md'] not written yet: left out" in result.stderr
+    return folder, result.stderr
+
+
+@pytest.mark.slow
+def test_module_page_gets_every_feature(fixture_site: tuple[Path, str]) -> None:
+    tmp_path, stderr = fixture_site
+    assert "glossary.fr.md'] not written yet: left out" in stderr
 
     english = html(tmp_path, "modules/reading-performance")
     french = html(tmp_path, "fr/modules/reading-performance")
@@ -314,9 +322,10 @@ def test_module_page_gets_every_feature(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_home_page_progress_table_lists_modules_in_both_languages(tmp_path: Path) -> None:
-    assert build(write_project(tmp_path)).returncode == 0
-    english, french = html(tmp_path, ""), html(tmp_path, "fr")
+def test_home_page_progress_table_lists_modules_in_both_languages(
+    fixture_site: tuple[Path, str],
+) -> None:
+    english, french = html(fixture_site[0], ""), html(fixture_site[0], "fr")
     row = re.search(r'<tr data-module="reading-performance"[^>]*>', english)
     assert row is not None
     assert 'data-pages="modules/reading-performance/ fr/modules/reading-performance/"' in row[0]
