@@ -35,7 +35,7 @@ def mapped_packages(root_package: str) -> dict[str, Path]:
     return {
         name: ROOT / folder
         for name, folder in mapping.items()
-        if name.startswith(f"{root_package}.")
+        if name.startswith(f"{root_package}.") and isinstance(folder, str)
     }
 
 

@@ -28,7 +28,7 @@ def package_folders() -> dict[str, Path]:
         mapping = tomllib.load(handle)["tool"]["setuptools"]["package-dir"]
     folders = {"": ROOT / mapping[""] / "aimed"}
     for name, folder in mapping.items():
-        if name.startswith("aimed."):
+        if name.startswith("aimed.") and isinstance(folder, str):
             folders[name.removeprefix("aimed.").replace(".", "/")] = ROOT / folder
     return folders
 

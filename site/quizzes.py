@@ -102,7 +102,7 @@ def collection(page: QuizPage) -> tuple[QuizCollection, list[str]]:
         for m, answer in enumerate(quiz.answers, 1):
             answer.identifier = f"{quiz.identifier}-a{m}"
         above = lines[: quiz.source_line or 0]
-        headings = [m.group(1) for line in above if (m := SECTION.match(line))]
+        headings = [h.group(1) for line in above if (h := SECTION.match(line))]
         sections.append(headings[-1] if headings else "")
     title = TITLE.search(text)
     quizzes_of_page = QuizCollection(
