@@ -12,14 +12,13 @@ from pathlib import Path
 import streamlit as st
 
 from aimed.texts.i18n import LANGUAGES, normalise_language, t
-from aimed.validation import InputError
+from aimed.validation import MAX_SEED, InputError
 
 # Not "pages/": Streamlit treats that folder as an old-style multipage app until
 # st.navigation first runs, and answers the first deep link with "Page not found".
 PAGES_DIR = Path(__file__).parent / "scenarios"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 MAX_SANDBOX_PATIENTS = 50_000  # model pages: more would keep the learner waiting
-MAX_SEED = 10_000
 # A Material Symbol, whose font Streamlit serves itself: Debian has no colour-emoji font, so an
 # emoji icon ("✋") showed as an empty box.
 REFUSED_ICON = ":material/block:"
