@@ -123,6 +123,15 @@ def test_a_wrong_key_is_not_reported_as_a_nir(first13: str) -> None:
         ("patient n° 778899", "hospital_number"),
         ("patient number 445566", "hospital_number"),
         ("numéro 12345678901234", "long_number"),
+        # as typed into the symptom checker (its page test runs two of them through the page)
+        ("Mr Smith has crushing chest pain", "title_name"),
+        ("Mme Martin transpire beaucoup", "title_name"),
+        ("chest pain, call me on 06 12 34 56 78", "phone"),
+        ("douleur, né le 12 mars 1970", "date_of_birth"),
+        ("IPP 123456, douleur en étau", "hospital_number"),
+        ("DUPONT Jean a une douleur en étau", "person_name"),
+        ("Jean Dupont transpire beaucoup", "person_name"),
+        ("mme dupont a mal à la poitrine", "title_name"),
     ],
 )
 def test_identifiers_are_found_and_refused_by_kind(text: str, kind: str) -> None:

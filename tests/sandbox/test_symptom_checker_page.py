@@ -156,16 +156,11 @@ def test_free_text_is_read_and_applied(lang: str, text: str, expected: dict[str,
     assert never and name("findings", "sudden_dyspnoea", lang) in never[0]
 
 
+# Every kind of identifier is found by the guard (tests/core/test_guard.py, these texts
+# included); two names run through the page show that the page refuses what the guard finds.
 REFUSED = [
     ("Mr Smith has crushing chest pain", "title_name"),
-    ("Mme Martin transpire beaucoup", "title_name"),
-    ("chest pain, call me on 06 12 34 56 78", "phone"),
-    ("douleur, né le 12 mars 1970", "date_of_birth"),
-    ("IPP 123456, douleur en étau", "hospital_number"),
-    ("write to jean.dupont@example.fr", "email"),
     ("DUPONT Jean a une douleur en étau", "person_name"),
-    ("Jean Dupont transpire beaucoup", "person_name"),
-    ("mme dupont a mal à la poitrine", "title_name"),
 ]
 
 
