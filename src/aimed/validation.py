@@ -23,6 +23,7 @@ __all__ = [
     "InputError",
     "Label",
     "as_number",
+    "check_choice",
     "check_seed",
     "check_share",
     "next_seed",
@@ -117,6 +118,13 @@ def check_seed(seed: object, label: str = "common.glossary.seed.name") -> int:
             maximum=Given(MAX_SEED, percent=False),
         )
     return seed_value
+
+
+def check_choice(value: object, choices: tuple[str, ...], key: str) -> str:
+    """One of ``choices`` (a bias, a site, a label); ``key`` says what was asked for."""
+    if value not in choices:
+        raise InputError(key, given=str(value), choices=", ".join(choices))
+    return str(value)
 
 
 def next_seed(seed: object, step: int = 1) -> int:

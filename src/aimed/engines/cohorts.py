@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aimed.validation import Given, InputError, check_seed, check_share
+from aimed.validation import Given, InputError, check_choice, check_seed, check_share
 
 __all__ = [
     "GROUPS",
@@ -102,12 +102,6 @@ def _check_n(n: object, key: str = "cohorts.errors.n") -> int:
             key, given=Given(n, percent=False), minimum=MIN_PATIENTS, maximum=MAX_PATIENTS
         )
     return count
-
-
-def _check_choice(value: object, choices: tuple[str, ...], key: str) -> str:
-    if value not in choices:
-        raise InputError(key, given=str(value), choices=", ".join(choices))
-    return str(value)
 
 
 def _group_sizes(n: int, share_b: float) -> tuple[int, int]:
@@ -235,7 +229,7 @@ def proxy_label_cohort(
     2019;366:447-53) showed largely removes the bias. The outcome is ``high_need`` in both.
     """
     n, seed = _check_n(n), check_seed(seed)
-    label = _check_choice(label, LABELS, "cohorts.errors.label")
+    label = check_choice(label, LABELS, "cohorts.errors.label")
     share_b = check_share(share_b)
     factor = check_share(access_factor_b, "cohorts.errors.access_factor")
     if factor == 0:
@@ -376,7 +370,7 @@ def hospital_cohort(n: int, *, site: str = "A", seed: int = 0) -> Cohort:
     about 0.83 at A, 0.77 at B on 20,000 patients) and under-estimates their risk.
     """
     n, seed = _check_n(n), check_seed(seed)
-    site = _check_choice(site, SITES, "cohorts.errors.site")
+    site = check_choice(site, SITES, "cohorts.errors.site")
     s = SITE_SETTINGS[site]
     rng = np.random.default_rng(seed + (0 if site == "A" else 1_000_003))
     age = np.clip(rng.normal(s["age"], 15, n), 18, 100).round()
@@ -444,7 +438,7 @@ def shortcut_cohort(
     to change it (0.01 mirrors Indiana).
     """
     n, seed = _check_n(n), check_seed(seed)
-    site = _check_choice(site, SHORTCUT_SITES, "cohorts.errors.shortcut_site")
+    site = check_choice(site, SHORTCUT_SITES, "cohorts.errors.shortcut_site")
     prevalence = check_share(prevalence, "cohorts.errors.prevalence")
     if not 0.0 < prevalence < 1.0:
         raise InputError("cohorts.errors.prevalence", given=Given(prevalence, percent=True))

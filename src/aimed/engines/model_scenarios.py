@@ -20,7 +20,6 @@ import pandas as pd
 
 from aimed.engines.cohorts import (
     Cohort,
-    _check_choice,
     device_bias_cohort,
     hospital_cohort,
     proxy_label_cohort,
@@ -36,7 +35,7 @@ from aimed.engines.models import (
     recalibrate,
     train_model,
 )
-from aimed.validation import next_seed
+from aimed.validation import check_choice, next_seed
 
 __all__ = [
     "BIASES",
@@ -106,7 +105,7 @@ def run_biased_data(
     their generator's mix (device: half and half; proxy: 12.3% in B, as in Obermeyer's
     sample). ``n`` patients are used to train and another ``n`` to test (seed + 1).
     """
-    bias = _check_choice(bias, BIASES, "cohorts.errors.bias")
+    bias = check_choice(bias, BIASES, "cohorts.errors.bias")
     cut = check_threshold(threshold)
     train = _bias_cohort(bias, n, bias_on=bias_on, share_b=share_b, seed=seed)
     test_share = 0.5
