@@ -8,7 +8,6 @@ does not exist is refused here, with the manifest's path and the module in the m
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from urllib.parse import parse_qsl, urlencode
 from aimed.texts.i18n import LANGUAGES
 
 MANIFEST_NAME = "course.toml"
-COURSE_ENV = "AIMED_COURSE"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINK = re.compile(r"^([a-z0-9-]+)(?:\?(.*))?$")
 TOP_KEYS = {"exercises", "scenario", "module"}
@@ -140,29 +138,20 @@ class Manifest:
 
 
 def find_manifest(start: Path | None = None) -> Path:
-    """The course manifest a command run from ``start`` (the working folder) follows.
+    """The course manifest of the course ``start`` is in (default: the working folder).
 
-    ``$AIMED_COURSE`` first (a course folder, or the exercises folder beside one); otherwise
-    the first folder from ``start`` upwards holding ``course/course.toml`` or ``course.toml``.
+    The first folder from ``start`` upwards holding ``course/course.toml`` or ``course.toml``;
+    a command that knows its course (aimed.settings' course folder, the trainer's exercises
+    folder) passes it, so this module reads no environment variable of its own.
     """
-    if os.environ.get(COURSE_ENV):
-        base = Path(os.environ[COURSE_ENV]).expanduser().resolve()
-        candidates = [base / MANIFEST_NAME, base / "course" / MANIFEST_NAME]
-        candidates.append(base.parent / "course" / MANIFEST_NAME)
-    else:
-        here = (start or Path.cwd()).resolve()
-        candidates = [
-            path
-            for folder in (here, *here.parents)
-            for path in (folder / "course" / MANIFEST_NAME, folder / MANIFEST_NAME)
-        ]
-    for path in candidates:
-        if path.is_file():
-            return path
-    where = os.environ.get(COURSE_ENV) or str(start or Path.cwd())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for path in (folder / "course" / MANIFEST_NAME, folder / MANIFEST_NAME):
+            if path.is_file():
+                return path
     raise ManifestError(
-        f"no course manifest ({MANIFEST_NAME}) found from {where}: run from the course's "
-        f"folder or set {COURSE_ENV}"
+        f"no course manifest ({MANIFEST_NAME}) in {here} or above it: run from the course's "
+        "folder or name it (--course or AIMED_COURSE_ROOT)"
     )
 
 

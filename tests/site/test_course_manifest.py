@@ -127,17 +127,12 @@ def test_a_manifest_that_is_not_toml_or_has_no_module_is_refused(project: Path) 
     )
 
 
-def test_the_manifest_is_found_from_the_working_folder_or_aimed_course(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_manifest_is_found_from_a_folder_of_its_course(project: Path) -> None:
     path = write(project, GOOD)
-    monkeypatch.delenv("AIMED_COURSE", raising=False)
     assert find_manifest(project / "exercises" / "source") == path
-    monkeypatch.setenv("AIMED_COURSE", str(project / "exercises"))  # the trainer's folder
-    assert find_manifest(Path("/")) == path
-    monkeypatch.setenv("AIMED_COURSE", str(project / "elsewhere" / "deeper"))
-    with pytest.raises(ManifestError, match="no course manifest .* set AIMED_COURSE"):
-        find_manifest()
+    assert find_manifest(project / "course" / "modules") == path
+    with pytest.raises(ManifestError, match=r"no course manifest .* name it \(--course"):
+        find_manifest(project.parent)
 
 
 # ---------------------------------------------------------------- every surface follows it
