@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -116,3 +117,19 @@ def test_every_type_ignore_names_its_error_and_says_why() -> None:
         if "# type: ignore" in line and not re.search(r"# type: ignore\[[\w, -]+\]\s+#\s*\S", line)
     ]
     assert not bare, "\n".join(bare)
+
+
+def test_no_module_imports_a_private_name_from_another() -> None:
+    """A name shared between modules is public (no leading underscore): `bayes._Given` was
+    imported by three modules before it became `aimed.validation.Given`."""
+    folders = [ROOT / "src" / "aimed", ROOT / "sandbox", ROOT / "site", ROOT / "tests"]
+    private = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.module}.{alias.name}"
+        for folder in folders
+        for path in folder.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aimed")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert not private, "\n".join(private)
