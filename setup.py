@@ -21,6 +21,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 SHIPPED = (
+    "pyproject.toml",  # the version and the core's dependencies, for the learners' zips
     "mkdocs.yml",
     "course",
     "exercises/release",

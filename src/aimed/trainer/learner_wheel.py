@@ -22,17 +22,23 @@ import aimed
 from aimed.trainer.course import TrainerError
 
 PACKAGE = "aimed"
-# what a learner's notebook never needs: the trainer, the exercise server, the other servers
-# and the `aimed` command with its settings (sandbox/ and site/ are outside src/aimed already)
-LEFT_OUT = ("trainer", "lab", "servers", "cli.py", "settings.py")
+# what a learner's notebook never needs: the trainer, the exercise server, the other servers,
+# the `aimed` command with its settings, and (in an installed platform wheel) the sandbox, the
+# site's machinery and the shipped course
+LEFT_OUT = ("trainer", "lab", "servers", "cli.py", "settings.py", "sandbox", "site", "_course")
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 TAG = "py3-none-any"
 
 
 def project_root() -> Path:
-    """The source tree this ``aimed`` comes from (an editable install of the repository)."""
+    """The source tree this ``aimed`` comes from (an editable install of the repository), or,
+    installed from the platform's wheel, the course it ships with the project's pyproject.toml
+    (the core's files are then the installed package's own: see :func:`package_dir`)."""
     root = Path(aimed.__file__).resolve().parents[2]
+    shipped = Path(aimed.__file__).resolve().parent / "_course"
     if not (root / "pyproject.toml").is_file() or not (root / "src" / PACKAGE).is_dir():
+        if (shipped / "pyproject.toml").is_file():
+            return shipped
         raise TrainerError(
             f"aimed is installed from {Path(aimed.__file__).parent}, not from its source tree: "
             "release from a checkout of the course repository (make downloads)"
@@ -49,9 +55,15 @@ def project_settings(root: Path) -> dict:
     return project
 
 
+def package_dir(root: Path) -> Path:
+    """The core's files: ``src/aimed`` of a source tree, else the installed package."""
+    source = root / "src" / PACKAGE
+    return source if source.is_dir() else Path(aimed.__file__).resolve().parent
+
+
 def core_files(root: Path) -> list[tuple[str, Path]]:
     """``(path in the wheel, file)`` of every module and data file of the core, sorted."""
-    package = root / "src" / PACKAGE
+    package = package_dir(root)
     found = {p for p in package.rglob("*.py") if "__pycache__" not in p.parts}
     for pattern in project_settings(root)["package_data"]:
         found |= set(package.glob(pattern))
