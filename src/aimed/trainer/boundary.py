@@ -414,8 +414,10 @@ class Sandbox:
     def _group(self) -> cgroups.Group | None:
         """A fresh control group for the next submission, where the host allows one."""
         where = cgroups.host()
-        if not where.version or self.zygote is None:
-            return None
+        if not where.version:
+            return None  # said at the start of the run (cgroups.say_if_uncapped)
+        if self.zygote is None:
+            raise BoundaryError("the grading sandbox's process cannot be found to cap it")
         memory = self.limits.total_memory_mb * 1024 * 1024
         return cgroups.Group(where, memory, self.limits.processes + 2)  # + its two keepers
 
