@@ -33,10 +33,16 @@ runner = CliRunner()
 
 
 def run(*args: object):
-    """The command as a trainer types it, its tables wide enough to hold each note whole."""
-    return runner.invoke(
-        app, [str(a) for a in args], catch_exceptions=False, env={"COLUMNS": "2000"}
-    )
+    """The command as a trainer types it, its tables wide enough to hold each note whole
+    (the console is not a terminal here: it would fold them at 80 columns)."""
+    from aimed.trainer import cli
+
+    kept = cli.console.width
+    cli.console.width = 2000
+    try:
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    finally:
+        cli.console.width = kept
 
 
 def flat(text: str) -> str:

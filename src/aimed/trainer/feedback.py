@@ -190,9 +190,10 @@ class FeedbackScrubber(NbGraderPreprocessor):
                 if hint
                 else t("trainer.feedback_wrong_plain", lang)
             )
+        points = self._points(info)
         return NotebookNode(
             cell_type="markdown",
-            source=sentence,
+            source=f"{sentence} ({points})" if points else sentence,
             metadata=NotebookNode(aimed=NotebookNode(kind="result", outcome=outcome)),
         )
 
