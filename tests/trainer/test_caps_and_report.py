@@ -203,3 +203,27 @@ def test_the_answer_keys_are_not_in_the_sandbox(box, folder) -> None:
     )
     report, printed = _run(box, folder, probe)
     assert printed == ["ModuleNotFoundError\nFalse\n"], printed
+
+
+def test_without_cgroups_the_run_says_so_and_keeps_two_workers(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(cgroups, "_HOST", [cgroups.Host(0, why="no delegation for this account")])
+    assert cgroups.workers_allowed(1)[0] == 1
+    assert cgroups.say_if_uncapped(8) == 2
+    line = capsys.readouterr().err
+    assert "no memory cap per submission on this machine (no delegation" in line
+    assert "2 worker(s)" in line and "exercises/README.md" in line
+    assert Sandbox((), [])._group() is None  # per-process limits only, as the line said
+
+
+@needs_cgroups
+def test_a_group_is_made_with_its_caps_and_removed() -> None:
+    group = cgroups.Group(cgroups.host(), 256 * 1024 * 1024, 7)
+    try:
+        where = cgroups.host()
+        limit = "memory.max" if where.version == 2 else "memory.limit_in_bytes"
+        assert int((group.memory / limit).read_text()) == 256 * 1024 * 1024
+        assert (group.pids / "pids.max").read_text().strip() == "7"
+        assert not group.out_of_memory()
+    finally:
+        group.remove()
+    assert not group.memory.exists() and not group.pids.exists()
