@@ -6,7 +6,7 @@
   Bias" is shown as "Module 3: Bias", so heading and menu never disagree on the number.
 - ``<!-- link: sandbox | label -->`` and ``<!-- link: repository | label -->`` (inline) -> a
   link to the sandbox's home in the page's language, or to the project's repository, from
-  ``extra.sandbox_url`` / ``extra.repository_url``; with no repository URL set, the label is
+  the site plugin's ``sandbox_url`` / ``repository_url``; with no URL set, the label is
   left as plain text rather than a dead link.
 """
 
@@ -53,19 +53,21 @@ def numbered_title(markdown: str, nav_title: str | None) -> str:
     return f"{markdown[: title.start(1)]}{nav_title}{markdown[title.end(1) :]}"
 
 
-def link_target(name: str, lang: str, extra: dict[str, Any]) -> str:
+def link_target(name: str, lang: str, urls: dict[str, Any]) -> str:
     """The address a ``link`` marker points to ("" when the site does not know it)."""
     if name == "sandbox":
-        base = str(extra.get("sandbox_url") or "http://127.0.0.1:8501").rstrip("/")
-        return f"{base}/?lang={lang}"
+        base = str(urls.get("sandbox_url") or "").rstrip("/")
+        return f"{base}/?lang={lang}" if base else ""
     if name == "repository":
-        return str(extra.get("repository_url") or "")
+        return str(urls.get("repository_url") or "")
     raise ValueError(f"unknown link '{name}' (known: {', '.join(LINK_TARGETS)})")
 
 
-def expand_links(markdown: str, lang: str, extra: dict[str, Any]) -> str:
+def expand_links(markdown: str, lang: str, urls: dict[str, Any]) -> str:
+    """The ``link`` markers of a page, as links to ``urls`` (the plugin's settings)."""
+
     def link(match: re.Match[str]) -> str:
-        href = link_target(match.group(1), lang, extra)
+        href = link_target(match.group(1), lang, urls)
         if not href:
             return str(text(match.group(2)))
         return render("link", name=match.group(1), href=href, label=match.group(2))
