@@ -386,5 +386,70 @@ def formgrader(
         running.stop()
 
 
+@app.command()
+@friendly
+def attest(
+    institution: Annotated[str, typer.Option(help="The institution that signs.")],
+    trainer: Annotated[str, typer.Option(help="The trainer's name, printed on each page.")],
+    issuer_url: Annotated[
+        str,
+        typer.Option(
+            help="https:// address where the institution publishes the files of "
+            "<out>/badge-issuer/ (profile, key, badge class)."
+        ),
+    ],
+    key: Annotated[Path, typer.Option(help="The institution's RSA private key (PEM).")],
+    create_key: Annotated[
+        bool, typer.Option("--create-key", help="Create the key first (never overwrites).")
+    ] = False,
+    course: CourseOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder (default: <course>/reports).")] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(help="CSV from Moodle with names and email addresses (badges need them)."),
+    ] = None,
+    final: Annotated[
+        Path | None,
+        typer.Option(
+            help="The final assessment's results from the learning platform (CSV: learner, "
+            "score, max_score, date): then the rule also asks for a pass."
+        ),
+    ] = None,
+    require: Annotated[
+        list[str] | None,
+        typer.Option(help="An exercise to have passed (repeat; default: all the course's)."),
+    ] = None,
+    lang: Annotated[
+        list[str] | None, typer.Option(help="Language of the attestations (default: en and fr).")
+    ] = None,
+) -> None:
+    """A signed attestation and an Open Badge for each learner who met the completion rule."""
+    from aimed.trainer import attest as attestation
+    from aimed.trainer.export import read_roster
+
+    where = _course(course)
+    if create_key:
+        console.print(f"New key: {attestation.create_key(key)} (keep it private)")
+    issuer = attestation.load_issuer(institution, trainer, issuer_url, key)
+    done = attestation.attest(
+        where,
+        out or where.root / "reports",
+        issuer,
+        require,
+        attestation.read_finals(final) if final else None,
+        read_roster(roster) if roster else None,
+        tuple(lang or attestation.LANGUAGES),
+    )
+    console.print(f"{len(done.attested)} learner(s) met the rule.", highlight=False)
+    for path in done.files:
+        console.print(str(path), highlight=False)
+    console.print(f"Publish the files of {done.publish} at {issuer.url}", highlight=False)
+    if done.without_badge:
+        console.print(
+            "No badge (no email address in the roster): " + ", ".join(done.without_badge),
+            highlight=False,
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

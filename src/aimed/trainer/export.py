@@ -20,6 +20,7 @@ from aimed import __version__ as COURSE_VERSION
 from aimed.texts.i18n import t
 from aimed.texts.numbers import percent, plain
 from aimed.trainer.course import Assignment, Course, TrainerError
+from aimed.trainer.edition import content_reviewed
 from aimed.trainer.grading import load_results, make_api
 from aimed.trainer.identities import (
     Registry,
@@ -347,7 +348,7 @@ def export_grades(course: Course, out_dir: Path, roster: Path | None = None) -> 
         out_dir / "grades-by-exercise.csv",
     )
     by_learner = _write(learner_table(exercises), out_dir / "grades-by-learner.csv")
-    evidence = _write(evidence_table(exercises), out_dir / EVIDENCE)
+    evidence = _write(evidence_table(exercises, content_reviewed(course.root)), out_dir / EVIDENCE)
     moodle, left_out = moodle_table(course, exercises, people)
     moodle_path = _write(moodle, out_dir / MOODLE_GRADES)
     return Exported([by_learner, by_exercise, by_question, moodle_path, evidence], left_out)
@@ -387,10 +388,11 @@ EVIDENCE_COLUMNS = [
     "passed",
     "graded_on",
     "course_version",
+    "content_reviewed",
 ]
 
 
-def evidence_table(exercises: pd.DataFrame) -> pd.DataFrame:
+def evidence_table(exercises: pd.DataFrame, reviewed: str = "") -> pd.DataFrame:
     """Each exercise a learner completed and that was fully assessed, passed or not.
 
     Left out: missing, unreadable or failed notebooks, blank ones (nothing written), and
@@ -409,6 +411,7 @@ def evidence_table(exercises: pd.DataFrame) -> pd.DataFrame:
             for s, m in zip(final["score"], final["max_score"], strict=True)
         ],
         course_version=COURSE_VERSION,
+        content_reviewed=reviewed,  # the last medical review of the course content it tested
     )
     return table.sort_values(["learner", "graded_on", "exercise", "language"])[EVIDENCE_COLUMNS]
 
