@@ -11,6 +11,8 @@ Usage: python scripts/typecheck.py [mypy options]
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import tomllib
@@ -70,8 +72,13 @@ def main(argv: list[str]) -> int:
     links = link_package()
     os.chdir(ROOT)
     os.environ["MYPYPATH"] = os.path.relpath(LINKS, ROOT)
+    # one cache per configuration: mypy's cache can keep a module's old "ignore_errors" result
+    # after the module leaves that list
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        settings = json.dumps(tomllib.load(handle)["tool"]["mypy"], sort_keys=True) + str(argv)
+    cache = f"build/mypy_cache/{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
     stdout, stderr, status = api.run(
-        ["--config-file", "pyproject.toml", "--cache-dir", "build/mypy_cache", "-p", "aimed"] + argv
+        ["--config-file", "pyproject.toml", "--cache-dir", cache, "-p", "aimed"] + argv
     )
     sys.stdout.write(real_paths(stdout, links))
     sys.stderr.write(real_paths(stderr, links))
