@@ -29,14 +29,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def mapped_packages(root_package: str) -> dict[str, Path]:
-    """Subpackages of ``root_package`` that pyproject.toml maps to a folder of their own."""
+    """Subpackages of ``root_package`` that grimp does not walk into: those pyproject.toml maps
+    to a folder of their own, and those of its package list with no ``__init__.py``."""
     with (ROOT / "pyproject.toml").open("rb") as handle:
-        mapping = tomllib.load(handle)["tool"]["setuptools"].get("package-dir", {})
-    return {
+        setuptools = tomllib.load(handle)["tool"]["setuptools"]
+    mapping = setuptools.get("package-dir", {})
+    found = {
         name: ROOT / folder
         for name, folder in mapping.items()
         if name.startswith(f"{root_package}.") and isinstance(folder, str)
     }
+    base = ROOT / mapping.get("", ".")
+    for name in setuptools.get("packages", []):
+        folder = base.joinpath(*name.split("."))
+        inside = any(name.startswith(f"{known}.") for known in found)
+        namespace = folder.is_dir() and not (folder / "__init__.py").exists()
+        if name.startswith(f"{root_package}.") and not inside and namespace:
+            found[name] = folder
+    return found
 
 
 def modules_in(package: str, folder: Path) -> Iterator[tuple[str, Path]]:
@@ -90,6 +100,7 @@ class MappedGraphBuilder(GraphBuilder):
         mapped: dict[str, tuple[Path, bool]] = {}
         for root in root_package_names:
             for package, folder in mapped_packages(root).items():
+                graph.add_module(package)
                 for module, path in modules_in(package, folder):
                     mapped[module] = (path, path.name == "__init__.py")
         for module in mapped:
