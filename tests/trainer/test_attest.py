@@ -197,6 +197,10 @@ def test_the_attestation_says_who_what_when_and_loads_nothing(issued) -> None:
     assert "10 to 15 hours (an estimate" in issued["pages"]["en"]
     assert "10 à 15\u00a0heures (estimation" in issued["pages"]["fr"]
     assert "Attestation de formation" in issued["pages"]["fr"]
+    assert (
+        "fixée par le formateur\u00a0: a réussi les exercices notés\u00a0:" in issued["pages"]["fr"]
+    )
+    assert "(at least 60% of the points each); passed the final" in issued["pages"]["en"]
 
 
 def test_the_completion_rule_is_the_trainer_s() -> None:
@@ -352,3 +356,30 @@ def test_attest_on_a_graded_course_issues_what_verifies(graded, publisher, tmp_p
     assert again.exit_code == 0, again.output
     page = (out / "attestations" / "alice-martin-11.en.html").read_text(encoding="utf-8")
     assert "Final assessment: not reported by the learning platform" in page
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("learner,score\nalice,25\n", "needs the columns"),
+        ("learner,score,max_score,date\nalice,twenty,30,2026-11-20\n", "line 2"),
+        ("learner,score,max_score,date\nalice,25,30,20/11/2026\n", "YYYY-MM-DD"),
+        ("learner,score,max_score,date\nalice,35,30,2026-11-20\n", "between 0 and max_score"),
+        ("learner,score,max_score,date\nalice,nan,30,2026-11-20\n", "line 2"),
+        ("learner,score,max_score,date\nalice,5,inf,2026-11-20\n", "must be numbers"),
+        ("", "needs the columns"),
+    ],
+)
+def test_the_platform_s_results_are_read_or_refused_clearly(tmp_path, content, message) -> None:
+    path = tmp_path / "final.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(A.TrainerError, match=message):
+        A.read_finals(path)
+
+
+def test_the_platform_s_results_are_read(tmp_path) -> None:
+    path = tmp_path / "final.csv"
+    path.write_text("\ufefflearner,score,max_score,date\n a@b.org ,24,30, 2026-11-20\n")
+    assert A.read_finals(path) == {"a@b.org": A.FinalResult(24.0, 30.0, "2026-11-20")}
+    assert A.read_finals(path)["a@b.org"].passed(0.8)
+    assert not A.FinalResult(23.9, 30, "2026-11-20").passed(0.8)

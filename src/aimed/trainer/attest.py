@@ -69,7 +69,8 @@ TEXT = {
         "date": "Date",
         "final": "Final assessment (reported by the learning platform)",
         "no_final": "Final assessment: not reported by the learning platform",
-        "rule": "Completion rule set by the trainer",
+        "rule": "Completion rule set by the trainer: ",
+        "and": "; ",
         "rule_exercises": "passed the graded exercises: {exercises} (at least {share} of the "
         "points each)",
         "rule_final": "passed the final assessment (at least {share} of the points)",
@@ -106,7 +107,8 @@ TEXT = {
         "date": "Date",
         "final": "Évaluation finale (transmise par la plateforme de formation)",
         "no_final": "Évaluation finale\u00a0: non transmise par la plateforme de formation",
-        "rule": "Règle de validation fixée par le formateur",
+        "rule": "Règle de validation fixée par le formateur\u00a0: ",
+        "and": "\u00a0; ",
         "rule_exercises": "a réussi les exercices notés\u00a0: {exercises} (au moins {share} "
         "des points chacun)",
         "rule_final": "a réussi l'évaluation finale (au moins {share} des points)",
@@ -238,18 +240,17 @@ def read_finals(path: Path) -> dict[str, FinalResult]:
     finals = {}
     for n, row in enumerate(rows, 2):
         try:
-            result = FinalResult(
-                float(row["score"]), float(row["max_score"]), date.fromisoformat(row["date"])
-            )
+            on = date.fromisoformat((row["date"] or "").strip()).isoformat()
+            result = FinalResult(float(row["score"]), float(row["max_score"]), on)
         except (TypeError, ValueError):
             raise TrainerError(
                 f"{path}, line {n}: score and max_score must be numbers and date YYYY-MM-DD"
             ) from None
         if not 0 <= result.score <= result.max_score or result.max_score <= 0:
             raise TrainerError(f"{path}, line {n}: the score must be between 0 and max_score")
-        finals[row["learner"].strip()] = FinalResult(
-            result.score, result.max_score, result.on.isoformat()
-        )
+        if not math.isfinite(result.score) or not math.isfinite(result.max_score):
+            raise TrainerError(f"{path}, line {n}: score and max_score must be numbers")
+        finals[(row["learner"] or "").strip()] = result
     return finals
 
 
