@@ -227,3 +227,15 @@ def test_a_group_is_made_with_its_caps_and_removed() -> None:
     finally:
         group.remove()
     assert not group.memory.exists() and not group.pids.exists()
+
+
+def test_a_notebook_holding_text_utf8_cannot_hold_is_repaired_not_failed() -> None:
+    from aimed.trainer.intake import normalise
+
+    cell = {"cell_type": "code", "id": "a1", "metadata": {}, "outputs": []}
+    cell |= {"execution_count": None, "source": "name = 'r\udce9sum\udce9.txt'"}
+    nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    repaired, notes, changed = normalise(json.dumps(nb).encode(), None)
+    assert changed and notes == ["characters UTF-8 cannot hold replaced with \ufffd"]
+    assert repaired["cells"][0]["source"] == "name = 'r\ufffdsum\ufffd.txt'"
+    json.dumps(repaired, ensure_ascii=False).encode("utf-8")  # nbgrader can write it

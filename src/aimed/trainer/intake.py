@@ -53,6 +53,7 @@ CELL_KEYS = {
 NOTEBOOK_KEYS = {"cells", "metadata", "nbformat", "nbformat_minor"}
 GRADING_KEYS = ("grade", "solution", "locked", "task", "points")
 CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -339,6 +340,10 @@ def normalise(raw: bytes, release_nb: dict | None) -> tuple[dict, list[str], boo
     nb, upgraded = read_notebook(raw)
     before = json.dumps(nb, sort_keys=True)
     notes = upgraded + repair(nb, release_nb)
+    text = json.dumps(nb, ensure_ascii=False)
+    if _SURROGATE.search(text):  # "\\ud800" escapes: text no UTF-8 file can hold
+        nb = json.loads(_SURROGATE.sub("\ufffd", text))
+        notes.append("characters UTF-8 cannot hold replaced with \ufffd")
     return nb, notes, bool(upgraded) or json.dumps(nb, sort_keys=True) != before
 
 
