@@ -61,6 +61,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         for who, kind in (("Alice Martin_11", "correct"), ("Bruno Petit_12", "partial")):
             archive.writestr(f"{who}{MOODLE}/{NOTEBOOK}", _notebook(root, ENGLISH, kind))
         archive.writestr(f"Denis Roy_13{MOODLE}/{NOTEBOOK}", _notebook(root, ENGLISH, "correct"))
+        archive.writestr(f"Fanny Vide_15{MOODLE}/{NOTEBOOK}", _notebook(root, ENGLISH, "blank"))
         archive.writestr(f"Eve Blanc_14{MOODLE}/notes.txt", b"no notebook")
     assert run("collect", ENGLISH, export, "--course", root).exit_code == 0
     (root / "submitted" / "alice-martin-11" / ENGLISH / "timestamp.txt").write_text(
@@ -153,8 +154,11 @@ def test_the_evidence_file_lists_each_assessed_exercise_with_its_date(graded) ->
     path = graded["reports"] / "ai-literacy-evidence.csv"
     assert _header(path) == EVIDENCE_COLUMNS
     rows = {r["learner"]: r for r in _rows(path)}
-    # Denis's free text is not graded yet and Eve handed in no notebook: not evidence yet.
+    # Denis's free text is not graded yet, Eve handed in no notebook and Fanny's is blank
+    # (whatever a check of a default value scored): not evidence.
     assert sorted(rows) == ["alice-martin-11", "bruno-petit-12", "chloe-durand"]
+    by_exercise = {r["learner"]: r for r in _rows(graded["reports"] / "grades-by-exercise.csv")}
+    assert "blank notebook: no answer written" in by_exercise["fanny-vide-15"]["notes"]
     alice, bruno, chloe = rows["alice-martin-11"], rows["bruno-petit-12"], rows["chloe-durand"]
     assert alice["graded_on"] == "2026-03-02"  # the submission's own timestamp
     assert len(chloe["graded_on"]) == 10 and chloe["graded_on"] >= "2026-01-01"

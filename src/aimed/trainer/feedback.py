@@ -204,9 +204,8 @@ class FeedbackScrubber(NbGraderPreprocessor):
             return ""
         if score is None:
             return t("trainer.feedback_points_pending", lang, max_score=_num(points, lang))
-        return t(
-            "trainer.feedback_points", lang, score=_num(score, lang), max_score=_num(points, lang)
-        )
+        key = "trainer.feedback_points_one" if points == 1 else "trainer.feedback_points"
+        return t(key, lang, score=_num(score, lang), max_score=_num(points, lang))
 
     # -- cells
 
