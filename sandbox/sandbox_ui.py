@@ -54,8 +54,22 @@ def page_namespace(path: str | Path) -> str:
     return tail if head.isdigit() and tail else stem
 
 
+# On a phone a wide table scrolls sideways in its box: its first column (the group, the
+# hospital, the measure: what each row is) stays in view, so every number keeps its label.
+TABLE_STYLE = """<style>
+[data-testid="stTable"] table tr > :first-child {
+  position: sticky;
+  left: 0;
+  z-index: 1;
+  background-color: #fff;
+  box-shadow: inset -1px 0 0 rgba(49, 51, 63, 0.2);
+}
+</style>"""
+
+
 def page_header(namespace: str, lang: str) -> None:
     """Title, the teaching-model notice and the privacy line, identical on every page."""
+    st.html(TABLE_STYLE)  # style only: Streamlit adds it to the page without taking space
     st.title(t(f"{namespace}.title", lang))
     st.warning(t("common.teaching_notice", lang), icon="⚠️")
     st.markdown(t("common.privacy_notice", lang))  # not st.caption: its grey fails contrast (axe)

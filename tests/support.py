@@ -78,3 +78,27 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
             build(folder)
             done.touch()
     return folder
+
+
+# A wide table on a phone (tests of the sandbox's and the record's tables): scroll its own scroll
+# box to the right end, then report, for every row, where its first cell is and whether that
+# cell is what the screen shows at its centre (a sticky label column stays on top).
+TABLE_SCROLLED_RIGHT = """table => {
+    let box = table.parentElement;
+    while (box && !(box.scrollWidth > box.clientWidth
+                    && /auto|scroll/.test(getComputedStyle(box).overflowX))) {
+        box = box.parentElement;
+    }
+    if (box) box.scrollLeft = box.scrollWidth;
+    const rows = [...table.querySelectorAll('tr')].map(row => {
+        const cell = row.firstElementChild;
+        window.scrollBy(0, cell.getBoundingClientRect().top - innerHeight / 2);  // page only
+        const r = cell.getBoundingClientRect();
+        const shown = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        const last = row.lastElementChild.getBoundingClientRect();
+        return {text: cell.innerText.trim(), left: r.left, right: r.right,
+                on_top: cell.contains(shown), last_right: last.right};
+    });
+    return {scrolls: Boolean(box), rows: rows,
+            page_width: document.documentElement.scrollWidth};
+}"""
