@@ -19,33 +19,28 @@ from support import built_once
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-# The suite runs on two pytest-xdist workers (`-n 2 --dist loadgroup`, pyproject.toml). Tests
-# of one file stay on one worker, so a module's fixtures are made once; these groups keep
-# tests of several files together on one worker:
-# - learner code behind bubblewrap: the hostile cohort checks that no sandbox process is left
-#   anywhere on the machine, so no other grading may run beside it (PostgreSQL's cycle too);
-# - the site built to link to this run's sandbox server, made once for its two files.
-GROUPS = {
-    "grading": [
-        "tests/trainer/test_boundary.py",
-        "tests/trainer/test_caps_and_report.py",
-        "tests/trainer/test_every_exercise_graded.py",
-        "tests/trainer/test_exports.py",
-        "tests/trainer/test_intake.py",
-        "tests/trainer/test_links.py",
-        "tests/trainer/test_postgres.py",
-        "tests/trainer/test_trainer_cli.py",
-        "tests/trainer/test_trainer_cycle.py",
-        "tests/trainer/test_trainer_hostile.py",
-        "tests/trainer/test_trainer_safety.py",
-        "tests/trainer/test_workers.py",
-    ],
-    "site-with-sandbox": [
-        "tests/site/test_module_links_browser.py",
-        "tests/site/test_site_browser.py",
-    ],
+# The suite runs on two pytest-xdist workers (`-n 2`, pyproject.toml). The tests of one file go
+# to one worker, so a module's fixtures are made once, and so do the files of a group:
+# - "grading", every trainer file but those listed here: learner code runs behind bubblewrap,
+#   and the hostile cohort checks that no sandbox process is left anywhere on the machine, so
+#   no other grading (PostgreSQL's cycle included) may run beside it;
+# - "site-with-sandbox": the site built to link to this run's sandbox server, made once.
+TRAINER_WITHOUT_GRADING = {
+    "test_course_folder.py",
+    "test_exercises.py",  # stock nbgrader runs the kernel itself, outside bubblewrap
+    "test_identities.py",
+    "test_trainer_guide.py",
+    "test_zip_alone.py",
 }
-GROUP_OF = {path: group for group, paths in GROUPS.items() for path in paths}
+SITE_WITH_SANDBOX = {"tests/site/test_module_links_browser.py", "tests/site/test_site_browser.py"}
+
+
+def xdist_group_of(path: str) -> str:
+    """The pytest-xdist group of a test file (its path relative to the repository)."""
+    folder, _, name = path.rpartition("/")
+    if folder == "tests/trainer" and name not in TRAINER_WITHOUT_GRADING:
+        return "grading"
+    return "site-with-sandbox" if path in SITE_WITH_SANDBOX else path
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,18 +51,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave the benchmark's test out unless ``--bench``; give every test its xdist group."""
+    """Leave the benchmark's test out unless ``--bench``."""
     if not config.getoption("--bench"):
         bench = [item for item in items if item.get_closest_marker("bench")]
         if bench:
             config.hook.pytest_deselected(items=bench)
             items[:] = [item for item in items if not item.get_closest_marker("bench")]
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            path = item.nodeid.split("::")[0]
-            item.add_marker(pytest.mark.xdist_group(GROUP_OF.get(path, path)))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Give each worker whole files and whole groups (``xdist_group_of``), largest first.
+
+    pytest-xdist's own ``loadgroup`` marks are lost under pytest 9 (it renames a test by
+    a private attribute pytest no longer reads), so the grouping is done here.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid.split("::")[0])
+
+    return FileGroupScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

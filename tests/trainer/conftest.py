@@ -1,4 +1,10 @@
-"""A throwaway PostgreSQL server for the gradebook tests, on loopback, gone after the run.
+"""The trainer's tests: the course released once per run, and a throwaway PostgreSQL server.
+
+``released_course``: a copy of the course with every exercise released and zipped by
+``aimed-trainer release``, made once for the whole run (every xdist worker reads the same);
+a test that adds submissions or grades works on ``copy_released``.
+
+The PostgreSQL server of the gradebook tests runs on loopback and is gone after the run.
 
 Debian's PostgreSQL binaries (``apt-get install postgresql``: `.ci/run` and `make test` do it)
 start a fresh cluster in a temporary folder on a free port. PostgreSQL refuses to run as
@@ -19,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from aimed.servers.sandbox import free_port
+from support import built_once
 
 SERVER_USER = "postgres"  # Debian's package creates it
 ROLE = "aimed"  # the cluster's superuser: trust on loopback, nothing else listens
@@ -59,6 +66,38 @@ class PostgresServer:
         if result.returncode != 0:
             raise RuntimeError(f"{tool} failed: {result.stderr.strip() or result.stdout.strip()}")
         return result.stdout
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``root``: a course folder with all exercises released; ``downloads``: their zips.
+
+    Read only: ``copy_released`` gives a test its own copy of the course folder.
+    """
+    from typer.testing import CliRunner
+
+    from aimed.trainer.cli import app
+    from aimed.trainer.synthetic import copy_course
+
+    def build(folder: Path) -> None:
+        root = copy_course(folder / "course").root
+        command = ["release", "--course", str(root), "--downloads", str(folder / "downloads")]
+        result = CliRunner().invoke(app, command, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+    folder = built_once(tmp_path_factory, "released-course", build)
+    return {"root": folder / "course", "downloads": folder / "downloads"}
+
+
+@pytest.fixture(scope="session")
+def copy_released(released_course: dict[str, Path]) -> Callable[[Path], Path]:
+    """Copy the released course folder to ``destination``; returns the copy's root."""
+
+    def copy(destination: Path) -> Path:
+        shutil.copytree(released_course["root"], destination, symlinks=True)
+        return destination
+
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -269,15 +269,10 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the course root with every exercise released once, as ``aimed-trainer release``
-    does: nbgrader's generate_assignment through its API, all twelve in one process."""
-    from aimed.trainer.release import generate_releases
-    from aimed.trainer.synthetic import copy_course
-
-    copied = copy_course(tmp_path_factory.mktemp("course"), EXERCISES_DIR)
-    generate_releases(copied, [f"{e}-{lang}" for e in EXERCISES for lang in LANGS])
-    return copied.root
+def course(released_course: dict[str, Path]) -> Path:
+    """The course root with every exercise released once by ``aimed-trainer release``
+    (conftest.py: nbgrader's generate_assignment through its API, all twelve in one process)."""
+    return released_course["root"]
 
 
 # Stock nbgrader, as a trainer without aimed-trainer would run it: one exercise per language.

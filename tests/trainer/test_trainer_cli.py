@@ -46,12 +46,11 @@ def _filled(release: dict, answers: dict[str, str], chosen: set[str], extra: dic
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def course(tmp_path_factory, released_course, copy_released) -> dict[str, Path]:
+    """The run's course released by ``release`` (conftest.py), then collected and graded here."""
     base = tmp_path_factory.mktemp("trainer")
-    root = copy_course(base / "course").root
-    downloads = base / "downloads"
-    result = run("release", "--course", root, "--downloads", downloads)
-    assert result.exit_code == 0, result.output
+    root = copy_released(base / "course")
+    downloads = released_course["downloads"]
     release = json.loads((root / "release" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
     answers = solutions(root / "source" / ASSIGNMENT / NOTEBOOK)
     export = base / "moodle-export.zip"

@@ -19,9 +19,8 @@ import pytest
 
 from aimed.notebooks import helpers as helpers
 from aimed.texts.i18n import t
-from aimed.trainer.cli import app
 from aimed.trainer.learner_wheel import build_core_wheel, core_files, project_root
-from aimed.trainer.synthetic import copy_course, solutions
+from aimed.trainer.synthetic import solutions
 
 ROOT = Path(__file__).resolve().parents[2]
 SURFACES = ("streamlit", "mkdocs", "nbgrader", "jupyter_book", "altair", "matplotlib", "jupyterlab")
@@ -95,17 +94,10 @@ def test_the_wheel_is_the_same_bytes_each_time(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from typer.testing import CliRunner
-
+def released(tmp_path_factory: pytest.TempPathFactory, released_course) -> dict[str, Path]:
+    """The run's zips, as ``aimed-trainer release`` made them (conftest.py), read only."""
     base = tmp_path_factory.mktemp("zip-alone")
-    root = copy_course(base / "course").root
-    downloads = base / "downloads"
-    result = CliRunner().invoke(
-        app, ["release", "--course", str(root), "--downloads", str(downloads)]
-    )
-    assert result.exit_code == 0, result.output
-    return {"root": root, "downloads": downloads, "base": base}
+    return {**released_course, "base": base}
 
 
 @pytest.fixture(scope="module")
