@@ -41,6 +41,7 @@ from aimed.texts.numbers import plain
 from aimed.trainer.course import Course, TrainerError
 from aimed.trainer.edition import Edition, course_manifest, edition, front_matter
 from aimed.trainer.export import Roster, evidence_table, exercise_table, match_roster
+from aimed.trainer.identities import spreadsheet_safe
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 LANGUAGES = ("en", "fr")
@@ -625,6 +626,6 @@ def attest(
             ]
         )
     with (out_dir / SUMMARY).open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(summary)
+        csv.writer(handle).writerows([[spreadsheet_safe(v) for v in row] for row in summary])
     files.append(out_dir / SUMMARY)
     return Issued(people, without, files, publish)
