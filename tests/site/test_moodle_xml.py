@@ -171,6 +171,7 @@ def test_the_structure_is_what_moodle_s_importer_reads(exported: Path) -> None:
         assert raw.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
         root = ET.fromstring(raw)
         assert root.tag == "quiz" and root.find("question").get("type") == "category"
+        assert b"http" not in raw and b"src=" not in raw, f"{path} points to another host"
         for question in root.findall("question"):
             assert question.get("type") in {"category", "multichoice"}
             idnumber = question.findtext("idnumber") or ""
