@@ -275,6 +275,8 @@ NEW_IDENTIFIERS = [
     ("Patient : DUPONT", "patient_name"),
     ("Pt Martin", "patient_name"),
     # a surname alone after a patient label or a title, with its particle or its shape
+    ("Patient : Le Goff", "patient_name"),
+    ("Patient: Park Ji-hoon", "patient_name"),
     ("Patient : de La Tour", "patient_name"),
     ("Pt van der Berg", "patient_name"),
     ("Patient: d'Ornano", "patient_name"),
@@ -401,6 +403,24 @@ CLINICAL_EPONYMS = [
     "the doctor never said so",
     "New York Heart Association class II",
     "score de Wells 6, 3 rues barrées sur le trajet",
+    "Patient : DIABETIQUE",
+    "Pt: STABLE",
+    "Patient : CONSCIENT, orienté",
+    "Patient: ALERT and oriented",
+    "Travailleur Immigré, 40 ans",
+    "Patient : Le Fort II",
+    "Patient : Le patient présente une douleur",
+    "Patient : Fumeur, 54 ans",
+    "Patient : Retraité, 70 ans",
+    "Homme Asiatique, 50 ans",
+    "Femme Africaine, 30 ans",
+    "Jeune Fille, 16 ans",
+    "Patiente : Enceinte de 12 SA",
+    "Urgence : douleur thoracique",
+    "Angine, 25 ans",
+    "Chief complaint: chest pain",
+    "Pneumonie, 70 ans, Glasgow 15",
+    "Patient : Afebrile, BP 120/80",
 ]
 
 

@@ -60,6 +60,7 @@ Choices (see README, "Identifiable-data guard"):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -524,20 +525,53 @@ def _is_name_evidence(run: list[str], *, before_age: bool, after_label: bool) ->
         return True  # "Patient : d'Ornano"
     if not capitalised:
         return False
-    if run[0].casefold() in _PARTICLES and run[0] not in {"Le", "La"}:
-        return True  # a surname with its particle: "de La Tour", "van der Berg"
-    if any(_is_known_name(w) or _SURNAME_SHAPE.match(w) for w in capitalised):
+    if run[0].casefold() in _PARTICLES:
+        if run[0] not in {"Le", "La"}:
+            return True  # a surname with its particle: "de La Tour", "van der Berg"
+        if after_label and len(run) > 1 and run[1] in capitalised and not _is_ordinary(run[1]):
+            return True  # "Patient : Le Goff"
+    if any(
+        (_is_known_name(w) and w.casefold() not in _vocabulary()) or _SURNAME_SHAPE.match(w)
+        for w in capitalised
+    ):
         return True
-    upper = [w for w in capitalised if w.isupper() and len(w) >= 3]
-    if upper and (len(capitalised) > len(upper) or (after_label and len(upper[0]) >= 4)):
-        return True  # "NGUYEN Van An", "Patient : DUPONT"
-    everyday = _vocabulary()
+    upper = [w for w in capitalised if w.isupper() and len(w) >= 3 and not _is_ordinary(w)]
+    if upper and len(capitalised) > len(upper):
+        return True  # "NGUYEN Van An"
     return (
         before_age
         and len(capitalised) >= 2
         and len(capitalised) == len(words)
-        and not any(w.casefold() in everyday for w in capitalised)
+        and not any(_is_ordinary(w) for w in capitalised)
     )
+
+
+# Endings of everyday French and English words ("Travailleur Immigré", "Sudden Onset"):
+# a capitalised word that has one is taken for a word, not a name, before an age.
+_WORD_ENDING = re.compile(
+    r"(?:eur|euse|ique|ien|ienne|ant|ante|ent|ente|if|ive|aire|iste|ion|ment|ité|ie|eux|ère|"
+    r"er|ing|ed|ly|ous|ic|al|ness|ful|less|ism|able|ible|ée|é|és|ées|s)$"
+)
+
+
+def _is_ordinary(word: str) -> bool:
+    """An everyday word: written in lower case in the project's texts, or shaped like one."""
+    lower = word.casefold()
+    return (
+        lower in _vocabulary()
+        or _fold(lower) in _plain_vocabulary()
+        or bool(_WORD_ENDING.search(lower))
+    )
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _plain_vocabulary() -> frozenset[str]:
+    """The vocabulary without accents: "DIABETIQUE" typed in capitals is still a word."""
+    return frozenset(_fold(word) for word in _vocabulary())
 
 
 def _patient_names(text: str) -> list[Identifier]:
@@ -566,7 +600,7 @@ def _patient_names(text: str) -> list[Identifier]:
             if any(c.isdigit() for c in w) or not name_like or j - runs_from >= _MAX_RUN:
                 break
             j += 1
-        if j > runs_from and words[runs_from][2].casefold() in _OPENERS:
+        if not label and j > runs_from and words[runs_from][2].casefold() in _OPENERS:
             i = j  # "In France, ...": a sentence, not a name
             continue
         run = [w for _, _, w in words[runs_from:j]]
