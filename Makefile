@@ -29,7 +29,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti moodle wheel test lint bench chromium servers clean
+.PHONY: install serve site downloads guide qti moodle badges wheel test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -70,6 +70,13 @@ qti: $(STAMP)
 # build/moodle/<lang>/<page>.xml, one category per module (exercises/README.md says how)
 moodle: $(STAMP)
 	$(BIN)/python -m aimed.site.moodle build/moodle
+
+# Signed attestations and Open Badges for the learners who met the rule (exercises/README.md,
+# "Attestations and Open Badges"): make badges INSTITUTION="CHU X" TRAINER="Dr Y"
+# ISSUER_URL=https://.../badges/aimed/ KEY=~/secure/issuer-key.pem ATTEST_ARGS="--roster moodle.csv"
+badges: $(STAMP)
+	$(BIN)/aimed-trainer attest --institution "$(INSTITUTION)" --trainer "$(TRAINER)" \
+		--issuer-url "$(ISSUER_URL)" --key "$(KEY)" $(ATTEST_ARGS)
 
 # Browser tests run Debian's Chromium: Playwright cannot download its own here.
 chromium:
