@@ -268,7 +268,7 @@ NEW_IDENTIFIERS = [
     ("Patient : Keïta", "patient_name"),
     ("Pt: MBAYE", "patient_name"),
     ("Pt. Nguyen", "patient_name"),
-    ("Patient : Kim Min-jun", "patient_name"),
+    ("Patient : Kim Min-jun", "person_name"),
     ("Kpodar Komlan, 45 ans", "patient_name"),
     ("NGUYEN VAN AN, 67 ANS", "patient_name"),
     ("Nom : Kpodar", "patient_name"),
@@ -276,7 +276,8 @@ NEW_IDENTIFIERS = [
     ("Pt Martin", "patient_name"),
     # a surname alone after a patient label or a title, with its particle or its shape
     ("Patient : Le Goff", "patient_name"),
-    ("Patient: Park Ji-hoon", "patient_name"),
+    ("Patient: Park Ji-hoon", "person_name"),
+    ("vu avec Kim Min-jun aux urgences", "person_name"),
     ("Patient : de La Tour", "patient_name"),
     ("Pt van der Berg", "patient_name"),
     ("Patient: d'Ornano", "patient_name"),
@@ -421,6 +422,8 @@ CLINICAL_EPONYMS = [
     "Chief complaint: chest pain",
     "Pneumonie, 70 ans, Glasgow 15",
     "Patient : Afebrile, BP 120/80",
+    "Do Non-invasive tests first",
+    "Park-Weber syndrome, Li-Fraumeni",
 ]
 
 

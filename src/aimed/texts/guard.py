@@ -627,6 +627,9 @@ def _patient_names(text: str) -> list[Identifier]:
     return found
 
 
+_KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,3}-[a-z]{2,4}")
+
+
 def _surname_first(text: str) -> list[Identifier]:
     """A known surname, then a known given name: "Nguyen Van An", "Wang Wei", "Diallo Amadou"."""
     names = more_names()
@@ -638,7 +641,8 @@ def _surname_first(text: str) -> list[Identifier]:
             continue
         if not first[0].isupper() or not re.fullmatch(r"[ \t]+", text[first_end:next_start]):
             continue
-        if second in given or second in _all_given() or second in _VIETNAMESE_MIDDLE:
+        korean = _KOREAN_GIVEN.fullmatch(second)  # "Park Ji-hoon", "Kim Min-jun"
+        if second in given or second in _all_given() or second in _VIETNAMESE_MIDDLE or korean:
             found.append(Identifier("person_name", (start, end)))
     return found
 
