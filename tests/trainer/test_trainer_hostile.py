@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from aimed.trainer.course import open_course
-from aimed.trainer.feedback import MAX_PAGE_BYTES, generate_feedback
+from aimed.trainer.feedback import MAX_PAGE_BYTES, generate_feedback, own_lines
 from aimed.trainer.grading import Summary, autograde_all
 from aimed.trainer.hostile import PROCESS_NAME
 from aimed.trainer.intake import check_submission
@@ -33,6 +33,7 @@ from aimed.trainer.synthetic import (
     OUTSIDE_FILE,
     autograded_answers,
     build_cohort,
+    solutions,
 )
 
 ASSIGNMENT = "reading-performance-en"
@@ -340,8 +341,9 @@ def test_no_process_and_no_temporary_file_of_the_run_is_left(graded) -> None:
     assert sorted(p.name for p in (root.parent / "temp").iterdir()) == []
 
 
-def _secret_lines(root: Path) -> set[str]:
-    """Every line of a hidden test or a solution that the learner's version does not show."""
+def _secret_lines(root: Path, with_solutions: bool = True) -> set[str]:
+    """Every line of a hidden test or a solution (``with_solutions``) that the learner's
+    version does not show."""
     source = json.loads((root / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
     release = (root / "release" / ASSIGNMENT / NOTEBOOK).read_text("utf-8")
     public = " ".join(" ".join("".join(c["source"]).split()) for c in json.loads(release)["cells"])
@@ -349,6 +351,8 @@ def _secret_lines(root: Path) -> set[str]:
     for cell in source["cells"]:
         text = "".join(cell["source"])
         blocks += re.findall(r"BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", text, re.S)
+        if not with_solutions:
+            continue
         blocks += re.findall(r"BEGIN SOLUTION\n(.*?)### END SOLUTION", text, re.S)
         if cell["cell_type"] == "markdown" and cell["metadata"].get("nbgrader", {}).get("solution"):
             blocks.append(text)
@@ -380,9 +384,14 @@ def test_no_hidden_test_or_solution_line_reaches_any_feedback_page(graded, feedb
     assert len(secrets) > 20, "the exercise should have hidden tests and solutions"
     graded_kinds = {cohort[p.parts[-3]] for p in feedback}
     assert {"leaky_printer", "history_reader", "native_read_source", "correct"} <= graded_kinds
+    hidden = _secret_lines(root, with_solutions=False)
     for page in feedback:
         texts = _as_read(page.read_text("utf-8"))
-        leaked = sorted(line for line in secrets if any(line in text for text in texts))
+        # A model-answer line the learner typed in an answer cell is theirs: shown back.
+        autograded = page.parents[2].parent / "autograded" / page.parts[-3] / ASSIGNMENT
+        own = own_lines(json.loads((autograded / NOTEBOOK).read_text("utf-8")))
+        theirs = {line for line in secrets - hidden if any(line in mine for mine in own)}
+        leaked = sorted(line for line in secrets - theirs if any(line in text for text in texts))
         assert leaked == [], (cohort[page.parts[-3]], leaked[:3])
         assert "HIDDEN TESTS" not in texts[0]
     folders = {page.parent for page in feedback}
@@ -394,11 +403,13 @@ def test_feedback_still_shows_scores_and_the_learners_own_work(graded, feedback)
     _, cohort, _ = graded
     pages = {cohort[p.parts[-3]]: _as_read(p.read_text("utf-8"))[1] for p in feedback}
     partial = pages["partial"]
-    assert "Score: 0.0 / 1.0" in partial and "Score: 1.0 / 1.0" in partial
+    assert "Right. (1 of 1 point)" in partial and "Not answered. (0 of 1 point)" in partial
     assert "A check of this answer that is kept hidden did not pass" not in partial
-    assert "answer_q12" in partial and "NameError" in partial  # a blank answer's message
+    assert "Traceback" not in partial and "NameError" not in partial  # plain sentences
     assert "answer_q1 = -1" in pages["patched_checks"]  # a wrong answer: the learner's line
-    assert "model answer is not shown" in pages["correct"]  # a model answer's line is not
+    assert "model answer is not shown" not in pages["correct"]  # their own lines, shown
+    solution = solutions(graded[0] / "source" / ASSIGNMENT / NOTEBOOK)
+    assert " ".join(solution["answer_q1"].split()) in " ".join(pages["correct"].split())
 
 
 @pytest.mark.slow
