@@ -29,7 +29,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti moodle badges wheel test lint bench chromium servers clean
+.PHONY: install serve site downloads guide qti moodle badges scorm scorm-runtime wheel test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -78,6 +78,16 @@ badges: $(STAMP)
 	$(BIN)/aimed-trainer attest --institution "$(INSTITUTION)" --trainer "$(TRAINER)" \
 		--issuer-url "$(ISSUER_URL)" --key "$(KEY)" $(ATTEST_ARGS)
 
+# The course as one SCORM 1.2 package per language, for an LMS (Moodle and others), its sandbox
+# and exercise buttons pointing at AIMED_SANDBOX_URL and AIMED_LAB_URL:
+# build/scorm/aimed-course-<lang>-<version>.zip (deploy/README.md says how to load it)
+scorm: $(STAMP) downloads
+	$(BIN)/python -m aimed.site.scorm build/scorm
+
+# The SCORM runtime the SCORM browser test plays the LMS with (scorm-again, from npm).
+scorm-runtime:
+	npm ci --prefix tests/scorm --no-audit --no-fund --silent
+
 # Browser tests run Debian's Chromium: Playwright cannot download its own here.
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -106,7 +116,7 @@ lint: $(STAMP)
 	$(BIN)/python scripts/lint_imports.py
 	$(BIN)/python scripts/typecheck.py
 
-test: $(STAMP) chromium bwrap servers
+test: $(STAMP) chromium bwrap servers scorm-runtime
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and weight of every surface against the issue's budgets; never part of `make test`.

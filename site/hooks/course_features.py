@@ -163,6 +163,7 @@ TEXT = {
 
 _references: dict[str, Reference] | None = None
 _left_out: set[str] = set()  # sources of pages left out of the nav until both languages exist
+_directory_urls = True  # mkdocs.yml's use_directory_urls (the SCORM build sets it false)
 
 
 # ---------------------------------------------------------------- helpers (pure, tested)
@@ -185,8 +186,10 @@ def source_for(src_uri: str, lang: str) -> str:
 
 
 def page_url(src_uri: str, lang: str) -> str:
-    """Site URL (directory style, no leading slash) of a page in a language."""
+    """Site URL (no leading slash) of a page in a language, in the build's URL style."""
     stem = english_source(src_uri)[: -len(".md")]
+    if not _directory_urls:
+        return f"{stem}.html" if lang == "en" else f"{lang}/{stem}.html"
     folder = "" if stem == "index" else stem.removesuffix("/index") + "/"
     return folder if lang == "en" else f"{lang}/{folder}"
 
@@ -431,8 +434,9 @@ def references() -> dict[str, Reference]:
 def on_config(config: Any, manifest: Manifest) -> Any:
     """The manifest's modules in the nav; entries not yet written in every language skipped
     (content is written in parallel)."""
-    global _references, _root
+    global _references, _root, _directory_urls
     _references = None  # re-read on every build (mkdocs serve)
+    _directory_urls = bool(config.get("use_directory_urls", True))
     _left_out.clear()
     if config.get("config_file_path"):
         _root = Path(config["config_file_path"]).resolve().parent

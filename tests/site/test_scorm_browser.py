@@ -1,0 +1,185 @@
+"""The SCORM 1.2 package in Chromium, with a real SCORM runtime (scorm-again) as the LMS.
+
+A small LMS page on loopback creates scorm-again's ``Scorm12API`` as ``window.API`` and opens
+the package's launch page in a frame, as Moodle does. A learner reads a module, passes the final
+assessment by clicking the right answers and closes the course; what the LMS received is
+checked, then the course is launched again in a browser that holds someone else's progress,
+with the suspend data the LMS kept, and the learner's progress is back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from aimed.servers.static import serve_in_thread
+from aimed.site import scorm
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNTIME = ROOT / "tests" / "scorm" / "node_modules" / "scorm-again" / "dist" / "scorm12.js"
+SANDBOX = "http://127.0.0.1:9/where-the-build-says"
+CP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
+ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
+
+LMS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
+<script src="scorm12.js"></script></head>
+<body>
+<iframe id="sco" title="course" style="width:1280px;height:900px"></iframe>
+<script>
+  window.lms = { commits: 0, finished: false, initialized: 0, set: {} };
+  window.launch = function (stored) {
+    window.API = new Scorm12API({ autocommit: false, lmsCommitUrl: false, logLevel: 5 });
+    window.API.loadFromJSON(Object.assign({ core: { student_id: "42",
+                                                    student_name: "Curie, Marie" } },
+                                          stored || {}));
+    window.API.on("LMSInitialize", function () { window.lms.initialized += 1; });
+    window.API.on("LMSCommit", function () { window.lms.commits += 1; });
+    window.API.on("LMSFinish", function () { window.lms.finished = true; });
+    // cmi.core.exit and session_time are write-only: the LMS keeps what it was sent.
+    window.API.on("LMSSetValue.cmi.*", function (element, value) {
+      window.lms.set[element] = value;
+    });
+    document.getElementById("sco").src = "course/aimed-launch.html";
+  };
+  window.received = function () {
+    var core = window.API.cmi.core;
+    return { status: core.lesson_status, raw: core.score.raw, min: core.score.min,
+             max: core.score.max, location: core.lesson_location,
+             exit: window.lms.set["cmi.core.exit"],
+             session: window.lms.set["cmi.core.session_time"],
+             suspend: window.API.cmi.suspend_data };
+  };
+</script>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Both packages, built as ``make scorm`` does, the sandbox at an address of our own."""
+    if not RUNTIME.is_file():
+        pytest.fail("scorm-again is missing: run `make scorm-runtime` (npm ci in tests/scorm)")
+    out = tmp_path_factory.mktemp("scorm")
+    return scorm.build(out, course=ROOT, environment={"AIMED_SANDBOX_URL": SANDBOX})
+
+
+@pytest.fixture(scope="module")
+def lms_url(packages: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The LMS page and the English package, unpacked as an LMS does, on loopback."""
+    folder = tmp_path_factory.mktemp("lms")
+    english = next(path for path in packages if "-en-" in path.name)
+    with zipfile.ZipFile(english) as archive:
+        archive.extractall(folder / "course")
+    shutil.copy(RUNTIME, folder / "scorm12.js")
+    (folder / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
+    server, url = serve_in_thread(folder)
+    yield f"{url}/lms.html"
+    server.shutdown()
+
+
+def test_each_language_has_a_package_an_lms_can_read(packages: list[Path]) -> None:
+    assert sorted(path.name.split("-")[2] for path in packages) == ["en", "fr"]
+    for path in packages:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            manifest = ET.fromstring(archive.read("imsmanifest.xml"))
+            launch = archive.read(scorm.LAUNCH).decode()
+            bias_page = archive.read("modules/bias.html").decode()
+        assert manifest.findtext(f"{CP}metadata/{CP}schemaversion") == "1.2"
+        (resource,) = manifest.iter(f"{CP}resource")
+        assert resource.get(f"{ADLCP}scormtype") == "sco"
+        assert resource.get("href") == scorm.LAUNCH
+        listed = {file.get("href") for file in resource.iter(f"{CP}file")}
+        assert listed == names - {"imsmanifest.xml"}
+        assert manifest.findtext(f".//{CP}item/{ADLCP}masteryscore") == "80"
+        lang = "fr" if "-fr-" in path.name else "en"
+        assert f'lang="{lang}"' in launch
+        assert ("fr/index.html" in launch) == (lang == "fr")
+        # The sandbox buttons point where the build said.
+        assert SANDBOX in bias_page
+
+
+def course_frame(page):
+    return page.frame_locator("#sco").frame_locator("iframe")
+
+
+def test_the_lms_receives_completion_score_and_progress_across_devices(
+    page, lms_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(lms_url)
+    page.evaluate("launch(null)")
+    course = course_frame(page)
+
+    # Read module 1: its page's "I have read this module" box.
+    course.locator('a[href="modules/what-ai-is.html"]:visible').first.click()
+    read_box = course.locator(".aimed-read input[type=checkbox]")
+    read_box.check()
+
+    # The final assessment, every question answered right by clicking.
+    course.locator('a[href="../final-assessment.html"]:visible').first.click()
+    right = course.locator(".md-content .quiz input[data-correct]")
+    right.first.wait_for()
+    for index in range(right.count()):
+        right.nth(index).check()
+    course.locator(".aimed-assessment__submit").click()
+    expect(course.locator(".aimed-assessment__score")).to_have_attribute("data-passed", "yes")
+
+    page.wait_for_function("received().status === 'passed'")
+    page.wait_for_function("received().location === 'final-assessment.html'")
+    assert page.evaluate("lms.commits") >= 1
+
+    # The learner closes the course: the launch page leaves, LMSFinish is called.
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("lms.finished")
+    got = page.evaluate("received()")
+    assert got["status"] == "passed"
+    assert (got["raw"], got["min"], got["max"]) == ("100", "0", "100")
+    assert got["exit"] == ""
+    assert re.fullmatch(r"\d{4}:\d\d:\d\d", got["session"])
+    assert 0 < len(got["suspend"]) <= 4096
+    suspend = json.loads(got["suspend"])
+    assert suspend[3]["final"][:3] == [30, 30, 24]
+
+    # Another device, where another learner left progress: the LMS's suspend data wins.
+    page.evaluate(
+        "localStorage.clear();"
+        "localStorage.setItem('aimed_course_read', JSON.stringify({bias: '2026-01-01T00:00Z'}))"
+    )
+    stored = {
+        "suspend_data": got["suspend"],
+        "core": {
+            "entry": "resume",
+            "lesson_status": got["status"],
+            "lesson_location": got["location"],
+            "score": {"raw": got["raw"], "min": got["min"], "max": got["max"]},
+        },
+    }
+    page.goto(lms_url)
+    page.evaluate("stored => launch(stored)", stored)
+    course = course_frame(page)
+    # It opens where the learner left, with the assessment's result shown from its answers.
+    expect(course.locator(".aimed-assessment__score")).to_have_attribute("data-passed", "yes")
+    course.locator('a[href="index.html"]:visible').first.click()
+    table = course.locator(".aimed-progress")
+    expect(table.locator('tr[data-module="what-ai-is"]')).to_have_attribute("data-read", "yes")
+    expect(table.locator('tr[data-module="bias"]')).to_have_attribute("data-read", "no")
+    expect(table.locator("tr[data-assessment]")).to_have_attribute("data-passed", "yes")
+    assert page.evaluate("lms.initialized") == 1
+    assert offsite_requests == []
+
+
+def test_outside_an_lms_the_launch_page_opens_the_course(page, lms_url: str) -> None:
+    page.goto(lms_url.replace("lms.html", f"course/{scorm.LAUNCH}"))
+    page.wait_for_url("**/course/index.html")
+    assert page.locator(".aimed-progress").count() == 1
