@@ -4,6 +4,7 @@
     aimed sandbox                # the sandbox alone
     aimed lab                    # the exercise server alone
     aimed site build             # the course site's HTML (make site)
+    aimed site scorm             # one SCORM 1.2 package per language, for an LMS (make scorm)
     aimed trainer release        # the trainer's commands (also installed as `aimed-trainer`)
 
 Settings (ports, addresses, folders) come from the options, else from the ``AIMED_*``
@@ -226,6 +227,28 @@ def site_build(
         course_root=course, site_dir=site_dir, sandbox_port=sandbox_port, lab_port=lab_port
     )
     _build(settings)
+
+
+@site_app.command("scorm")
+def site_scorm(
+    out: Annotated[
+        Path, typer.Option(help="Folder of the packages (default build/scorm from here).")
+    ] = Path("build/scorm"),
+    course: CourseRoot = None,
+    sandbox_port: SandboxPort = None,
+    lab_port: LabPort = None,
+) -> None:
+    """One SCORM 1.2 package of the course per language, for Moodle or any SCORM 1.2 LMS
+    (what `make scorm` does), its sandbox and exercise links pointing at AIMED_SANDBOX_URL and
+    AIMED_LAB_URL (default: this machine's ports)."""
+    from aimed.site.scorm import ScormError, build
+
+    settings = _settings(course_root=course, sandbox_port=sandbox_port, lab_port=lab_port)
+    try:
+        for path in build(out, settings.course(), settings.site_environment()):
+            typer.echo(path)
+    except (SettingError, ScormError) as error:
+        _fail(str(error))
 
 
 def _build(settings: Settings) -> None:
