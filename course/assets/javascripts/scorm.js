@@ -17,14 +17,33 @@
  *   best result in percent;
  * - cmi.core.lesson_location: the page open, where the next launch starts;
  * then LMSCommit. Leaving (the LMS closes the frame or the window) sends the time spent and
- * LMSFinish. Without an API the launch page simply opens the course.
+ * LMSFinish. Without an API the launch page simply opens the course. In the launch page's
+ * frame, links to other hosts (sandbox, exercises) open in a new tab.
  */
 (function () {
   "use strict";
 
   var root = document.documentElement;
   var start = root.getAttribute("data-aimed-scorm-launch");
-  if (!start) return; // a course page: the launch page above it does the talking, if any
+  if (!start) {
+    // A course page. Inside the launch page's frame, a link to another host (the sandbox, the
+    // exercise server, a source) opens in a new tab, so the LMS's frame keeps the course.
+    var launched = false;
+    try {
+      launched = window.parent !== window && Boolean(window.parent.aimedScorm);
+    } catch (error) {
+      launched = false; // a parent of another origin: not our launch page
+    }
+    if (!launched) return;
+    document.querySelectorAll("a[href]").forEach(function (link) {
+      if (link.origin && link.origin !== window.location.origin &&
+          /^https?:$/.test(link.protocol)) {
+        link.target = "_blank";
+        link.rel = "noopener";
+      }
+    });
+    return;
+  }
 
   var KEYS = { read: "aimed_course_read", dates: "aimed_quiz_dates",
                results: "aimed_assessment_results", name: "aimed_record_name" };
