@@ -7,6 +7,7 @@ Okabe-Ito palette (safe for colour-blind readers) and a distinct shape for each 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -24,7 +25,7 @@ def list_separator(lang: str) -> str:
     return " ; " if lang == "fr" else "; "
 
 
-def axis(lang: str, *, percent: bool = False, **settings: object) -> alt.Axis:
+def axis(lang: str, *, percent: bool = False, **settings: Any) -> alt.Axis:
     """An axis whose tick labels read as the page's language writes numbers.
 
     Vega-Lite formats ticks with d3's English locale (``0.5``, ``20%``) and a Streamlit chart
@@ -40,7 +41,7 @@ def axis(lang: str, *, percent: bool = False, **settings: object) -> alt.Axis:
 
 def reliability_chart(
     curves: pd.DataFrame, series_order: Sequence[str], ns: str, lang: str
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Reliability curves (``series``, ``predicted``, ``observed`` as fractions) over the diagonal.
 
     Texts come from ``<ns>.chart.predicted_axis``, ``observed_axis`` and ``diagonal``.
@@ -93,7 +94,7 @@ def bar_chart(
     label: str,
     lang: str,
     horizontal: bool = False,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """One bar per category, each in its own colour, labelled with its value.
 
     ``label`` names a column of texts already written in the page language (``16,1 %``):
@@ -103,7 +104,7 @@ def bar_chart(
     colours = alt.Scale(domain=order, range=[COLOURS[i % len(COLOURS)] for i in range(len(order))])
     cat = alt.Y if horizontal else alt.X
     num = alt.X if horizontal else alt.Y
-    encoded = {
+    encoded: dict[str, Any] = {
         ("y" if horizontal else "x"): cat(
             f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=0)
         ),

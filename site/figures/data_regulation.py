@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from babel.dates import format_date
 from matplotlib.dates import DateFormatter, YearLocator, date2num
@@ -44,7 +44,7 @@ REPORTED = (
 )
 MILESTONES = PUBLISHED + REPORTED
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {  # each page's words: strings, lists, tables
     "en": {
         "published": "Regulation (EU) 2024/1689\nas first published",
         "reported": "As amended by\nRegulation (EU) 2026/1744\n(as reported)",

@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("svg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -58,7 +59,7 @@ class Figure:
     alt: str
 
 
-def new_figure(width: float = 6.4, height: float = 3.6) -> tuple[MplFigure, object]:
+def new_figure(width: float = 6.4, height: float = 3.6) -> tuple[MplFigure, Axes]:
     """A figure with one set of axes, sized in inches for a module page's text column."""
     figure, axes = plt.subplots(figsize=(width, height), layout="constrained")
     return figure, axes

@@ -52,7 +52,7 @@ TEXTS = {
 def one_way_results(drafts: int = DRAFTS) -> dict[str, dict[str, int]]:
     """Per error kind: how many were planted, and how many each one-way check caught."""
     planted: Counter[str] = Counter()
-    caught = {direction: Counter() for direction in DIRECTIONS}
+    caught: dict[str, Counter[str]] = {direction: Counter() for direction in DIRECTIONS}
     both = 0
     for seed in range(drafts):
         case = generate_case(seed)

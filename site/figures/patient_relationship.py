@@ -7,7 +7,7 @@ the charts, their alternative text and the test that checks the pages all read t
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from aimed.site.figures.figure_base import (
     BLUE,
@@ -54,7 +54,7 @@ GP_WEEK_SOURCE = "drees2019"
 GP_WEEK = (("patients", 44.5), ("management", 5.5), ("knowledge", 2.0), ("other", 2.0))
 GP_WEEK_TOTAL = 54.0
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {  # each page's words: strings, lists, tables
     "en": {
         "want_told": "French public: want to be told\nwhen AI is used in their care",
         "say_tell": "Health professionals: say\nthey tell their patients",

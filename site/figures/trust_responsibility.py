@@ -9,6 +9,7 @@ shown beside, from the engine's data file, so page and sandbox quote the same fi
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ SITUATIONS = ("alone", "ai_right", "ai_wrong")
 COLOURS = {"alone": GREY, "ai_right": BLUE, "ai_wrong": VERMILION}
 HATCHES = {"alone": "", "ai_right": "//", "ai_wrong": "xx"}
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {  # each page's words: strings, lists, tables
     "en": {
         "profiles": {
             "independent": "Checks the rule\n(follows 15% of disagreements)",
