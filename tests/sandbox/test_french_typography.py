@@ -83,6 +83,13 @@ ALWAYS_PLURAL = {
     ("letter_tables.letter.title_draft", "sentences"),
     # a series of the automation-bias exercise has several decisions
     ("automation_bias.page.done_intro", "total"),
+    # before you paste: notes' patients are 28 or older; the region's sizes are fixed (290 and
+    # more people); the small-group line is before_you_paste.SMALL_GROUP (10)
+    ("before_you_paste.note.exact_age_female", "age"),
+    ("before_you_paste.note.exact_age_male", "age"),
+    ("before_you_paste.population_caveat", "people"),
+    ("before_you_paste.population_caveat", "largest"),
+    ("before_you_paste.small_line", "small"),
 }
 # Files another task owns, still to be corrected; strict, so the entry goes once they are.
 PENDING: dict[str, str] = {}
