@@ -83,8 +83,8 @@ def test_one_note_in_five_or_so_is_over_89_and_ages_match_birth_dates() -> None:
 def test_the_region_is_the_stated_size_and_holds_the_patient() -> None:
     note = generate_note(3)
     people = population(note)
-    assert len(people) == sum(TOWN_SIZES) + 1
-    assert np.bincount(people.town[:-1]).tolist() == list(TOWN_SIZES)
+    assert len(people) == sum(TOWN_SIZES)
+    assert np.bincount(people.town).tolist() == list(TOWN_SIZES)
     # nothing kept but the sex: about half the region; a rare condition: a handful
     steps = shrinking(note, [])
     assert [s.what for s in steps] == ["region", "sex"]

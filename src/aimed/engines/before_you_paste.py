@@ -22,12 +22,13 @@ streets and towns are fictional (``locales/before_you_paste.{en,fr}.toml``): a n
 language-neutral, :func:`note_lines` writes it in either language.
 
 The population (:func:`population`) is a synthetic region of :data:`TOWN_SIZES` people,
-drawn from ``next_seed(seed)``; the note's patient is one of them. Its figures (town sizes,
-age bands, the share of each occupation and rare condition, the yearly share of people
-admitted to hospital) are a teaching approximation, not measured figures: they are of the
-right order (each condition is rare in the EU sense, at most 5 in 10,000 people) so that the
-group sizes behave as real ones do. :func:`score` matches the kept quasi-identifiers
-against it: ``k`` is the number of people sharing all of them, the patient included.
+drawn from ``next_seed(seed)``; the note's patient is one of them (the first person of their
+town). Its figures (town sizes, age bands, the share of each occupation and rare condition,
+the yearly share of people admitted to hospital) are a teaching approximation, not measured
+figures: they are of the right order (each condition is rare in the EU sense, at most 5 in
+10,000 people) so that the group sizes behave as real ones do. :func:`score` matches the
+kept quasi-identifiers against it: ``k`` is the number of people sharing all of them, the
+patient included.
 
 Stable API: ``KINDS``, ``DIRECT``, ``QUASI``, ``CLINICAL``, ``FAMILIES``, ``SCENARIOS``,
 ``SMALL_GROUP``, ``GUIDED_PATHS``, ``Note``, ``Span``, ``Patient``, ``Result``, ``Step``,
@@ -323,9 +324,10 @@ def _day_of_year(day: dt.date) -> int:
 
 
 def population(note: Note) -> Population:
-    """The region the note's patient lives in, the patient as its last row."""
+    """The region the note's patient lives in: the first person of their town is the patient."""
     region, p = _region(note.seed), note.patient
-    extra = {
+    row = int(np.searchsorted(region.town, p.town))  # towns are in order, each a block
+    patient = {
         "town": p.town,
         "female": p.sex == "female",
         "age": p.age,
@@ -334,7 +336,12 @@ def population(note: Note) -> Population:
         "condition": p.condition,
         "admitted_day": _day_of_year(p.admitted),
     }
-    return Population(**{k: np.append(getattr(region, k), v) for k, v in extra.items()})
+    columns = {}
+    for name, value in patient.items():
+        column = getattr(region, name).copy()
+        column[row] = value
+        columns[name] = column
+    return Population(**columns)
 
 
 # --- Scoring ----------------------------------------------------------------------------------
