@@ -64,7 +64,39 @@ TEXT = {
         "course": "Course",
         "course_value": "{site_name}, version {version}, built on {built}",
         "made_on": "Record made on",
-        "hours": "Study time stated by the course",
+        "hours": "Estimated duration of the whole course",
+        "colon": ":",
+        "hours_note": (
+            "an estimate of the time the course asks for, not time spent: nothing in this "
+            "browser measures time"
+        ),
+        "completed": "Course completed",
+        "completed_yes": "yes",
+        "completed_no": "no",
+        "rule": (
+            "Rule for “course completed”: all {modules} modules marked as read, each module's "
+            "quiz passed (every question answered, two thirds right at the first attempt) and "
+            "the final assessment passed (at least {pass_mark} of {questions} correct)."
+        ),
+        "attach_label": "Your trainer's attestation or badge (optional)",
+        "attach_help": (
+            "If your trainer graded your exercises and gave you the attestation (HTML file) or "
+            "the Open Badge (PNG image) made by “aimed trainer attest”, attach it here rather "
+            "than typing your grades. It is read and kept in this browser only."
+        ),
+        "attach_remove": "Remove the attached file",
+        "attach_error": (
+            "This file is not an attestation or an Open Badge made by “aimed trainer attest”: "
+            "nothing was attached."
+        ),
+        "trainer_file": "Trainer's attestation",
+        "trainer_none": "none attached",
+        "attached": "attached: {file}, issued by {issuer} on {date}",
+        "attach_proves": (
+            "What the attached file proves: the trainer's Open Badge is signed by the "
+            "institution and can be verified against the key the institution publishes; this "
+            "record itself cannot be verified."
+        ),
         "caption": "Modules read and quizzes passed, as recorded in this browser",
         "col_module": "Module",
         "col_read": "Read on",
@@ -129,7 +161,41 @@ TEXT = {
         "course": "Cours",
         "course_value": "{site_name}, version {version} du {built}",
         "made_on": "Attestation établie le",
-        "hours": "Durée de formation indiquée par le cours",
+        "hours": "Durée estimée de l'ensemble du cours",
+        "colon": "\u00a0:",
+        "hours_note": (
+            "une estimation du temps que demande le cours, non du temps passé : rien dans "
+            "ce navigateur ne mesure le temps"
+        ),
+        "completed": "Cours achevé",
+        "completed_yes": "oui",
+        "completed_no": "non",
+        "rule": (
+            "Règle pour « cours achevé » : les {modules} modules marqués "
+            "comme lus, le quiz de chaque module réussi (toutes les questions répondues, deux "
+            "tiers de bonnes réponses au premier essai) et l'évaluation finale réussie (au moins "
+            "{pass_mark} bonnes réponses sur {questions})."
+        ),
+        "attach_label": "L'attestation ou le badge de votre formateur (facultatif)",
+        "attach_help": (
+            "Si votre formateur a noté vos exercices et vous a remis l'attestation (fichier "
+            "HTML) ou l'Open Badge (image PNG) produits par « aimed trainer attest », "
+            "joignez-les ici plutôt que de recopier vos notes. Le fichier est lu et conservé "
+            "dans ce navigateur uniquement."
+        ),
+        "attach_remove": "Retirer le fichier joint",
+        "attach_error": (
+            "Ce fichier n'est ni une attestation ni un Open Badge produits par « aimed "
+            "trainer attest » : rien n'a été joint."
+        ),
+        "trainer_file": "Attestation du formateur",
+        "trainer_none": "aucune jointe",
+        "attached": "jointe : {file}, délivrée par {issuer} le {date}",
+        "attach_proves": (
+            "Ce que prouve le fichier joint : l'Open Badge du formateur est signé par "
+            "l'établissement et se vérifie avec la clé que celui-ci publie ; cette "
+            "attestation-ci, elle, ne peut pas être vérifiée."
+        ),
         "caption": "Modules lus et quiz réussis, tels qu'enregistrés dans ce navigateur",
         "col_module": "Module",
         "col_read": "Lu le",
@@ -299,14 +365,23 @@ def record_block(
     course = fill(
         words["course_value"], site_name=site_name, version=version, built=long_date(built, lang)
     )
+    modules = [page for page in pages if page.kind == "module"]
+    assessments = [page for page in pages if page.kind == "assessment"]
+    rule = fill(
+        words["rule"],
+        modules=len(modules),
+        pass_mark=sum(page.pass_mark for page in assessments),
+        questions=sum(page.quizzes for page in assessments),
+    )
     return render(
         "record",
         words=words,
         lang=lang,
         course=course,
         how=how,
+        rule=rule,
         total_minutes=time.total,
         duration=format_duration(time.total, lang),
-        modules=[page for page in pages if page.kind == "module"],
-        assessments=[page for page in pages if page.kind == "assessment"],
+        modules=modules,
+        assessments=assessments,
     )

@@ -8,6 +8,7 @@ and is empty again once the browser's storage is cleared.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,15 @@ LOCALE = {"en": "en_GB", "fr": "fr_FR"}
 VERSION = tomllib.loads(
     (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
 )["project"]["version"]
+ESTIMATE = {"en": "Estimated duration of the whole course", "fr": "Durée estimée"}
+NOT_SPENT = {"en": "not time spent", "fr": "non du temps passé"}
+NO = {"en": "no", "fr": "non"}
+RULE = {"en": "Rule for “course completed”", "fr": "Règle pour «\u00a0cours achevé\u00a0»"}
+REFUSED = {"en": "nothing was attached", "fr": "rien n'a été joint"}
+ATTACHED = {
+    "en": "attached: {file}, issued by {issuer} on {date}",
+    "fr": "jointe\u00a0: {file}, délivrée par {issuer} le {date}",
+}
 OUR_KEYS = (
     "aimed_course_read",
     "aimed_quiz_dates",
@@ -44,7 +54,7 @@ def choose(quiz: Locator, correctly: bool) -> None:
 
 
 def answer_module_quiz(page: Page, correctly: bool = True) -> int:
-    """Answer every question of a module page (single-answer quizzes submit on the click)."""
+    """Answer every question of a module page (a click on an option answers it)."""
     quizzes = page.locator(".quiz")
     for number in range(quizzes.count()):
         choose(quizzes.nth(number), correctly)
@@ -263,6 +273,140 @@ def test_printed_record_shows_the_name_and_modules_without_navigation(
     page.locator(".aimed-record__print").click()
     assert page.evaluate("window.aimedPrinted") is True
     assert offsite_requests == []
+
+
+def pdf_pages(page: Page) -> int:
+    """The sheets Chromium prints the page on (A4), counted from the PDF's page objects."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", page.pdf(format="A4")))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_empty_record_prints_on_one_sheet_with_no_study_time_done(
+    page: Page, site_url: str, lang: str
+) -> None:
+    page.goto(site_url + RECORD[lang])
+    sheet = page.locator(".aimed-record__sheet")
+    page.emulate_media(media="print")
+    expect(sheet.locator(".aimed-record__empty")).to_be_visible()
+    text = sheet.inner_text()
+    # the course's duration is an estimate of what it asks, kept apart from what was done
+    estimate = sheet.locator(".aimed-record__estimate")
+    expect(estimate).to_contain_text(ESTIMATE[lang])
+    expect(estimate).to_contain_text(NOT_SPENT[lang])
+    expect(sheet.locator(".aimed-record__facts")).not_to_contain_text(re.compile(r"\d\s*h\b"))
+    assert "Study time" not in text and "Durée de formation indiquée" not in text
+    expect(sheet.locator(".aimed-record__completed")).to_have_text(NO[lang])
+    expect(sheet.locator(".aimed-record__rule")).to_contain_text(RULE[lang])
+    expect(sheet.locator(".aimed-record__declared")).to_be_visible()
+    assert pdf_pages(page) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_typical_record_prints_with_its_statement_on_the_same_sheet(
+    page: Page, site_url: str, lang: str
+) -> None:
+    prefix = "/fr" if lang == "fr" else ""
+    for slug in ("what-ai-is", "reading-performance", "incomplete-input"):
+        page.goto(site_url + prefix + f"/modules/{slug}/")
+        answer_module_quiz(page)
+        page.locator(".aimed-read input").check()
+    take_assessment(page, site_url, lang, correctly=True)
+    page.goto(site_url + RECORD[lang])
+    page.locator(".aimed-record__name-input").fill("Dr Claire Martin-Lévy")
+    page.emulate_media(media="print")
+    sheet = page.locator(".aimed-record__sheet")
+    expect(sheet.locator(".aimed-record__declared")).to_be_visible()
+    expect(record_row(page, "what-ai-is").locator(".aimed-record__read")).to_have_text(today(lang))
+    # modules read but not all of them: not completed, by the rule stated on the sheet
+    expect(sheet.locator(".aimed-record__completed")).to_have_text(NO[lang])
+    assert pdf_pages(page) == 1
+
+
+def test_completed_says_yes_once_the_rule_is_met(page: Page, site_url: str) -> None:
+    page.goto(site_url + RECORD["en"])
+    links = page.locator(".aimed-record tbody tr[data-module] a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    for href in hrefs:
+        page.goto(site_url + RECORD["en"])
+        page.locator(f'.aimed-record tbody a[href="{href}"]').click()
+        answer_module_quiz(page)
+        page.locator(".aimed-read input").check()
+    page.goto(site_url + RECORD["en"])
+    completed = page.locator(".aimed-record__completed")
+    expect(completed).to_have_text("no")  # the final assessment is still to pass
+    take_assessment(page, site_url, "en", correctly=True)
+    page.goto(site_url + RECORD["en"])
+    expect(completed).to_have_text("yes")
+
+
+def signed_badge(folder: Path) -> bytes:
+    """A badge made the way `aimed trainer attest` makes it: signed assertion, baked PNG."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from aimed.trainer import attest
+
+    key = attest.create_key(folder / "institution.pem")
+    issuer = attest.load_issuer(
+        "CHU de Nantes", "Dr Ana Ruiz", "https://formation.chu-exemple.fr/badges/", key
+    )
+    learner = attest.Attested(
+        learner="claire",
+        name="Claire Martin",
+        email="claire.martin@example.org",
+        exercises=[
+            {
+                "exercise": "bayes",
+                "language": "fr",
+                "score": 9.0,
+                "max_score": 10.0,
+                "graded_on": "2026-11-30",
+            }
+        ],
+    )
+    course = SimpleNamespace(version=VERSION, reviewed=date(2026, 12, 7))
+    document = attest.assertion(
+        learner, course, issuer, datetime(2026, 12, 3, 9, 0, tzinfo=UTC), "en"
+    )
+    return attest.baked(attest.sign(document, issuer.key_pem), attest.badge_image())
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_trainers_signed_badge_is_attached_not_typed(
+    page: Page, site_url: str, lang: str, tmp_path: Path
+) -> None:
+    badge = tmp_path / "badge-claire.png"
+    badge.write_bytes(signed_badge(tmp_path))
+    plain = tmp_path / "holiday.png"
+    from aimed.trainer.attest import badge_image
+
+    plain.write_bytes(badge_image())
+    page.goto(site_url + RECORD[lang])
+    field = page.locator(".aimed-record__file-input")
+    attached = page.locator(".aimed-record__attachment")
+    status = page.locator(".aimed-record__file-status")
+    # a picture that is not a signed badge is refused, and nothing is kept
+    field.set_input_files(plain)
+    expect(status).to_contain_text(REFUSED[lang])
+    expect(attached).to_have_attribute("data-attached", "no")
+
+    field.set_input_files(badge)
+    day = format_date(date(2026, 12, 3), "long", locale=LOCALE[lang])
+    expect(attached).to_have_text(
+        ATTACHED[lang].format(file="badge-claire.png", issuer="formation.chu-exemple.fr", date=day)
+    )
+    expect(page.locator(".aimed-record__proves")).to_be_visible()
+    page.reload()
+    expect(attached).to_have_attribute("data-attached", "yes")
+    page.emulate_media(media="print")
+    expect(attached).to_be_visible()
+    expect(page.locator(".aimed-record__proves")).to_be_visible()
+    assert pdf_pages(page) == 1
+    page.emulate_media(media="screen")
+    assert blocking_violations(page) == []
+    page.locator(".aimed-record__file-remove").click()
+    expect(attached).to_have_attribute("data-attached", "no")
+    assert page.evaluate("localStorage.getItem('aimed_record_attachment')") is None
 
 
 def test_a_name_is_shown_as_typed_never_as_markup(page: Page, site_url: str) -> None:

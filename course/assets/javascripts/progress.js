@@ -25,6 +25,8 @@
   var QUIZ_DATES_KEY = "aimed_quiz_dates"; // {"<module>": "<ISO date the quiz was first passed>"}
   var ASSESSMENT_KEY = "aimed_assessment_results"; // {"<assessment>": best result, see below}
   var NAME_KEY = "aimed_record_name"; // the learner's name, typed on the record page
+  // The trainer's file attached on the record page: {file, issuer, date, kind} read from it.
+  var ATTACHMENT_KEY = "aimed_record_attachment";
   var QUIZ_PREFIX = "quiz_progress_";
   var LOCALES = { en: "en-GB", fr: "fr-FR" };
   var TEXT = {
@@ -286,7 +288,7 @@
   // Everything this course keeps in the browser, and nothing else: our keys and the quiz
   // answers of the listed pages (another course's quiz keys on the same host are kept).
   function resetProgress(container) {
-    [READ_KEY, QUIZ_DATES_KEY, ASSESSMENT_KEY, NAME_KEY].forEach(remove);
+    [READ_KEY, QUIZ_DATES_KEY, ASSESSMENT_KEY, NAME_KEY, ATTACHMENT_KEY].forEach(remove);
     container.querySelectorAll("tbody tr[data-pages]").forEach(function (row) {
       row.getAttribute("data-pages").split(/\s+/).forEach(function (href) {
         if (href) remove(QUIZ_PREFIX + pathnameOf(href));
@@ -330,6 +332,7 @@
     recordAssessment: recordAssessment,
     QUIZ_PREFIX: QUIZ_PREFIX,
     NAME_KEY: NAME_KEY,
+    ATTACHMENT_KEY: ATTACHMENT_KEY,
   };
 
   function start() {

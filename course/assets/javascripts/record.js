@@ -215,6 +215,125 @@
 
   // ------------------------------------------------------------ record of completion
 
+  // The trainer's file, read here and never sent: an Open Badge PNG baked by
+  // "aimed trainer attest" (a signed assertion in its "openbadges" iTXt chunk) or its HTML
+  // attestation. Returns {issuer, date, kind} or null when the file is neither.
+  function base64urlText(part) {
+    var binary = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = Uint8Array.from(binary, function (c) { return c.charCodeAt(0); });
+    return new TextDecoder().decode(bytes);
+  }
+
+  function hostOf(url) {
+    try {
+      return new URL(url).host;
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function readBadge(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var signature = [137, 80, 78, 71, 13, 10, 26, 10];
+    if (bytes.length < 8 || signature.some(function (b, i) { return bytes[i] !== b; })) return null;
+    var view = new DataView(buffer);
+    var decoder = new TextDecoder();
+    for (var at = 8; at + 8 <= bytes.length;) {
+      var length = view.getUint32(at);
+      var type = decoder.decode(bytes.subarray(at + 4, at + 8));
+      var data = bytes.subarray(at + 8, at + 8 + length);
+      at += 12 + length;
+      if (type !== "iTXt") continue;
+      var zero = data.indexOf(0);
+      if (decoder.decode(data.subarray(0, zero)) !== "openbadges" || data[zero + 1] !== 0) continue;
+      var rest = data.subarray(zero + 3);
+      rest = rest.subarray(rest.indexOf(0) + 1); // language tag
+      rest = rest.subarray(rest.indexOf(0) + 1); // translated keyword
+      var token = decoder.decode(rest).trim();
+      try {
+        var assertion = JSON.parse(token.charAt(0) === "{" ? token : base64urlText(token.split(".")[1]));
+        var verification = assertion.verification || {};
+        var issuer = hostOf(verification.creator) || hostOf(assertion.badge);
+        if (assertion.type !== "Assertion" || !issuer || !assertion.issuedOn) return null;
+        return { issuer: issuer, date: String(assertion.issuedOn), kind: "badge" };
+      } catch (error) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  function readAttestation(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var facts = {};
+    doc.querySelectorAll("main dl dt").forEach(function (dt) {
+      var dd = dt.nextElementSibling;
+      if (dd && dd.tagName === "DD") facts[dt.textContent.trim()] = dd.textContent.trim();
+    });
+    var issuer = facts["Issued by"] || facts["Délivrée par"];
+    var day = facts["Date of issue"] || facts["Date de délivrance"];
+    var title = doc.querySelector("h1");
+    var known = title && /^(Attestation of training|Attestation de formation)$/.test(
+      title.textContent.trim());
+    if (!known || !issuer || !/^\d{4}-\d{2}-\d{2}$/.test(day || "")) return null;
+    return { issuer: cleanName(issuer), date: day, kind: "attestation" };
+  }
+
+  function storedAttachment() {
+    var value = progress.load(progress.ATTACHMENT_KEY, null);
+    return value && value.file && value.issuer && value.date ? value : null;
+  }
+
+  function showAttachment(record) {
+    var attached = storedAttachment();
+    var target = record.querySelector(".aimed-record__attachment");
+    target.textContent = attached ? format(target.getAttribute("data-text"), {
+      file: cleanName(attached.file), issuer: cleanName(attached.issuer),
+      date: progress.formatDate(attached.date) || cleanName(attached.date),
+    }) : target.getAttribute("data-none");
+    target.dataset.attached = attached ? "yes" : "no";
+    record.querySelector(".aimed-record__proves").hidden = !attached;
+    record.querySelector(".aimed-record__file-remove").hidden = !attached;
+  }
+
+  function attach(record, file) {
+    var status = record.querySelector(".aimed-record__file-status");
+    status.textContent = "";
+    if (!file) return;
+    var refuse = function () {
+      status.textContent = status.getAttribute("data-error");
+    };
+    if (file.size > 5 * 1024 * 1024) {
+      refuse();
+      return;
+    }
+    var png = /\.png$/i.test(file.name) || file.type === "image/png";
+    (png ? file.arrayBuffer() : file.text()).then(function (content) {
+      var found = png ? readBadge(content) : readAttestation(content);
+      if (!found) {
+        refuse();
+        return;
+      }
+      found.file = cleanName(file.name);
+      progress.save(progress.ATTACHMENT_KEY, found);
+      showAttachment(record);
+      status.textContent = record.querySelector(".aimed-record__attachment").textContent;
+    }, refuse);
+  }
+
+  // Completed, by the rule stated on the page: every module read, every module quiz passed
+  // and the final assessment passed.
+  function isCompleted(record) {
+    var rows = Array.prototype.slice.call(record.querySelectorAll("tbody tr[data-module]"));
+    var holders = Array.prototype.slice.call(record.querySelectorAll("[data-assessment]"));
+    return rows.length > 0 && rows.every(function (row) {
+      return row.dataset.read === "yes" &&
+        (row.getAttribute("data-quizzes") === "0" || row.dataset.passed === "yes");
+    }) && holders.every(function (holder) {
+      return holder.dataset.passed === "yes";
+    });
+  }
+
   // The name as typed, without control characters, at most 120 characters, never as HTML.
   function cleanName(value) {
     return String(value || "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 120);
@@ -276,6 +395,11 @@
     record.querySelector(".aimed-record__empty").hidden = anything;
     record.querySelector(".aimed-record__modules").hidden = !anything;
     record.dataset.empty = anything ? "no" : "yes";
+    var completed = record.querySelector(".aimed-record__completed");
+    var done = isCompleted(record);
+    completed.textContent = completed.getAttribute(done ? "data-yes" : "data-no");
+    completed.dataset.completed = done ? "yes" : "no";
+    showAttachment(record);
     showName(record, storedName());
   }
 
@@ -296,6 +420,17 @@
           progress.remove(progress.NAME_KEY);
         }
         showName(record, name);
+      });
+      var file = record.querySelector(".aimed-record__file-input");
+      file.addEventListener("change", function () {
+        attach(record, file.files && file.files[0]);
+      });
+      record.querySelector(".aimed-record__file-remove").addEventListener("click", function () {
+        progress.remove(progress.ATTACHMENT_KEY);
+        file.value = "";
+        record.querySelector(".aimed-record__file-status").textContent = "";
+        showAttachment(record);
+        file.focus();
       });
       record.querySelector(".aimed-record__print").addEventListener("click", function () {
         window.print();
