@@ -32,6 +32,7 @@ from aimed.validation import InputError
 NS = "before_you_paste"
 SEED, GUIDE, SCORED, STALE = f"{NS}_seed", f"{NS}_guide", f"{NS}_scored", f"{NS}_stale"
 TICK = f"{NS}_tick_"
+GLOSSARY = ("indirect_identifier", "pseudonymisation", "anonymisation")
 DEFAULTS = {
     SEED: 1,
     GUIDE: None,  # the guided path whose texts are shown (until a tick changes)
@@ -105,6 +106,7 @@ def show_results(note: Note, result: Result, lang: str) -> None:
     quasi.metric(
         t(f"{NS}.quasi_label", lang),
         count(sum(s.family == "quasi" for s in result.missed), lang),
+        help=sandbox_ui.term("indirect_identifier", lang),
     )
     lost.metric(t(f"{NS}.lost_label", lang), count(len(result.lost), lang))
     k.metric(
@@ -178,6 +180,7 @@ for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 st.write(t(f"{NS}.intro", lang))
 st.info(t(f"{NS}.synthetic", lang))
+sandbox_ui.glossary(lang, GLOSSARY)
 
 sandbox_ui.guided_paths(NS, lang, GUIDED_PATHS, st.session_state[GUIDE], apply_guide)
 

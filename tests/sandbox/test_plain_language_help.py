@@ -38,6 +38,12 @@ TERMS: dict[str, dict[str, str]] = {
     },
     "calibration_slope": {"en": r"calibration slope", "fr": r"pente de calibration"},
     "recalibration": {"en": r"\brecalibrat", "fr": r"\brecalibr"},
+    "pseudonymisation": {"en": r"\bpseudonymi[sz]", "fr": r"\bpseudonymis"},
+    "anonymisation": {"en": r"\banonym", "fr": r"\banonym"},
+    "indirect_identifier": {
+        "en": r"\bindirect identifiers?\b|\bquasi-identifiers?\b",
+        "fr": r"\bidentifiants? indirects?\b|\bquasi-identifiants?\b",
+    },
 }
 INPUTS = (
     "slider",
@@ -84,6 +90,11 @@ STATES: dict[str, list[Callable[[AppTest], None]]] = {
     ],
     "40_hospital_shift.py": [lambda app: None, click("hospital_shift_try_recalibrate")],
     "50_shortcut.py": [lambda app: None, click("shortcut_try_remove")],
+    "80_before_you_paste.py": [
+        lambda app: None,
+        click("before_you_paste_try_name_only"),
+        click("before_you_paste_try_right"),
+    ],
 }
 
 
