@@ -122,7 +122,8 @@
   // The course's keys in this browser: ours and the quiz answers of this package's pages.
   function courseKeys() {
     var store = storage();
-    var keys = [KEYS.read, KEYS.dates, KEYS.results, KEYS.name];
+    // The trainer's file attached on the record page is cleared at launch, never sent.
+    var keys = [KEYS.read, KEYS.dates, KEYS.results, KEYS.name, "aimed_record_attachment"];
     if (!store) return keys;
     for (var i = 0; i < store.length; i += 1) {
       var key = store.key(i);
