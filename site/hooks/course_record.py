@@ -74,9 +74,10 @@ TEXT = {
         "completed_yes": "yes",
         "completed_no": "no",
         "rule": (
-            "Rule for “course completed”: all {modules} modules marked as read, each module's "
-            "quiz passed (every question answered, two thirds right at the first attempt) and "
-            "the final assessment passed (at least {pass_mark} of {questions} correct)."
+            "Rule for “course completed”: all {modules} pages of the table marked as read, "
+            "each module's quiz passed (every question answered, two thirds right at the first "
+            "attempt) and the final assessment passed (at least {pass_mark} of {questions} "
+            "correct)."
         ),
         "attach_label": "Your trainer's attestation or badge (optional)",
         "attach_help": (
@@ -164,36 +165,37 @@ TEXT = {
         "hours": "Durée estimée de l'ensemble du cours",
         "colon": "\u00a0:",
         "hours_note": (
-            "une estimation du temps que demande le cours, non du temps passé : rien dans "
+            "une estimation du temps que demande le cours, non du temps passé\u202f: rien dans "
             "ce navigateur ne mesure le temps"
         ),
         "completed": "Cours achevé",
         "completed_yes": "oui",
         "completed_no": "non",
         "rule": (
-            "Règle pour « cours achevé » : les {modules} modules marqués "
-            "comme lus, le quiz de chaque module réussi (toutes les questions répondues, deux "
-            "tiers de bonnes réponses au premier essai) et l'évaluation finale réussie (au moins "
-            "{pass_mark} bonnes réponses sur {questions})."
+            "Règle pour «\u00a0cours achevé\u00a0»\u202f: les {modules}\u00a0pages du "
+            "tableau marquées comme lues, le quiz de chaque module réussi (toutes les questions "
+            "répondues, deux tiers de bonnes réponses au premier essai) et l'évaluation finale "
+            "réussie (au moins "
+            "{pass_mark}\u00a0bonnes réponses sur {questions})."
         ),
         "attach_label": "L'attestation ou le badge de votre formateur (facultatif)",
         "attach_help": (
             "Si votre formateur a noté vos exercices et vous a remis l'attestation (fichier "
-            "HTML) ou l'Open Badge (image PNG) produits par « aimed trainer attest », "
+            "HTML) ou l'Open Badge (image PNG) produits par «\u00a0aimed trainer attest\u00a0», "
             "joignez-les ici plutôt que de recopier vos notes. Le fichier est lu et conservé "
             "dans ce navigateur uniquement."
         ),
         "attach_remove": "Retirer le fichier joint",
         "attach_error": (
-            "Ce fichier n'est ni une attestation ni un Open Badge produits par « aimed "
-            "trainer attest » : rien n'a été joint."
+            "Ce fichier n'est ni une attestation ni un Open Badge produits par «\u00a0aimed "
+            "trainer attest\u00a0»\u202f: rien n'a été joint."
         ),
         "trainer_file": "Attestation du formateur",
         "trainer_none": "aucune jointe",
-        "attached": "jointe : {file}, délivrée par {issuer} le {date}",
+        "attached": "jointe\u00a0: {file}, délivrée par {issuer} le {date}",
         "attach_proves": (
-            "Ce que prouve le fichier joint : l'Open Badge du formateur est signé par "
-            "l'établissement et se vérifie avec la clé que celui-ci publie ; cette "
+            "Ce que prouve le fichier joint\u202f: l'Open Badge du formateur est signé par "
+            "l'établissement et se vérifie avec la clé que celui-ci publie\u202f; cette "
             "attestation-ci, elle, ne peut pas être vérifiée."
         ),
         "caption": "Modules lus et quiz réussis, tels qu'enregistrés dans ce navigateur",
