@@ -409,6 +409,33 @@ def test_the_trainers_signed_badge_is_attached_not_typed(
     assert page.evaluate("localStorage.getItem('aimed_record_attachment')") is None
 
 
+def test_the_trainers_html_attestation_is_attached_too(page: Page, site_url: str, tmp_path: Path):
+    """The attestation `aimed trainer attest` prints, in French, attached to the English record."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from aimed.trainer import attest
+
+    key = attest.create_key(tmp_path / "institution.pem")
+    issuer = attest.load_issuer("CHU de Nantes", "Dr Ana Ruiz", "https://chu.example.fr/", key)
+    learner = attest.Attested(learner="claire", name="Claire Martin", email=None)
+    course = SimpleNamespace(
+        version=VERSION, reviewed=date(2026, 12, 7), hours=(12, 15), modules=[]
+    )
+    rule = attest.Rule(exercises=("bayes",), final_share=0.8, exercise_share=0.5)
+    html = attest.attestation_html(
+        learner, course, issuer, rule, "fr", datetime(2026, 12, 4, tzinfo=UTC).date(), None
+    )
+    file = tmp_path / "attestation-claire.html"
+    file.write_text(html, encoding="utf-8")
+    page.goto(site_url + RECORD["en"])
+    page.locator(".aimed-record__file-input").set_input_files(file)
+    expect(page.locator(".aimed-record__attachment")).to_have_text(
+        "attached: attestation-claire.html, issued by CHU de Nantes on 4 December 2026"
+    )
+    expect(page.locator(".aimed-record__file-status")).to_contain_text("attestation-claire.html")
+
+
 def test_a_name_is_shown_as_typed_never_as_markup(page: Page, site_url: str) -> None:
     page.goto(site_url + RECORD["en"])
     field = page.get_by_label("Your name, as it should appear on the record")
