@@ -215,3 +215,36 @@ def test_suspend_data_that_is_not_the_courses_starts_afresh(
     )
     page.wait_for_function("received().status === 'incomplete'")
     assert offsite_requests == []
+
+
+def test_progress_beyond_4096_characters_keeps_the_final_assessment(
+    page, lms_url: str, offsite_requests: list[str]
+) -> None:
+    page.goto(lms_url)
+    page.evaluate("launch(null)")
+    expect(course_frame(page).locator(".aimed-progress")).to_be_visible(timeout=WAIT)
+    # A course grown well past today's (150 more pages of quizzes), answered in another tab.
+    page.evaluate(
+        """() => {
+          const base = "quiz_progress_" + new URL("course/", location.href).pathname;
+          const answers = n => Object.fromEntries([...Array(n).keys()].map(i => [
+            "quiz-" + i, { answered: true, correct: true, selectedValues: ["2"] }]));
+          for (let i = 0; i < 150; i++) {
+            localStorage.setItem(base + "modules/extra-" + i + ".html",
+                                 JSON.stringify(answers(5)));
+          }
+          localStorage.setItem(base + "final-assessment.html", JSON.stringify(answers(30)));
+          localStorage.setItem("aimed_assessment_results", JSON.stringify({ final: {
+            correct: 25, total: 30, pass: 24, passed: true, attempts: 1,
+            date: new Date().toISOString() } }));
+        }"""
+    )
+    page.wait_for_function("received().status === 'passed'")
+    got = page.evaluate("received()")
+    assert len(got["suspend"]) <= 4096
+    suspend = json.loads(got["suspend"])
+    assert suspend[3]["final"][:3] == [25, 30, 24]
+    assert len(suspend[5]["final-assessment.html"]) == 30
+    assert 0 < len(suspend[5]) < 151  # module pages' answers left out first
+    assert got["raw"] == "83"
+    assert offsite_requests == []
