@@ -33,6 +33,8 @@ NOT_COUNTED = {
 }  # fmt: skip
 # (text key, placeholder): a count that can never be below 2, so its plural noun is right.
 ALWAYS_PLURAL = {
+    # feedback.py says feedback_points_one when a check is worth 1 point
+    ("trainer.feedback_points", "max_score"),
     # cohort and test-set sizes: the engines refuse fewer than cohorts.MIN_PATIENTS (200)
     ("common.training", "n"),
     ("biased_data.results_intro", "n"),
