@@ -29,7 +29,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti moodle badges scorm scorm-runtime wheel test lint bench chromium servers clean
+.PHONY: install serve site downloads guide qti moodle badges scorm scorm-runtime hub-proxy wheel test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -88,6 +88,10 @@ scorm: $(STAMP) downloads
 scorm-runtime:
 	npm ci --prefix tests/scorm --no-audit --no-fund --silent
 
+# JupyterHub's proxy (configurable-http-proxy, from npm) for the hub tests and deploy/trial.sh.
+hub-proxy:
+	npm ci --prefix tests/hub --no-audit --no-fund --silent
+
 # Browser tests run Debian's Chromium: Playwright cannot download its own here.
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -116,7 +120,7 @@ lint: $(STAMP)
 	$(BIN)/python scripts/lint_imports.py
 	$(BIN)/python scripts/typecheck.py
 
-test: $(STAMP) chromium bwrap servers scorm-runtime
+test: $(STAMP) chromium bwrap servers scorm-runtime hub-proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and weight of every surface against the issue's budgets; never part of `make test`.

@@ -1,0 +1,345 @@
+"""A JupyterHub on loopback: local accounts, nbgrader's exchange, the exercise extension.
+
+One hub, started and stopped by the tests (tests/hub/) and usable from a script, set up
+as deploy/README.md says a faculty runs it: every learner and the trainer has a system
+account (nbgrader's exchange keeps its permissions per account), learners sign in with it
+(PAM), each learner's server runs as that account (``LocalProcessSpawner``) with the
+platform's exercise extension (``/aimed/open/<exercise>``, serving what the trainer
+released to the exchange) and nbgrader's Assignments API. Everything binds to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COURSE = "ai-in-medicine"  # nbgrader's course id, as exercises/nbgrader_config.py says
+REPO = Path(__file__).resolve().parents[3]
+PROXY = REPO / "tests" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+SERVICE = "aimed-admin"  # the service whose token drives the hub's REST API
+
+
+class HubError(RuntimeError):
+    """The hub did not start, or answered an API call with an error."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def exchange_folder(root: Path) -> Path:
+    """nbgrader's exchange: every account writes, as deploy/README.md sets it (chmod ugo+rw)."""
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, 0o777)
+    return root
+
+
+def _reachable_by_all(path: Path) -> bool:
+    """Whether any account can run ``path`` (every folder above it lets others through)."""
+    real = path.resolve()
+    return all(os.stat(p).st_mode & 0o001 for p in [*real.parents, real])
+
+
+def learner_python(folder: Path) -> Path:
+    """A Python every account can run, with this environment's packages.
+
+    A virtual environment made from an interpreter under a private folder (pyenv in
+    root's home, as on the CI machines) cannot run as a learner's account: then a small
+    environment is made in ``folder`` from the system's Python of the same version, reading
+    this environment's site-packages (same ABI, nothing installed twice).
+    """
+    here = Path(sys.executable)
+    if _reachable_by_all(here):
+        return here
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = shutil.which(version, path="/usr/bin:/usr/local/bin")
+    if system is None:
+        raise HubError(f"{here} is private and there is no /usr/bin/{version} for learners")
+    venv = folder / "learner-env"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([system, "-m", "venv", "--without-pip", str(venv)], check=True)
+        site = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+        pth = venv / "lib" / version / "site-packages" / "aimed-environment.pth"
+        pth.write_text(f"import site; site.addsitedir({str(site)!r})\n")
+        # this environment's commands (alembic, jupyter, nbgrader...), run by that Python
+        shebang = f"#!{here}".encode()
+        for script in here.parent.iterdir():
+            target = venv / "bin" / script.name
+            if target.exists() or not script.is_file():
+                continue
+            head, _, rest = script.read_bytes().partition(b"\n")
+            if head.strip() == shebang:
+                target.write_bytes(f"#!{python}\n".encode() + rest)
+                target.chmod(0o755)
+    return python
+
+
+def nbgrader_config(exchange: Path, auth_plugin: bool = False) -> str:
+    """The machine's nbgrader_config.py (deploy/jupyterhub/nbgrader_config.py, exchange moved)."""
+    lines = [
+        "c = get_config()  # noqa: F821",
+        f"c.CourseDirectory.course_id = {COURSE!r}",
+        f"c.Exchange.root = {str(exchange)!r}",
+    ]
+    if auth_plugin:
+        lines.append('c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"')
+    return "\n".join(lines) + "\n"
+
+
+def hub_config(
+    *,
+    port: int,
+    api_port: int,
+    hub_port: int,
+    learners: list[str],
+    trainer: str,
+    token: str,
+    config_dir: Path,
+    exchange: Path,
+    python: Path,
+    extra: str = "",
+) -> str:
+    """jupyterhub_config.py for a loopback hub of local accounts (``extra`` appended)."""
+    release = exchange / COURSE / "outbound"
+    cmd = [str(python), "-m", "jupyterhub.singleuser"]
+    args = [f"--AimedLab.release_dir={release}"]
+    env = {
+        # the exchange's settings and the exercise extension (config_dir), then this
+        # environment's own (nbgrader's extensions, JupyterLab's assets, kernels)
+        "JUPYTER_CONFIG_PATH": f"{config_dir}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
+        "JUPYTER_DATA_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
+        "PATH": f"{python.parent}:/usr/local/bin:/usr/bin:/bin",
+    }
+    return f"""# Written by aimed.hub.run: a hub on loopback for a cohort of local accounts.
+c = get_config()  # noqa: F821
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
+c.ConfigurableHTTPProxy.command = [{str(PROXY)!r}]
+c.ConfigurableHTTPProxy.should_start = True
+c.JupyterHub.db_url = "sqlite:///jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "jupyterhub_cookie_secret"
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.authenticator_class = "pam"
+c.Authenticator.allowed_users = {set(learners) | {trainer}!r}
+c.Authenticator.admin_users = {{{trainer!r}}}
+c.JupyterHub.load_groups = {{"formgrade-{COURSE}": {{"users": [{trainer!r}]}},
+                             "nbgrader-{COURSE}": {{"users": {learners!r}}}}}
+c.JupyterHub.services = [{{"name": {SERVICE!r}, "api_token": {token!r}}}]
+c.JupyterHub.load_roles = [
+    {{"name": {SERVICE!r}, "services": [{SERVICE!r}],
+     "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users"]}},
+    {{"name": "server", "scopes": ["inherit"]}},
+]
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = {cmd!r}
+c.Spawner.args = {args!r}
+c.Spawner.environment = {env!r}
+c.Spawner.ip = "127.0.0.1"
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+{extra}
+"""
+
+
+@dataclass
+class Hub:
+    """A hub started in ``folder`` on free loopback ports; ``api`` calls its REST API."""
+
+    folder: Path
+    learners: list[str]
+    trainer: str
+    exchange: Path
+    extra: str = ""
+    port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_hex(32))
+    process: subprocess.Popen | None = None
+    python: Path | None = None  # what learners' and the trainer's commands run with
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def write(self) -> Path:
+        config_dir = self.folder / "jupyter"
+        config_dir.mkdir(parents=True, exist_ok=True)
+        (config_dir / "nbgrader_config.py").write_text(nbgrader_config(self.exchange))
+        server = {"ServerApp": {"jpserver_extensions": {"aimed.lab": True}}}
+        (config_dir / "jupyter_server_config.json").write_text(json.dumps(server))
+        os.chmod(self.folder, 0o755)
+        self.python = learner_python(self.folder)
+        config = self.folder / "jupyterhub_config.py"
+        config.write_text(
+            hub_config(
+                port=self.port,
+                api_port=free_port(),
+                hub_port=free_port(),
+                learners=self.learners,
+                trainer=self.trainer,
+                token=self.token,
+                config_dir=config_dir,
+                exchange=self.exchange,
+                python=self.python,
+                extra=self.extra,
+            )
+        )
+        return config
+
+    def start(self, timeout: float = 90) -> Hub:
+        if not PROXY.exists():
+            raise HubError(f"no proxy at {PROXY}: run 'make hub-proxy' (npm)")
+        config = self.write()
+        log = open(self.folder / "jupyterhub.log", "ab")  # noqa: SIM115 (kept with the process)
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config)],
+            cwd=self.folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise HubError(f"the hub stopped at start: {self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise HubError(f"the hub did not answer in {timeout:g} s: {self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        path = self.folder / "jupyterhub.log"
+        text = path.read_text("utf-8", "replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop the hub; it stops the learners' servers and its proxy first (cleanup_servers)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def run_as(
+        self, user: str, *args: str, cwd: Path | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
+        """Run ``python args`` as ``user`` (root only), with the exchange's settings."""
+        assert self.python is not None, "write() or start() first"
+        env = [
+            f"HOME={Path('~' + user).expanduser()}",
+            f"PATH={self.python.parent}:/usr/local/bin:/usr/bin:/bin",
+            f"JUPYTER_CONFIG_PATH={self.folder / 'jupyter'}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
+            f"JUPYTER_DATA_PATH={Path(sys.prefix) / 'share' / 'jupyter'}",
+            "LANG=C.UTF-8",
+        ]
+        command = ["runuser", "-u", user, "--", "env", "-i", *env, str(self.python), *args]
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
+        if check and done.returncode != 0:
+            raise HubError(
+                f"{' '.join(args)} as {user}: {done.stdout[-3000:]}{done.stderr[-3000:]}"
+            )
+        return done
+
+    def api(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        """Call the hub's REST API (``/hub/api`` + path) with the admin service's token."""
+        return request(method, f"{self.url}/hub/api{path}", token or self.token, body)
+
+    def user_token(self, user: str) -> str:
+        return self.api("POST", f"/users/{user}/tokens", {"note": "aimed"})["token"]
+
+    def start_server(self, user: str, timeout: float = 120) -> None:
+        """Start ``user``'s server and wait until the hub says it is ready."""
+        self.api("POST", f"/users/{user}/server")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"/users/{user}")
+            server = model.get("servers", {}).get("")
+            if server and server.get("ready"):
+                return
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server did not start in {timeout:g} s: {self.log_tail()}")
+
+    def stop_server(self, user: str, timeout: float = 60) -> None:
+        self.api("DELETE", f"/users/{user}/server")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.api("GET", f"/users/{user}").get("servers"):
+                return
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server did not stop in {timeout:g} s")
+
+
+def request(method: str, url: str, token: str, body: dict | None = None, form: bool = False):
+    """One HTTP call with a token; JSON in and out (``form``: url-encoded body)."""
+    data = None
+    headers = {"Authorization": f"token {token}"}
+    if body is not None:
+        if form:
+            from urllib.parse import urlencode
+
+            data = urlencode(body).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=120) as answer:
+            text = answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode("utf-8", "replace")[:500]
+        raise HubError(f"{method} {url}: {error.code} {detail}") from None
+    return json.loads(text) if text.strip() else None
+
+
+def which_proxy() -> str | None:
+    """The proxy's path if installed (``make hub-proxy``), else None."""
+    return str(PROXY) if PROXY.exists() else shutil.which("configurable-http-proxy")
+
+
+def ready_for_exchange(course: Path) -> int:
+    """Let nbgrader's ``release_feedback`` return the pages ``aimed-trainer feedback`` wrote.
+
+    nbgrader names a learner's page in the exchange from the submission's time and secret,
+    which ``aimed-trainer feedback`` leaves out (it copies nothing but the page): they are
+    put back beside each page from ``autograded/``. Returns the folders made ready.
+    """
+    ready = 0
+    for folder in sorted(Path(course, "feedback").glob("*/*")):
+        graded = Path(course, "autograded", folder.parent.name, folder.name)
+        if not any(folder.glob("*.html")) or not graded.is_dir():
+            continue
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            if (graded / name).is_file():
+                shutil.copy2(graded / name, folder / name)
+        ready += 1
+    return ready
+
+
+if __name__ == "__main__":  # python -m aimed.hub.run ready <course folder>
+    if len(sys.argv) != 3 or sys.argv[1] != "ready":
+        sys.exit("usage: python -m aimed.hub.run ready <course folder>")
+    print(f"{ready_for_exchange(Path(sys.argv[2]))} feedback folders ready for the exchange")
