@@ -203,7 +203,7 @@ def generate_note(seed: object, scenario: str | None = None) -> Note:
         record_number="99" + _digits(rng, 6),
         national_digits=_digits(rng, 8),
     )
-    spans = []
+    spans: list[Span] = []
     for line, kinds in enumerate(LINES):
         for kind in kinds:
             spans.append(Span(f"s{len(spans)}", kind.partition(":")[0], line))
