@@ -86,6 +86,7 @@ def test_learner_code_sees_only_a_private_copy_of_its_folder(sandbox, submission
     aimed = os.path.dirname(os.path.realpath(boundary.__file__))[: -len("/trainer")]
     expected = {"/", "/dev", "/proc", "/tmp", "/home/learner", "/spool", "/usr", aimed}
     expected.add(boundary.scratch_folder(box_modules(sandbox)))  # /scratch when code is in /tmp
+    expected.add(f"{aimed}/trainer/keys")  # an empty folder over the answer keys
     assert seen - {"/etc/ld.so.cache"} <= expected
     assert lines[3].startswith("mine ")
     assert (submission / "notes.txt").read_text() == "mine"  # the copy changed, not the file
