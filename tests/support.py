@@ -7,6 +7,7 @@ conftest). Fixtures (servers, Chromium) are in ``conftest.py``; the Chromium wai
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -102,3 +103,18 @@ TABLE_SCROLLED_RIGHT = """table => {
     return {scrolls: Boolean(box), rows: rows,
             page_width: document.documentElement.scrollWidth};
 }"""
+
+
+def search_result_links(page, query: str) -> list[str]:
+    """Type ``query`` in the site's search box once its index is loaded; every result's link."""
+    from playwright.sync_api import expect
+
+    meta = page.locator(".md-search-result__meta")
+    box = page.locator("input.md-search__input")
+    box.click()
+    # "Initializing search" / "Initialisation de la recherche" until the index is loaded
+    expect(meta).not_to_have_text(re.compile(r"^\s*Initiali[sz]", re.I), timeout=30_000)
+    box.press_sequentially(query)  # Material searches on keyup, which fill() never sends
+    results = page.locator(".md-search-result__list .md-search-result__link")
+    expect(results.first).to_be_visible(timeout=30_000)
+    return results.evaluate_all("links => links.map(link => link.href)")

@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+
+from support import search_result_links
 
 MODULE_7 = "/fr/modules/trust-responsibility/"
 
@@ -26,19 +28,6 @@ def test_the_french_index_splits_words_at_apostrophes(built_site: Path) -> None:
     assert "automatisation" in separator.split("biais d’automatisation")  # typographic ’ too
 
 
-def first_results(page: Page, query: str) -> list[str]:
-    meta = page.locator(".md-search-result__meta")
-    starting = meta.inner_text()  # "Initializing search" until the index is loaded
-    box = page.locator("input.md-search__input")
-    box.click()
-    expect(meta).not_to_have_text(starting, timeout=30_000)
-    box.press_sequentially(query)  # Material searches on keyup, which fill() never sends
-    results = page.locator(".md-search-result__list .md-search-result__link")
-    expect(results.first).to_be_visible(timeout=30_000)
-    expect(meta).not_to_have_text(starting)
-    return results.evaluate_all("links => links.map(link => link.href)")
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize(
@@ -48,7 +37,7 @@ def test_french_search_lists_module_7_first_for_automation_bias(
     page: Page, site_url: str, query: str
 ) -> None:
     page.goto(f"{site_url}/fr/")
-    links = first_results(page, query)
+    links = search_result_links(page, query)
     assert MODULE_7 in links[0], links[:5]
 
 
@@ -56,5 +45,5 @@ def test_french_search_lists_module_7_first_for_automation_bias(
 @pytest.mark.slow
 def test_english_search_lists_module_7_first_for_automation_bias(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}/")
-    links = first_results(page, "automation bias")
+    links = search_result_links(page, "automation bias")
     assert "/modules/trust-responsibility/" in links[0] and "/fr/" not in links[0], links[:5]
