@@ -66,6 +66,14 @@ def read(path: Path = TARGET) -> set[str]:
 
 
 if __name__ == "__main__":
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else SEEDS
+    # `--check`: say whether the stored digests are still those of the articles (they live
+    # outside the repository, so the test suite cannot read them).
+    check = "--check" in sys.argv[1:]
+    given = [a for a in sys.argv[1:] if a != "--check"]
+    source = Path(given[0]) if given else SEEDS
+    if check:
+        same = TARGET.read_text(encoding="utf-8") == render(source)
+        print(f"{TARGET}: {'up to date' if same else 'stale: run without --check'}")
+        sys.exit(0 if same else 1)
     TARGET.write_text(render(source), encoding="utf-8")
     print(f"{TARGET}: {len(read())} runs from {source}", file=sys.stderr)
