@@ -18,21 +18,16 @@ from pathlib import Path
 
 import pytest
 
+from aimed.course_manifest import load_manifest
 from aimed.notebooks import helpers as helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES_DIR = ROOT / "exercises"
 SOURCE = EXERCISES_DIR / "source"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-# One exercise per module, named as the module's page; its folders are exercises/source/<id>-<lang>.
-EXERCISE_IDS = (
-    "reading-performance",  # module 2
-    "bias",  # module 3
-    "incomplete-input",  # module 4
-    "world-changes",  # module 5
-    "generative-ai",  # module 6
-    "trust-responsibility",  # module 7
-)
+# One exercise per module that has one, named as the module's page (the course manifest says
+# which); its folders are exercises/source/<id>-<lang>.
+EXERCISE_IDS = tuple(load_manifest(ROOT / "course" / "course.toml").exercises)
 LANGS = ("en", "fr")
 SETUP_LINE = re.compile(r'^set_language\("(en|fr)"\)$', re.MULTILINE)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)

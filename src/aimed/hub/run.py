@@ -271,14 +271,28 @@ class Hub:
         return self.api("POST", f"/users/{user}/tokens", {"note": "aimed"})["token"]
 
     def start_server(self, user: str, timeout: float = 120) -> None:
-        """Start ``user``'s server and wait until the hub says it is ready."""
-        self.api("POST", f"/users/{user}/server")
+        """Start ``user``'s server and wait until the hub says it is ready.
+
+        After a restart the hub first checks the servers it remembers ("pending check"),
+        and it refuses a start meanwhile: wait for whatever is pending, then ask.
+        """
         deadline = time.monotonic() + timeout
+        asked = False
         while time.monotonic() < deadline:
             model = self.api("GET", f"/users/{user}")
             server = model.get("servers", {}).get("")
             if server and server.get("ready"):
                 return
+            pending = model.get("pending") or (server or {}).get("pending")
+            if not pending and not asked:
+                try:
+                    self.api("POST", f"/users/{user}/server")
+                    asked = True
+                except HubError as error:
+                    if "pending" not in str(error):
+                        raise
+            elif not pending and not server:
+                asked = False  # the pending stop or check ended without a server: ask again
             time.sleep(0.5)
         raise HubError(f"{user}'s server did not start in {timeout:g} s: {self.log_tail()}")
 
