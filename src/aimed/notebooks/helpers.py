@@ -63,9 +63,25 @@ def _shown(value: object) -> str:
 # --- Checking the form of an answer -----------------------------------------------------
 
 
+_UNSET: object = object()
+
+
+def _answer(name: str, value: object) -> object:
+    """The learner's answer: ``value`` when given, else the notebook's variable ``name``.
+
+    A check cell names the answer (``check_number("answer_q1", whole=True)``) rather than
+    reading it, so an unanswered question gets a message instead of a ``NameError``.
+    """
+    if value is not _UNSET:
+        return value
+    import __main__
+
+    return vars(__main__).get(name)
+
+
 def check_number(
     name: str,
-    value: object,
+    value: object = _UNSET,
     *,
     low: float | None = None,
     high: float | None = None,
@@ -78,6 +94,7 @@ def check_number(
     by mistake (9.2 for 0.092); ``whole=True`` expects a count of people. A French
     decimal comma (``0,092``, which Python reads as two numbers) gets its own hint.
     """
+    value = _answer(name, value)
     if value is None or value is Ellipsis:
         raise AssertionError(_text("check.missing", name=name))
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
@@ -107,8 +124,9 @@ def choice(value: object) -> str:
     return str(value).strip().strip(").").upper() if isinstance(value, str) else ""
 
 
-def check_choice(name: str, value: object, options: Sequence[str]) -> None:
+def check_choice(name: str, value: object = _UNSET, options: Sequence[str] = ()) -> None:
     """Fail with a friendly message unless ``value`` is one of the offered letters."""
+    value = _answer(name, value)
     letters = ", ".join(f'"{option}"' for option in options)
     if value is None or value is Ellipsis:
         raise AssertionError(_text("check.missing", name=name))
