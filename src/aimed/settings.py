@@ -30,6 +30,10 @@ and :func:`gradebook_url`: ``AIMED_COURSE`` (the trainer's course folder, ``exer
 ``AIMED_GRADEBOOK_URL`` (default: SQLite in the course folder) and ``AIMED_GRADING_TMP``
 (where grading sandboxes keep their spool). ``<host>`` in a default URL is 127.0.0.1 when the
 servers bind to every address (0.0.0.0 or ::).
+
+``AIMED_SELF_CHECK`` (read through :func:`self_check`, default ``on``): whether the exercise
+server offers "Check my answers" (``aimed.lab``). A trainer sets it to ``off`` for a graded
+release: the check page then says that answers are checked by the trainer.
 """
 
 from __future__ import annotations
@@ -258,3 +262,19 @@ def gradebook_url(environ: Mapping[str, str] | None = None) -> str | None:
             "postgresql:///aimed_gradebook or sqlite:////path/gradebook.db"
         )
     return value or None
+
+
+SWITCH = {"on": True, "yes": True, "true": True, "1": True, "off": False, "no": False}
+SWITCH |= {"false": False, "0": False}
+
+
+def self_check(environ: Mapping[str, str] | None = None) -> bool:
+    """``AIMED_SELF_CHECK``: whether learners may check their answers on the exercise server."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("AIMED_SELF_CHECK", "on").strip().lower() or "on"
+    if value not in SWITCH:
+        raise SettingError(
+            f"AIMED_SELF_CHECK={environ['AIMED_SELF_CHECK']!r}: give on or off "
+            "(off for a graded release: answers are then checked by the trainer only)"
+        )
+    return SWITCH[value]

@@ -8,6 +8,8 @@ XSRF check: a link from another site can show the confirmation page, never reset
 from __future__ import annotations
 
 import html
+import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +17,19 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_escape, url_path_join
 from markupsafe import Markup
 from tornado import web
+from tornado.ioloop import IOLoop
 from traitlets import Unicode
 from traitlets.config import Configurable
 
+from aimed.lab.checker import Checker
 from aimed.lab.workspace import UnknownExercise, Workspace, language_of
+from aimed.settings import SettingError, self_check
 from aimed.texts.i18n import t
 from aimed.texts.markup import environment
 
 ROUTE = r"/aimed/(open|reset)/([^/]+)"
+CHECK_ROUTE = r"/aimed/check/([^/]+)"
+STATES = ("right", "not_yet", "not_answered")
 STYLE = (
     "body{font:1rem/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff}"
     "main{max-width:40rem;margin:3rem auto;padding:0 1rem}"
@@ -30,6 +37,10 @@ STYLE = (
     "padding:.5rem 1rem;border:2px solid #3949ab;border-radius:.2rem;color:#fff;"
     "background:#3949ab;text-decoration:none;cursor:pointer}"
     "a.secondary{color:#283593;background:#fff}code{font-size:.95em}"
+    "ol.aimed-check{list-style:none;padding:0}ol.aimed-check li{border-left:.4rem solid #757575;"
+    "padding:.4rem .8rem;margin:.6rem 0;background:#f5f5f5}"
+    "li.right{border-color:#2e7d32}li.not_yet{border-color:#b3261e}"
+    "li.not_answered{border-color:#8a6d00}.state{font-weight:700}"
 )
 
 
@@ -39,6 +50,12 @@ class AimedLab(Configurable):
     release_dir = Unicode("", help="Folder of the released exercises (nbgrader's release/).").tag(
         config=True
     )
+    source_dir = Unicode(
+        "",
+        help="Folder of the source notebooks, whose checks 'Check my answers' runs (default: "
+        "source/ beside release_dir, if there is one). Every account that runs this server "
+        "can read it: give it only for practice, never for a graded release.",
+    ).tag(config=True)
 
 
 class ExerciseHandler(JupyterHandler):
@@ -74,6 +91,7 @@ class ExerciseHandler(JupyterHandler):
         try:
             if action == "open":
                 self.redirect(self.lab_address(self.workspace.open(assignment)))
+                warm(self.settings, assignment)
             else:
                 self.confirm(assignment)
         except UnknownExercise:
@@ -131,6 +149,109 @@ class ExerciseHandler(JupyterHandler):
         )
 
 
+class CheckHandler(ExerciseHandler):
+    """``GET /aimed/check/<a>``: the learner's saved notebook checked, per question.
+
+    It only reads the notebook: nothing is changed, handed in or recorded (see
+    ``aimed.trainer.selfcheck``, which runs in a worker process of its own).
+    """
+
+    @web.authenticated
+    async def get(self, assignment: str) -> None:
+        try:
+            mine = self.workspace.notebook(assignment)
+        except UnknownExercise:
+            self.unknown(assignment)
+            return
+        lang = language_of(assignment)
+        values: dict[str, Any] = {
+            "back": self.address("open", assignment),
+            "back_label": t("lab.check_back", lang),
+            "again": self.address("check", assignment),
+            "again_label": t("lab.check_again", lang),
+        }
+        source = source_of(self.settings, assignment)
+        if not self.settings["aimed_self_check"]:
+            reason = "off"
+        elif source is None:
+            reason = "no_source"
+        elif not mine.is_file():
+            reason = "not_opened"
+        else:
+            request = {"source": str(source), "notebook": str(mine)}
+            request["release"] = str(self.workspace.released(assignment))
+            checker: Checker = self.settings["aimed_checker"]
+            reply = await IOLoop.current().run_in_executor(None, checker.ask, request)
+            reason = str(reply.get("unavailable", "")) or "failed"
+            if "result" in reply:
+                self.results(assignment, mine, reply["result"], values)
+                return
+        if reason == "not_opened":
+            values["back_label"] = t("lab.open_exercise", lang)
+        key = {"too_large": "unreadable"}.get(reason, reason)
+        if key not in ("off", "no_source", "no_sandbox", "unreadable", "not_opened"):
+            key = "failed"
+        self.page(
+            "check",
+            lang,
+            t("lab.check_title", lang),
+            said=t(f"lab.check_{key}", lang),
+            questions=[],
+            **values,
+        )
+
+    def results(self, assignment: str, mine: Path, result: dict, values: dict) -> None:
+        lang = language_of(assignment)
+        questions = []
+        for question in result["questions"]:
+            state = question["state"] if question["state"] in STATES else "not_yet"
+            questions.append(
+                {
+                    "label": t("lab.check_question", lang, number=question["number"]),
+                    "part": question["part"],
+                    "state": state,
+                    "state_label": t(f"lab.check_{state}", lang),
+                    "hint": question["hint"],
+                }
+            )
+        counts = {s: sum(1 for q in questions if q["state"] == s) for s in STATES}
+        saved = datetime.fromtimestamp(os.stat(mine).st_mtime).strftime("%H:%M:%S")
+        written = ", ".join(result.get("written", []))
+        self.page(
+            "check",
+            lang,
+            t("lab.check_title", lang),
+            said=t("lab.check_intro", lang, notebook=f"\x00{mine.name}\x01", saved=saved),
+            save_first=t("lab.check_save_first", lang),
+            summary=t("lab.check_summary", lang, total=len(questions), **counts),
+            questions=questions,
+            notice=result.get("notice", ""),
+            written=t("lab.check_written", lang, numbers=written) if written else "",
+            **values,
+        )
+
+
+def source_of(settings: dict, assignment: str) -> Path | None:
+    """The source notebook of ``assignment``, if this server has the course's sources."""
+    folder: Path | None = settings.get("aimed_sources")
+    if folder is None:
+        return None
+    try:
+        released = settings["aimed_workspace"].released(assignment)
+    except UnknownExercise:
+        return None
+    source = folder / assignment / released.name
+    return source if source.is_file() else None
+
+
+def warm(settings: dict, assignment: str) -> None:
+    """Start the checking worker's sandbox in the background when an exercise is opened."""
+    source = source_of(settings, assignment)
+    if settings.get("aimed_self_check") and source is not None:
+        checker: Checker = settings["aimed_checker"]
+        IOLoop.current().run_in_executor(None, checker.ask, {"warm": str(source)})
+
+
 def code(text: str) -> Markup:
     """Escape ``text``; the parts marked ``\\x00…\\x01`` (file and folder names) become code."""
     escaped = html.escape(text)
@@ -149,9 +270,28 @@ def load(serverapp: Any) -> None:
             "AimedLab.release_dir is not set: start the lab with `aimed lab` or `aimed serve`"
         )
     workspace = Workspace(Path(settings.release_dir).resolve(), Path(serverapp.root_dir).resolve())
+    log = serverapp.log
+    sources = Path(settings.source_dir or workspace.release.parent / "source").resolve()
+    try:
+        checking = self_check()
+    except SettingError as error:  # a graded release must not open by mistake: off
+        log.error("aimed.lab: %s; checking is off", error)
+        checking = False
     web_app = serverapp.web_app
     web_app.settings["aimed_workspace"] = workspace
-    route = url_path_join(web_app.settings["base_url"], ROUTE)
-    web_app.add_handlers(".*$", [(route, ExerciseHandler)])
-    log = serverapp.log
+    web_app.settings["aimed_sources"] = sources if sources.is_dir() else None
+    web_app.settings["aimed_self_check"] = checking
+    web_app.settings["aimed_checker"] = Checker()
+    base = web_app.settings["base_url"]
+    web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(base, ROUTE), ExerciseHandler),
+            (url_path_join(base, CHECK_ROUTE), CheckHandler),
+        ],
+    )
     log.info("aimed.lab: exercises from %s, work in %s", workspace.release, workspace.root)
+    if checking and sources.is_dir():
+        log.info("aimed.lab: 'Check my answers' runs the checks of %s", sources)
+    else:
+        log.info("aimed.lab: 'Check my answers' is %s", "off" if not checking else "without checks")

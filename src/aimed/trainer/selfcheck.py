@@ -365,6 +365,7 @@ def warm(source: Path) -> None:
     exercise = load_exercise(source)
     check_available()
     sandbox_for(exercise.modules, [exercise.path.parent.parent]).start()
+    check_answers(exercise, {})  # the set-up cells once: their imports are then loaded here
 
 
 # ------------------------------------------------------------------ the worker
