@@ -97,11 +97,14 @@ TEXT = {
         "exercise_title": "Graded exercise",
         "exercise_body": (
             "A notebook to work through in about 30 to 45 minutes, no programming needed: you "
-            "type numbers, choices and short reflections, check your answers with the tests it "
-            "contains, then hand it to your trainer, who grades it and returns written feedback."
+            "type numbers, choices and short reflections; on the course's exercise server, "
+            "“Check my answers” says question by question what is right and what to revisit "
+            "(with the downloaded zip, your trainer checks them). Then hand it to your trainer, "
+            "who grades it and returns written feedback."
         ),
         "exercise_link": "Download the exercise (zip)",
         "exercise_open": "Open the exercise",
+        "exercise_check": "Check my answers",
         "exercise_where": (
             "It opens in JupyterLab on this computer (started with the course by "
             "<code>make serve</code>); your work is saved in the folder "
@@ -129,12 +132,15 @@ TEXT = {
         "exercise_title": "Exercice noté",
         "exercise_body": (
             "Un notebook à traiter en 30 à 45 minutes environ, sans savoir programmer : vous "
-            "saisissez des nombres, des choix et de courtes réflexions, vérifiez vos réponses "
-            "avec les tests qu'il contient, puis le remettez à votre formateur, qui le note et "
-            "vous renvoie un commentaire écrit."
+            "saisissez des nombres, des choix et de courtes réflexions ; sur le serveur "
+            "d'exercices du cours, « Vérifier mes réponses » indique question par question ce "
+            "qui est juste et ce qu'il faut revoir (avec le zip téléchargé, votre formateur les "
+            "vérifie). Vous le remettez ensuite à votre formateur, qui le note et vous renvoie "
+            "un commentaire écrit."
         ),
         "exercise_link": "Télécharger l'exercice (zip)",
         "exercise_open": "Ouvrir l'exercice",
+        "exercise_check": "Vérifier mes réponses",
         "exercise_where": (
             "Il s'ouvre dans JupyterLab sur cet ordinateur (lancé avec le cours par "
             "<code>make serve</code>)\u202f; votre travail est enregistré dans le dossier "
