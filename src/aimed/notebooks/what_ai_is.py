@@ -70,6 +70,16 @@ def run(share_b: float, seed: int = 0) -> BiasRun:
     return _cached_run(check_share(share_b), check_seed(seed))
 
 
+def _check_runs(runs: object) -> list[tuple[float, int]]:
+    """A non-empty list of (group B's share, seed) pairs, each a valid run."""
+    pairs = list(runs) if isinstance(runs, list | tuple) else []
+    if not pairs or not all(isinstance(p, list | tuple) and len(p) == 2 for p in pairs):
+        raise ValueError(
+            f"expected a list of (share of group B, seed) pairs such as [(0.05, 0)], got {runs!r}"
+        )
+    return [(check_share(share_b), check_seed(seed)) for share_b, seed in pairs]
+
+
 def weights(model: TrainedModel) -> dict[str, float]:
     """The logistic model's weights per unit of each input, and its starting value (``""``).
 
@@ -97,7 +107,7 @@ def training_table(runs: Sequence[tuple[float, int]]) -> pd.DataFrame:
     """What each training set holds: patients and patients with the disease, group by group."""
     lang = current_language()
     columns = {}
-    for share_b, seed in runs:
+    for share_b, seed in _check_runs(runs):
         frame = run(share_b, seed).train.frame
         values = []
         for group in ("A", "B"):
@@ -118,6 +128,7 @@ def training_table(runs: Sequence[tuple[float, int]]) -> pd.DataFrame:
 def weights_table(runs: Sequence[tuple[float, int]]) -> pd.DataFrame:
     """Each run's weights, one column per run: the starting value, then one row per input."""
     lang = current_language()
+    runs = _check_runs(runs)
     first = run(*runs[0]).evaluation.model
     names = ["", *first.features]
     columns = {_text("weights.unit"): [_text(f"unit.{name or 'start'}") for name in names]}
@@ -183,7 +194,7 @@ def found_table(runs: Sequence[tuple[float, int]]) -> pd.DataFrame:
     """
     lang = current_language()
     columns = {}
-    for share_b, seed in runs:
+    for share_b, seed in _check_runs(runs):
         by_group = run(share_b, seed).by_group
         columns[_run_name(share_b, seed)] = [
             numbers.percent(float(by_group.loc[group, "sensitivity"]), lang) for group in ("A", "B")
