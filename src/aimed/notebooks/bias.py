@@ -16,18 +16,21 @@ from a table match the engine to the rounding.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from aimed.engines.group_metrics import auc, calibration, group_metrics, predict_at
-from aimed.engines.model_scenarios import BiasRun
+from aimed.engines.model_scenarios import BiasRun, run_biased_data
 from aimed.engines.models import Evaluation
 from aimed.notebooks.helpers import current_language
 from aimed.texts.i18n import t
 from aimed.validation import InputError
 
 __all__ = [
+    "AUDITS",
+    "audit_run",
     "calibration_table",
     "group_table",
     "overall_table",
@@ -35,12 +38,35 @@ __all__ = [
 ]
 
 
+# The runs the exercise names: the notebook holds a name, never the run (its errors and
+# risks would answer the questions); the tables and the answer keys rebuild it from here.
+# Each is the sandbox page's device-bias run (10,000 patients to train, 10,000 to test,
+# seed 0), with the oximeter's error larger in group B or the same in both groups.
+AUDITS: dict[str, bool] = {"device_bias": True, "device_same_error": False}
+
+
 def _text(key: str, **values: object) -> str:
     return t(f"subgroup_tables.{key}", current_language(), **values)
 
 
-def _evaluation(run: BiasRun | Evaluation) -> Evaluation:
-    return run.evaluation if isinstance(run, BiasRun) else run
+@lru_cache(maxsize=len(AUDITS))
+def _named_run(name: str) -> BiasRun:
+    return run_biased_data("device", bias_on=AUDITS[name], n=10_000, seed=0)
+
+
+def audit_run(name: str) -> BiasRun:
+    """The run an exercise names in :data:`AUDITS`, trained once per process."""
+    if not isinstance(name, str) or name not in AUDITS:
+        raise InputError(
+            "subgroup_tables.errors.audit", names=", ".join(AUDITS), given=repr(name)[:40]
+        )
+    return _named_run(name)
+
+
+def _evaluation(run: BiasRun | Evaluation | str) -> Evaluation:
+    if isinstance(run, BiasRun | Evaluation):
+        return run.evaluation if isinstance(run, BiasRun) else run
+    return audit_run(run).evaluation
 
 
 def _group_name(evaluation: Evaluation, group: str) -> str:
@@ -60,7 +86,7 @@ def _rate(value: float) -> float:
     return round(float(value), 3)
 
 
-def overall_table(run: BiasRun | Evaluation) -> pd.DataFrame:
+def overall_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
     """What a vendor's summary shows: one row for all patients at the run's threshold.
 
     Patients, patients with the condition (count), AUC, sensitivity, missed share
@@ -82,7 +108,7 @@ def overall_table(run: BiasRun | Evaluation) -> pd.DataFrame:
     return frame
 
 
-def group_table(run: BiasRun | Evaluation) -> pd.DataFrame:
+def group_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
     """The same figures group by group, then all patients: the subgroup audit.
 
     Per group: patients, patients with the condition (count), AUC (ranking within the
@@ -112,7 +138,7 @@ def group_table(run: BiasRun | Evaluation) -> pd.DataFrame:
     return frame
 
 
-def calibration_table(run: BiasRun | Evaluation) -> pd.DataFrame:
+def calibration_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
     """Calibration in the large per group: the share who have the condition vs the mean risk.
 
     A calibrated model predicts, on average, the share that turns out to have the
@@ -149,7 +175,9 @@ def _check_thresholds(thresholds: Sequence[int]) -> list[int]:
     return [int(v) for v in chosen if isinstance(v, int | np.integer)]
 
 
-def threshold_costs_table(run: BiasRun | Evaluation, thresholds: Sequence[int]) -> pd.DataFrame:
+def threshold_costs_table(
+    run: BiasRun | Evaluation | str, thresholds: Sequence[int]
+) -> pd.DataFrame:
     """What each alert threshold (alert when the risk reaches it, in %) costs each group.
 
     Per threshold: the missed share (false-negative rate) and the missed patients per
