@@ -12,22 +12,26 @@ follow :func:`aimed.notebooks.helpers.current_language`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from aimed.engines.group_metrics import site_performance
-from aimed.engines.model_scenarios import ShiftRun
+from aimed.engines.model_scenarios import ShiftRun, run_hospital_shift
 from aimed.engines.models import Evaluation
 from aimed.notebooks.helpers import current_language
 from aimed.texts.i18n import t
+from aimed.validation import InputError
 
 __all__ = [
     "PLACES",
     "RISK_BANDS",
+    "SHIFTS",
     "alert_threshold_table",
     "calibration_table",
     "local_sample_table",
+    "shift_run",
     "site_table",
 ]
 
@@ -37,19 +41,41 @@ PLACES: tuple[str, ...] = ("A", "B", "B_recalibrated")
 RISK_BANDS: tuple[float, ...] = (0.0, 0.05, 0.10, 0.20, 0.40, 1.0)
 
 
+# The runs the exercise names: the notebook holds a name, never the run (its risks and
+# outcomes would answer the questions); the tables and the answer keys rebuild it from here.
+# The sandbox page's opening settings: 10,000 patients per hospital, a local sample of 200
+# for the recalibration, alerts from a risk of 0.20, seed 0.
+SHIFTS: tuple[str, ...] = ("sepsis_model_moved",)
+
+
 def _text(key: str, **values: object) -> str:
     return t(f"site_shift_tables.{key}", current_language(), **values)
 
 
-def _evaluation(run: ShiftRun, place: str) -> Evaluation:
+@lru_cache(maxsize=len(SHIFTS))
+def _named_run(name: str) -> ShiftRun:
+    return run_hospital_shift(n=10_000, recalibration_n=200, threshold=0.20, seed=0)
+
+
+def shift_run(name: str) -> ShiftRun:
+    """The run an exercise names in :data:`SHIFTS`, trained once per process."""
+    if not isinstance(name, str) or name not in SHIFTS:
+        raise InputError(
+            "site_shift_tables.errors.shift", names=", ".join(SHIFTS), given=repr(name)[:40]
+        )
+    return _named_run(name)
+
+
+def _evaluation(run: ShiftRun | str, place: str) -> Evaluation:
     """The run's evaluation at one place (``"A"``, ``"B"`` or ``"B_recalibrated"``)."""
+    run = run if isinstance(run, ShiftRun) else shift_run(run)
     evaluations = dict(zip(PLACES, (run.at_a, run.at_b, run.at_b_recalibrated), strict=True))
     if place not in evaluations:
         raise ValueError(f"unknown place {place!r}; use one of {', '.join(PLACES)}")
     return evaluations[place]
 
 
-def site_table(run: ShiftRun, places: Sequence[str] = PLACES) -> pd.DataFrame:
+def site_table(run: ShiftRun | str, places: Sequence[str] = PLACES) -> pd.DataFrame:
     """The same model at each place, one column per place, as the sandbox's side-by-side table.
 
     Rows: patients, observed sepsis and mean predicted risk (proportions: calibration in
@@ -97,7 +123,7 @@ def _band_labels() -> list[str]:
     return [*labels, _text("bands.above", low=percents[-2])]
 
 
-def calibration_table(run: ShiftRun, place: str) -> pd.DataFrame:
+def calibration_table(run: ShiftRun | str, place: str) -> pd.DataFrame:
     """Observed sepsis against predicted risk, by band of predicted risk, at one place.
 
     The calibration plot of the page read as numbers: for the patients to whom the model
@@ -127,7 +153,9 @@ def calibration_table(run: ShiftRun, place: str) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.Index(_band_labels(), name=_text("calibration.band")))
 
 
-def alert_threshold_table(run: ShiftRun, place: str, thresholds: Sequence[float]) -> pd.DataFrame:
+def alert_threshold_table(
+    run: ShiftRun | str, place: str, thresholds: Sequence[float]
+) -> pd.DataFrame:
     """What each alert threshold would give at one place: alerts per 100, sensitivity, PPV.
 
     An alert fires when the predicted risk reaches the threshold (a proportion), as on the
@@ -148,11 +176,12 @@ def alert_threshold_table(run: ShiftRun, place: str, thresholds: Sequence[float]
     return pd.DataFrame(rows).set_index(_text("thresholds.threshold"))
 
 
-def local_sample_table(run: ShiftRun) -> pd.DataFrame:
+def local_sample_table(run: ShiftRun | str) -> pd.DataFrame:
     """The local sample of hospital B the model was recalibrated on: how many cases it holds.
 
     Few cases make the correction itself imprecise; the table shows how few there are.
     """
+    run = run if isinstance(run, ShiftRun) else shift_run(run)
     outcome = run.local_sample.y_true
     cases = int(outcome.sum())
     return pd.DataFrame(
