@@ -22,8 +22,10 @@ c.CourseDirectory.db_url = os.environ.get(
 # Every assignment opens with the same header notebook.
 c.IncludeHeaderFooter.header = str(HERE / "source" / "header.ipynb")
 
-# What a learner sees where a solution was removed.
-c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
+# What a learner sees where a solution was removed: a comment, not nbgrader's default
+# `raise NotImplementedError()`, so "Run All" on a half-done notebook runs every cell (an
+# unanswered question gets its check's message; the hidden checks still score it 0).
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Learner code runs behind an operating-system boundary (bubblewrap: its own namespaces,

@@ -8,8 +8,10 @@ conftest). Fixtures (servers, Chromium) are in ``conftest.py``; the Chromium wai
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from aimed.sandbox import sandbox_ui
@@ -118,3 +120,9 @@ def search_result_links(page, query: str) -> list[str]:
     results = page.locator(".md-search-result__list .md-search-result__link")
     expect(results.first).to_be_visible(timeout=30_000)
     return results.evaluate_all("links => links.map(link => link.href)")
+
+
+def told(capsys: pytest.CaptureFixture[str], check: Callable[[], None]) -> str:
+    """What a notebook's form check tells the learner: it shows a message and raises nothing."""
+    check()
+    return capsys.readouterr().out

@@ -112,6 +112,9 @@ def open_from_the_module_page(page: Page, lab: dict, lang: str) -> None:
     title = exercise_title(released_notebook(lab, lang))
     heading = shown_notebook(page).locator(".jp-MarkdownOutput h1", has_text=title)
     expect(heading).to_be_visible(timeout=60_000)
+    # JupyterLab's own menus speak the exercise's language (its French language pack)
+    menu = page.locator("#jp-MainMenu .lm-MenuBar-itemLabel").first
+    expect(menu).to_have_text({"en": "File", "fr": "Fichier"}[lang])
 
 
 def shown_notebook(page: Page) -> Locator:
@@ -164,7 +167,7 @@ def test_work_is_saved_in_the_workspace_and_reset_keeps_it(
 ) -> None:
     lang = "fr"
     open_from_the_module_page(page, lab, lang)
-    answer = shown_notebook(page).locator(".jp-CodeCell", has_text="NotImplementedError").first
+    answer = shown_notebook(page).locator(".jp-CodeCell", has_text="YOUR ANSWER HERE").first
     answer.locator(".jp-InputArea-editor").click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("answer_q1 = 98")

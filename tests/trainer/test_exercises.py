@@ -20,6 +20,7 @@ import pytest
 
 from aimed.course_manifest import load_manifest
 from aimed.notebooks import helpers as helpers
+from support import told
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES_DIR = ROOT / "exercises"
@@ -166,36 +167,51 @@ def french() -> object:
     helpers.set_language("en")
 
 
-def test_a_percentage_typed_for_a_proportion_is_explained() -> None:
-    with pytest.raises(AssertionError, match="looks like a percentage"):
-        helpers.check_number("answer_q2", 9.2, proportion=True)
+def test_a_percentage_typed_for_a_proportion_is_explained(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert re.search(
+        "looks like a percentage",
+        told(capsys, lambda: helpers.check_number("answer_q2", 9.2, proportion=True)),
+    )
     helpers.check_number("answer_q2", 0.092, proportion=True)
 
 
-def test_a_french_decimal_comma_gets_a_hint_in_french(french: None) -> None:
-    with pytest.raises(AssertionError, match=r"virgule décimale.*écrivez 0\.25"):
-        helpers.check_number("answer_q3", (0, 25), proportion=True)
-    with pytest.raises(AssertionError, match="sans guillemets"):
-        helpers.check_number("answer_q3", "0.25", proportion=True)
+def test_a_french_decimal_comma_gets_a_hint_in_french(
+    french: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert re.search(
+        r"virgule décimale.*écrivez 0\.25",
+        told(capsys, lambda: helpers.check_number("answer_q3", (0, 25), proportion=True)),
+    )
+    assert re.search(
+        "sans guillemets",
+        told(capsys, lambda: helpers.check_number("answer_q3", "0.25", proportion=True)),
+    )
 
 
-def test_counts_must_be_whole_and_possible() -> None:
-    with pytest.raises(AssertionError, match="whole number"):
-        helpers.check_number("answer_q1", 97.5, whole=True)
-    with pytest.raises(AssertionError, match="outside the possible range"):
-        helpers.check_number("answer_q1", 1200, whole=True, low=0, high=1000)
-    with pytest.raises(AssertionError, match="no answer yet"):
-        helpers.check_number("answer_q1", None)
+def test_counts_must_be_whole_and_possible(capsys: pytest.CaptureFixture[str]) -> None:
+    assert re.search(
+        "whole number", told(capsys, lambda: helpers.check_number("answer_q1", 97.5, whole=True))
+    )
+    assert re.search(
+        "outside the possible range",
+        told(capsys, lambda: helpers.check_number("answer_q1", 1200, whole=True, low=0, high=1000)),
+    )
+    assert re.search("no answer yet", told(capsys, lambda: helpers.check_number("answer_q1", None)))
     helpers.check_number("answer_q1", 98, whole=True, low=0, high=1000)
 
 
-def test_choices_are_letters_in_any_case() -> None:
+def test_choices_are_letters_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
     helpers.check_choice("answer_q5", " b ", ["A", "B", "C", "D"])
     assert helpers.choice(" b ") == "B" and helpers.choice(2) == ""
-    with pytest.raises(AssertionError, match='"A", "B"'):
-        helpers.check_choice("answer_q5", "E", ["A", "B", "C", "D"])
-    with pytest.raises(AssertionError, match="one of the letters"):
-        helpers.check_choice("answer_q5", 2, ["A", "B"])
+    assert re.search(
+        '"A", "B"',
+        told(capsys, lambda: helpers.check_choice("answer_q5", "E", ["A", "B", "C", "D"])),
+    )
+    assert re.search(
+        "one of the letters", told(capsys, lambda: helpers.check_choice("answer_q5", 2, ["A", "B"]))
+    )
 
 
 def test_natural_frequency_table_adds_up_in_french(french: None) -> None:
@@ -445,3 +461,26 @@ def test_autograding_gives_the_expected_scores(graded: dict, assignment: str) ->
     assert graded[assignment, "full"] == (automatic, automatic + manual)
     assert graded[assignment, "blank"] == (0, automatic + manual)
     assert graded[assignment, "no_q2"] == (automatic - q2, automatic + manual)
+
+
+@pytest.mark.parametrize(("lang", "written"), [("en", "13.0%"), ("fr", "13,0\u00a0%")])
+def test_tables_show_numbers_as_the_notebook_language_writes_them(lang: str, written: str) -> None:
+    """A French notebook shows 13,0 % where the data hold 0.13; answers stay proportions."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from aimed.notebooks.trust_responsibility import published_comparison
+
+    shell = InteractiveShell.instance()
+    try:
+        helpers.set_language(lang)
+        table = published_comparison()
+        shown, _ = shell.display_formatter.format(table)
+        assert table.to_numpy().dtype.kind == "f" and (table.to_numpy() <= 1).all()
+        cells = re.findall(r"<td>([^<]*)</td>", shown["text/html"])
+        assert cells and all(c.endswith("%") for c in cells), cells
+        assert written.split("%")[0][-1] in "".join(cells)  # the language's decimal mark
+        assert any(c.endswith("\u00a0%") for c in cells) == (lang == "fr")
+        assert not re.search(r"\b0[.,]\d", shown["text/plain"]), "no proportion left as 0.x"
+    finally:
+        helpers.set_language("en")
+        InteractiveShell.clear_instance()

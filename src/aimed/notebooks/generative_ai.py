@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from aimed.engines.letter_check import Case, generate_case, letter, record_view
-from aimed.notebooks.helpers import current_language
+from aimed.notebooks.helpers import _UNSET, _answer, current_language, form_check
 from aimed.texts.i18n import t
 
 __all__ = [
@@ -208,12 +208,14 @@ def _whole(value: object) -> bool:
     return isinstance(value, float) and math.isfinite(value) and value == int(value)
 
 
-def check_number_list(name: str, value: object, *, low: int, high: int) -> None:
-    """Fail with a friendly message unless ``value`` is a list of whole numbers from low to high.
+@form_check
+def check_number_list(name: str, value: object = _UNSET, *, low: int, high: int) -> None:
+    """Tell the learner what to fix unless ``value`` is a list of whole numbers from low to high.
 
     Like :func:`aimed.notebooks.helpers.check_number`, for each number of the list: a list
     (or numbers separated by commas), possibly empty; never a set, text or one bare number.
     """
+    value = _answer(name, value)
     if value is None or value is Ellipsis:
         raise AssertionError(t("exercises.check.missing", current_language(), name=name))
     if isinstance(value, set | frozenset):

@@ -9,14 +9,17 @@ notebooks' hidden tests, never here, so nothing in this module gives an answer a
 
 from __future__ import annotations
 
+import functools
+import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from aimed.engines.bayes import natural_frequencies
 from aimed.engines.chest_pain import Answer, assess, independence_check, next_questions
+from aimed.texts import numbers
 from aimed.texts.i18n import normalise_language, t
 from aimed.validation import check_seed, check_share
 
@@ -28,11 +31,15 @@ __all__ = [
     "current_language",
     "differential_table",
     "findings_table",
+    "form_check",
     "independence_table",
+    "in_percent",
     "natural_frequency_table",
     "next_questions_table",
     "set_language",
     "synthetic_risk_scores",
+    "table_text",
+    "tell",
     "threshold_table",
 ]
 
@@ -42,6 +49,7 @@ _state = {"lang": "en"}
 def set_language(lang: str) -> str:
     """Pick the language of every message and table of the notebook (``"en"`` or ``"fr"``)."""
     _state["lang"] = normalise_language(lang)
+    _show_tables_in_language()
     return _state["lang"]
 
 
@@ -63,6 +71,39 @@ def _shown(value: object) -> str:
 # --- Checking the form of an answer -----------------------------------------------------
 
 
+def tell(message: str) -> None:
+    """Show ``message`` under the cell, as a notice rather than an error (no traceback)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - the notebooks always run in IPython
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        print(message)
+        return
+    style = "border-left:4px solid #b3261e;padding:0.4em 0.8em;background:#fdecea;color:#3b0d0c"
+    shown = f'<div role="alert" class="aimed-check" style="{style}">{html.escape(message)}</div>'
+    display({"text/plain": message, "text/html": shown}, raw=True)
+
+
+def form_check(check: Callable[..., None]) -> Callable[..., None]:
+    """Make a form check tell the learner what to fix instead of raising.
+
+    A failed check is a message in the learner's language: no traceback, and "Run All" goes
+    on to the cells below. Whether an answer is *right* is decided by the hidden checks,
+    which still fail the cell when grading.
+    """
+
+    @functools.wraps(check)
+    def checked(*args: object, **kwargs: object) -> None:
+        try:
+            check(*args, **kwargs)
+        except AssertionError as problem:
+            tell(str(problem))
+
+    return checked
+
+
 _UNSET: object = object()
 
 
@@ -79,6 +120,7 @@ def _answer(name: str, value: object) -> object:
     return vars(__main__).get(name)
 
 
+@form_check
 def check_number(
     name: str,
     value: object = _UNSET,
@@ -88,7 +130,7 @@ def check_number(
     whole: bool = False,
     proportion: bool = False,
 ) -> None:
-    """Fail with a friendly message unless ``value`` is a number of the expected form.
+    """Tell the learner what to fix unless ``value`` is a number of the expected form.
 
     ``proportion=True`` expects a value from 0 to 1 and recognises a percentage typed
     by mistake (9.2 for 0.092); ``whole=True`` expects a count of people. A French
@@ -124,8 +166,9 @@ def choice(value: object) -> str:
     return str(value).strip().strip(").").upper() if isinstance(value, str) else ""
 
 
+@form_check
 def check_choice(name: str, value: object = _UNSET, options: Sequence[str] = ()) -> None:
-    """Fail with a friendly message unless ``value`` is one of the offered letters."""
+    """Tell the learner what to fix unless ``value`` is one of the offered letters."""
     value = _answer(name, value)
     letters = ", ".join(f'"{option}"' for option in options)
     if value is None or value is Ellipsis:
@@ -137,6 +180,66 @@ def check_choice(name: str, value: object = _UNSET, options: Sequence[str] = ())
 
 
 # --- Tables a learner reads ---------------------------------------------------------------
+
+_PERCENT = "aimed.percent"  # DataFrame.attrs key: the columns that hold proportions
+
+
+def in_percent(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Mark ``columns`` as proportions, which the notebook shows as percentages.
+
+    The values stay proportions (what answers are written in and checks compare); only
+    what the learner reads changes: ``0.751`` shows as ``75.1%`` or ``75,1 %``.
+    """
+    frame.attrs[_PERCENT] = [*frame.attrs.get(_PERCENT, []), *columns]
+    return frame
+
+
+def _cell(value: object, lang: str, percent: bool) -> str:
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return numbers.count(int(value), lang)
+    if math.isnan(value):
+        return numbers.UNDEFINED
+    if percent:
+        return numbers.percent(float(value), lang, digits=2, least=1)
+    return numbers.plain(float(value), lang)
+
+
+def table_text(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """``frame`` as the learner reads it: every number written as their language writes it.
+
+    French ``75,1 %``, ``10 000``, ``0,82``; English ``75.1%``, ``10,000``, ``0.82``.
+    """
+    lang = lang or _state["lang"]
+    percent = set(frame.attrs.get(_PERCENT, []))
+    shown = pd.DataFrame(
+        {
+            column: [_cell(v, lang, column in percent) for v in frame[column]]
+            for column in frame.columns
+        },
+        index=pd.Index([_cell(v, lang, False) for v in frame.index], name=frame.index.name),
+    )
+    shown.columns = frame.columns
+    return shown
+
+
+def _show_tables_in_language() -> None:
+    """Have IPython display every table of the notebook through :func:`table_text`."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - the notebooks always run in IPython
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, lambda frame: table_text(frame).to_html())
+    formatters["text/plain"].for_type(
+        pd.DataFrame, lambda frame, printer, cycle: printer.text(table_text(frame).to_string())
+    )
 
 
 def natural_frequency_table(

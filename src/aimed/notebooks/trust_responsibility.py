@@ -37,7 +37,7 @@ from aimed.engines.automation_bias import (
     published_figures,
     score,
 )
-from aimed.notebooks.helpers import current_language
+from aimed.notebooks.helpers import current_language, in_percent
 from aimed.texts import numbers
 from aimed.texts.i18n import t
 from aimed.validation import check_seed
@@ -277,4 +277,5 @@ def published_comparison(
                 _text("column.study_with"): study.with_wrong_ai,
             }
         )
-    return pd.DataFrame(rows).set_index(_text("column.measure"))
+    frame = pd.DataFrame(rows).set_index(_text("column.measure"))
+    return in_percent(frame, *list(frame.columns))

@@ -285,7 +285,7 @@ class FeedbackScrubber(NbGraderPreprocessor):
 
 
 HideHiddenTests = FeedbackScrubber  # the name earlier course settings used
-_STUBS = ("YOUR ANSWER HERE", "raise NotImplementedError")  # what the release leaves
+_STUBS = ("YOUR ANSWER HERE", "raise NotImplementedError")  # what a release leaves (and older ones)
 TEMPLATES = Path(__file__).parent / "templates"  # holds feedback/, the page's template
 
 
