@@ -37,11 +37,18 @@ def positives(sensitivity: float, specificity: float, prevalence: float, n: int 
 
 
 def ppv(sensitivity: float, specificity: float, prevalence: float) -> float:
-    return predictive_values(sensitivity, specificity, prevalence).ppv
+    return _defined(predictive_values(sensitivity, specificity, prevalence).ppv)
 
 
 def npv(sensitivity: float, specificity: float, prevalence: float) -> float:
-    return predictive_values(sensitivity, specificity, prevalence).npv
+    return _defined(predictive_values(sensitivity, specificity, prevalence).npv)
+
+
+def _defined(value: float | None) -> float:
+    """A predictive value of the exercise's figures, which always have both results."""
+    if value is None:
+        raise ValueError("no one has this result: the predictive value is undefined")
+    return value
 
 
 def lr_positive(sensitivity: float, specificity: float) -> float:
