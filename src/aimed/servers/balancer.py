@@ -48,6 +48,8 @@ REPLICA_OPTIONS = [
     "false",
 ]
 PLACEHOLDER = re.compile(r"@[A-Z_]+@")
+# Where JupyterHub's proxy listens (deploy/jupyterhub/jupyterhub_config.py: bind_url).
+HUB = "127.0.0.1:8000"
 
 
 def replica_command(port: int) -> list[str]:
@@ -75,9 +77,15 @@ def fill(template: Path, values: dict[str, str]) -> str:
 
 
 def site_config(
-    *, listen: str, site_dir: Path, ports: list[int], access_log: Path, server_name: str = "_"
+    *,
+    listen: str,
+    site_dir: Path,
+    ports: list[int],
+    access_log: Path,
+    server_name: str = "_",
+    hub: str = HUB,
 ) -> str:
-    """``deploy/nginx/aimed.conf`` for these replicas."""
+    """``deploy/nginx/aimed.conf`` for these replicas (and the hub's proxy at ``hub``)."""
     servers = "\n".join(f"    server 127.0.0.1:{port};" for port in ports)
     return fill(
         DEPLOY / "aimed.conf",
@@ -88,6 +96,7 @@ def site_config(
             "STREAMLIT_STATIC": str(streamlit_static()),
             "SANDBOX_SERVERS": servers,
             "ACCESS_LOG": str(access_log),
+            "HUB": hub,
         },
     )
 
@@ -155,8 +164,10 @@ def running_replicas(
 
 
 @contextlib.contextmanager
-def running_nginx(prefix: Path, site_dir: Path, ports: list[int], port: int) -> Iterator:
-    """nginx on 127.0.0.1:``port`` in front of ``ports``; stopped afterwards."""
+def running_nginx(
+    prefix: Path, site_dir: Path, ports: list[int], port: int, hub: str = HUB
+) -> Iterator:
+    """nginx on 127.0.0.1:``port`` in front of ``ports`` and ``hub``; stopped afterwards."""
     for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / folder).mkdir(parents=True, exist_ok=True)
     (prefix / "aimed.conf").write_text(
@@ -165,6 +176,7 @@ def running_nginx(prefix: Path, site_dir: Path, ports: list[int], port: int) -> 
             site_dir=site_dir,
             ports=ports,
             access_log=prefix / "access.log",
+            hub=hub,
         ),
         encoding="utf-8",
     )
@@ -192,8 +204,10 @@ def running_balancer(
     port: int | None = None,
     workdir: Path | None = None,
     output: IO | int = subprocess.DEVNULL,
+    hub: str = HUB,
 ) -> Iterator[Balancer]:
-    """``replicas`` sandboxes behind nginx, which also serves ``site_dir``; all on loopback."""
+    """``replicas`` sandboxes behind nginx, which also serves ``site_dir`` and passes /hub/
+    and /user/ to JupyterHub's proxy at ``hub``; all on loopback."""
     if not Path(NGINX).is_file():
         raise FileNotFoundError(f"no nginx at {NGINX} (Debian: apt-get install nginx)")
     port = port or free_port()
@@ -202,7 +216,9 @@ def running_balancer(
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aimed-nginx-")))
         prefix, url = workdir / "nginx", f"http://127.0.0.1:{port}/"
         processes = stack.enter_context(running_replicas(replicas, output, url))
-        nginx = stack.enter_context(running_nginx(prefix, Path(site_dir), list(processes), port))
+        nginx = stack.enter_context(
+            running_nginx(prefix, Path(site_dir), list(processes), port, hub)
+        )
         yield Balancer(url, prefix, processes, nginx)
 
 
@@ -252,6 +268,7 @@ if __name__ == "__main__":
         listen: str = typer.Option("80", help="What nginx listens on (443 ssl, 80...)."),
         server_name: str = typer.Option("_", help="The host name learners type."),
         access_log: Path = typer.Option(Path("/var/log/nginx/aimed-access.log")),
+        hub: str = typer.Option(HUB, help="JupyterHub's proxy, host:port."),
     ) -> None:
         """Print deploy/nginx/aimed.conf filled in, for /etc/nginx/sites-available/aimed."""
         print(
@@ -261,6 +278,7 @@ if __name__ == "__main__":
                 ports=port,
                 access_log=access_log,
                 server_name=server_name,
+                hub=hub,
             ),
             end="",
         )
