@@ -98,6 +98,10 @@ class AimedPlugin(BasePlugin[AimedConfig]):
             markdown, page, config, files, manifest=self.manifest, urls=self.urls
         )
 
+    @event_priority(-50)  # after mkdocs-quiz (0) has written the quizzes' HTML
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        return course_features.on_page_content(html, page)
+
     @event_priority(-110)
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         return course_search.on_post_page(output, page, config)

@@ -72,11 +72,11 @@ def _templates() -> Environment:
 
 
 def final_assessment(course: Path) -> Assessment:
-    """The number of questions and the pass mark of ``course/final-assessment.md``."""
+    """The number of questions (situations of its bank) and the pass mark of
+    ``course/final-assessment.md``."""
     from mkdocs.utils.meta import get_data
 
-    from aimed.site.hooks.course_features import count_quizzes
-    from aimed.site.hooks.course_record import check_pass_mark
+    from aimed.site.hooks.course_record import assessment_bank, check_pass_mark
 
     page = course / "course" / ASSESSMENT_PAGE.replace(".html", ".md")
     if not page.is_file():
@@ -84,8 +84,8 @@ def final_assessment(course: Path) -> Assessment:
     text = page.read_text(encoding="utf-8")
     from aimed.course_manifest import MANIFEST_NAME, load_manifest
 
-    questions = count_quizzes(text)
     try:
+        questions = len(assessment_bank(text))  # situations: an attempt draws one version each
         pass_mark = check_pass_mark(get_data(text)[1].get("pass_mark"), questions)
     except ValueError as error:
         raise ScormError(f"{page}: {error}") from error

@@ -20,8 +20,9 @@ the course manifest (course/course.toml, read by aimed.course_manifest) and the 
 - Front matter `module` / `reading_time` -> reading time under the title and a "mark as read"
   control for assets/javascripts/progress.js; `<!-- progress -->` -> the progress table.
 - Front matter `assessment` / `pass_mark` -> the final assessment's rules under the title and its
-  "Submit my answers" block at the end (record.js); `<!-- record -->` -> the learner's record of
-  completion (see course_record.py).
+  "Submit my answers" block at the end (assessment.js), with its bank from the
+  `<!-- situation: module-n -->` markers and its key taken out of the options' attributes;
+  `<!-- record -->` -> the learner's record of completion (see course_record.py).
 - site/includes/abbreviations.<lang>.md: hover definitions on every page of that language.
 - Front matter `reviewed` -> "Last reviewed" under the title; a module's title numbered as in
   the nav; `<!-- link: sandbox | label -->` (or `repository`) -> a link (see course_pages.py).
@@ -51,11 +52,13 @@ from aimed.site.hooks.course_figures import FigureError, draw
 from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line
 from aimed.site.hooks.course_record import (
     CoursePage,
+    assessment_bank,
     assessment_block,
     assessment_rules,
     build_date,
     check_pass_mark,
     course_version,
+    hide_key,
     record_block,
 )
 from aimed.site.hooks.course_references import (
@@ -204,6 +207,17 @@ def count_quizzes(text: str) -> int:
     return len(QUIZ.findall(FENCE.sub("", text)))
 
 
+def count_questions(text: str, kind: str = "module") -> int:
+    """A page's questions: its quizzes, or on an assessment its situations (one version each
+    per attempt). A malformed bank counts its quizzes here; the page's own build says why."""
+    if kind != "assessment":
+        return count_quizzes(text)
+    try:
+        return len(assessment_bank(text))
+    except ValueError:
+        return count_quizzes(text)
+
+
 def sandbox_button(
     scenario: str,
     lang: str,
@@ -344,7 +358,7 @@ def course_pages(
                 hrefs=" ".join(
                     get_relative_url(page_url(src, other), from_url) for other in LANGUAGES
                 ),
-                quizzes=count_quizzes(text),
+                quizzes=count_questions(text, kind),
                 reading_time=reading if type(reading) is int else 0,
                 sandboxes=len(SANDBOX_MARK.findall(body)),
                 exercises=len(EXERCISE_MARK.findall(body)),
@@ -568,15 +582,34 @@ def on_page_markdown(
         markdown = insert_after_title(markdown, reviewed[0])
 
     if "assessment" in meta:
-        questions = count_quizzes(markdown)
         try:
+            bank = assessment_bank(markdown, [module.slug for module in manifest.modules])
+            questions = len(bank)
             pass_mark = check_pass_mark(meta.get("pass_mark"), questions)
         except ValueError as error:
             raise PluginError(where + str(error)) from error
         record = get_relative_url(page_url(RECORD_PAGE, lang), page.url)
         rules = assessment_rules(questions, pass_mark, lang, record)
         markdown = insert_after_title(markdown, rules)
-        block = assessment_block(str(meta["assessment"]), questions, pass_mark, lang, record)
+        revisit = {
+            module.slug: {
+                "title": module_title(module, lang),
+                "href": get_relative_url(page_url(module.page, lang), page.url),
+            }
+            for module in manifest.modules
+            if any(situation.module == module.slug for situation in bank)
+        }
+        block = assessment_block(
+            str(meta["assessment"]),
+            questions,
+            pass_mark,
+            lang,
+            record,
+            bank=bank,
+            modules=revisit,
+            version=course_version(_root),
+            built=build_date(),
+        )
         markdown = f"{markdown.rstrip()}\n\n{block}\n"
 
     if RECORD_MARK.search(markdown):
@@ -602,6 +635,17 @@ def on_page_markdown(
     # quiz fragments mkdocs-quiz converts separately get them too (not only the page body).
     config["mdx_configs"]["abbr"] = {"glossary": abbreviations(lang)}
     return markdown
+
+
+def on_page_content(html: str, page: Any) -> str:
+    """After mkdocs-quiz: an assessment page's key leaves its options' attributes (see
+    course_record.hide_key)."""
+    if "assessment" not in (page.meta or {}):
+        return html
+    try:
+        return hide_key(html)
+    except ValueError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from error
 
 
 def on_post_build(config: Any) -> None:

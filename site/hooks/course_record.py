@@ -8,7 +8,10 @@ the course (its pages, version and the study time it states).
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -36,14 +39,26 @@ TEXT = {
             "{questions} questions drawn from the modules of the course. You pass with at least "
             "{pass_mark} correct answers out of {questions} ({percent}). Choose one answer to each "
             "question: you can change your mind until you press “Submit my answers” at the end of "
-            "the page. Only then do you see your score, the right answers and the explanation of "
-            "every question. Your result is kept in this browser only, and it appears in "
-            '<a href="{record}">your record of completion</a>.'
+            "the page. Only then do you see your score. Your answers are kept in this browser "
+            "until you submit them, even if you reload the page or switch language."
+        ),
+        "rules_bank": (
+            "Each attempt draws one version of each question from a bank, with its options in "
+            "a new order; taking the assessment again gives other versions. If you do not pass, "
+            "you are told which modules to revisit; the right answers and their explanations "
+            "open once you have passed. Every attempt is kept in this browser only and appears "
+            'in <a href="{record}">your record of completion</a>.'
+        ),
+        "honest": (
+            "A page like this one cannot hide its answer key from someone who reads its source "
+            "code: this assessment lets you check yourself. The checked evidence of what you "
+            "can do is the exercises your trainer grades."
         ),
         "nojs": (
             "The assessment needs JavaScript to score your answers; nothing is stored without it."
         ),
         "submit": "Submit my answers",
+        "restart": "Discard my answers and start again",
         "again": "Take the assessment again",
         "record_link": "See my record of completion",
         "record_nojs": (
@@ -104,6 +119,7 @@ TEXT = {
         "col_quiz": "Quiz",
         "col_passed": "Quiz passed on",
         "assessment": "Final assessment",
+        "attempts": "Every attempt",
         "not_recorded": "—",
         "empty": (
             "Nothing is recorded in this browser yet: no module marked as read, no quiz answered "
@@ -131,15 +147,30 @@ TEXT = {
             "moins {pass_mark}\u00a0bonnes réponses sur {questions} ({percent}). Choisissez une "
             "réponse à chaque question\u202f: vous pouvez changer d'avis jusqu'à ce que vous "
             "appuyiez sur «\u00a0Valider mes réponses\u00a0», en bas de la page. C'est seulement "
-            "alors que s'affichent votre score, les bonnes réponses et l'explication de chaque "
-            "question. Votre résultat est conservé dans ce navigateur uniquement et figure dans "
+            "alors que s'affiche votre score. Vos réponses sont conservées dans ce navigateur "
+            "jusqu'à ce que vous les validiez, même si vous rechargez la page ou changez de "
+            "langue."
+        ),
+        "rules_bank": (
+            "Chaque tentative tire d'une banque une version de chaque question, avec ses "
+            "réponses dans un ordre nouveau\u202f; repasser l'évaluation donne d'autres "
+            "versions. Si vous n'atteignez pas le seuil, vous saurez quels modules revoir\u202f; "
+            "les bonnes réponses et leurs explications s'ouvrent une fois l'évaluation réussie. "
+            "Chaque tentative est conservée dans ce navigateur uniquement et figure dans "
             '<a href="{record}">votre attestation de formation</a>.'
+        ),
+        "honest": (
+            "Une page comme celle-ci ne peut pas cacher son corrigé à qui lit son code "
+            "source\u202f: cette évaluation vous permet de vous vérifier vous-même. La preuve "
+            "vérifiée de ce que vous savez faire, ce sont les exercices notés par votre "
+            "formateur."
         ),
         "nojs": (
             "L'évaluation a besoin de JavaScript pour noter vos réponses\u202f; sans lui, rien "
             "n'est conservé."
         ),
         "submit": "Valider mes réponses",
+        "restart": "Effacer mes réponses et recommencer",
         "again": "Repasser l'évaluation",
         "record_link": "Voir mon attestation de formation",
         "record_nojs": (
@@ -204,6 +235,7 @@ TEXT = {
         "col_quiz": "Quiz",
         "col_passed": "Quiz réussi le",
         "assessment": "Évaluation finale",
+        "attempts": "Toutes les tentatives",
         "not_recorded": "—",
         "empty": (
             "Rien n'est encore enregistré dans ce navigateur\u202f: aucun module marqué comme lu, "
@@ -309,6 +341,117 @@ def course_version(root: Path) -> str:
     return PACKAGE_VERSION
 
 
+# ---------------------------------------------------------------- the final assessment's bank
+
+# Before each <quiz> of an assessment page: `<!-- situation: <module-slug>-<n> -->`, n = 1, 2...
+# in page order within the module. Consecutive quizzes with the same marker are versions of one
+# situation (a, b...): an attempt shows one version of each (course/assets/javascripts/
+# assessment.js). A page without markers is one version per question.
+SITUATION_MARK = re.compile(r"^<!--\s*situation:\s*(.+?)\s*-->[ \t]*$", re.MULTILINE)
+SITUATION_OR_QUIZ = re.compile(SITUATION_MARK.pattern + r"|<quiz>", re.MULTILINE)
+SITUATION_ID = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)-(\d+)$")
+ASSESSMENT_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+# mkdocs-quiz 1.7.1's option input, key included (tests/site/test_course_features.py pins it).
+KEYED_OPTION = re.compile(
+    r'(<input type="(?:radio|checkbox)" name="answer" value="(\d+)" id="quiz-(\d+)-\d+") '
+    r'data-correct="true">'
+)
+KEY_SALT = b"aimed-assessment"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One situation of an assessment: its versions are quizzes of the page (0-based, in page
+    order, as mkdocs-quiz numbers them ``quiz-<n>``)."""
+
+    id: str  # "bias-2"
+    module: str  # "bias" ("" on a page without markers)
+    versions: tuple[int, ...]
+
+
+def assessment_bank(markdown: str, modules: list[str] | None = None) -> list[Situation]:
+    """The situations of an assessment page, from its markers; a wrong marker is an error.
+
+    ``modules``: the manifest's module slugs, in order (a marker must name one of them, and a
+    module's situations are numbered 1, 2... in page order).
+    """
+    text = ASSESSMENT_FENCE.sub("", markdown)
+    found: list[tuple[str, list[int]]] = []
+    marker: str | None = None
+    quiz = 0
+    marked = bool(SITUATION_MARK.search(text))
+    for match in SITUATION_OR_QUIZ.finditer(text):
+        if match.group(1) is not None:
+            if marker is not None:
+                raise ValueError(f"situation marker '{marker}' is not followed by a <quiz>")
+            marker = match.group(1)
+            continue
+        if not marked:
+            found.append((f"q{quiz + 1}", [quiz]))
+        elif marker is None:
+            raise ValueError(f"question {quiz + 1} has no `<!-- situation: module-n -->` above it")
+        elif found and found[-1][0] == marker:
+            found[-1][1].append(quiz)
+        elif any(name == marker for name, _ in found):
+            raise ValueError(f"situation '{marker}': its versions must follow each other")
+        else:
+            found.append((marker, [quiz]))
+        marker = None
+        quiz += 1
+    if marker is not None:
+        raise ValueError(f"situation marker '{marker}' is not followed by a <quiz>")
+    situations = []
+    for name, versions in found:
+        module = ""
+        if marked:
+            parsed = SITUATION_ID.match(name)
+            if parsed is None:
+                raise ValueError(f"situation '{name}' is not <module-slug>-<number>")
+            module, number = parsed.group(1), int(parsed.group(2))
+            if modules is not None and module not in modules:
+                raise ValueError(f"situation '{name}': no module '{module}' in the course")
+            before = sum(1 for s in situations if s.module == module)
+            if number != before + 1:
+                raise ValueError(
+                    f"situation '{name}': {module}'s situations are numbered 1, 2... in page "
+                    f"order (expected {module}-{before + 1})"
+                )
+        situations.append(Situation(name, module, tuple(versions)))
+    return situations
+
+
+def _mask(data: bytes) -> bytes:
+    stream = (KEY_SALT * (len(data) // len(KEY_SALT) + 1))[: len(data)]
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True))
+
+
+def encode_key(key: dict[int, list[str]]) -> str:
+    """The right options of each quiz, masked: not secret (the page's script must read it),
+    only not readable at a glance in the page's source."""
+    data = json.dumps({str(quiz): values for quiz, values in sorted(key.items())})
+    return base64.b64encode(_mask(data.encode("utf-8"))).decode("ascii")
+
+
+def decode_key(encoded: str) -> dict[int, list[str]]:
+    data = json.loads(_mask(base64.b64decode(encoded)).decode("utf-8"))
+    return {int(quiz): list(values) for quiz, values in data.items()}
+
+
+def hide_key(html: str) -> str:
+    """An assessment page's HTML without mkdocs-quiz's ``data-correct`` on its options: the key
+    goes, masked, into the assessment block's ``data-key`` (read by assessment.js)."""
+    key: dict[int, list[str]] = {}
+
+    def strip(match: re.Match[str]) -> str:
+        key.setdefault(int(match.group(3)), []).append(match.group(2))
+        return f"{match.group(1)}>"
+
+    html = KEYED_OPTION.sub(strip, html)
+    if re.search(r"<input[^>]*\sdata-correct", html):
+        raise ValueError("an option's key is written in a way this site does not know")
+    return html.replace(' data-key=""', f' data-key="{encode_key(key)}"', 1)
+
+
 def check_pass_mark(pass_mark: object, questions: int) -> int:
     """The pass mark of an assessment page: a whole number of questions, 1 to all of them."""
     if questions == 0:
@@ -332,8 +475,31 @@ def assessment_rules(questions: int, pass_mark: int, lang: str, record_link: str
     )
 
 
-def assessment_block(slug: str, questions: int, pass_mark: int, lang: str, record_link: str) -> str:
-    """The submit button and the result region record.js drives (hidden until it runs)."""
+def assessment_block(
+    slug: str,
+    questions: int,
+    pass_mark: int,
+    lang: str,
+    record_link: str,
+    *,
+    bank: list[Situation] | None = None,
+    modules: dict[str, dict[str, str]] | None = None,
+    version: str = "",
+    built: date | None = None,
+) -> str:
+    """The submit button and the result region assessment.js drives (hidden until it runs).
+
+    ``bank``: the page's situations (default: one per question); ``modules``: each module's
+    ``title`` and ``href`` from this page, named when a learner should revisit it; ``version``
+    and ``built``: the course's, kept with every attempt.
+    """
+    situations = bank or [Situation(f"q{n + 1}", "", (n,)) for n in range(questions)]
+    data = {
+        "situations": [
+            {"id": s.id, "module": s.module, "versions": list(s.versions)} for s in situations
+        ],
+        "modules": modules or {},
+    }
     return render(
         "assessment-block",
         words=trusted(TEXT[lang]),
@@ -341,6 +507,9 @@ def assessment_block(slug: str, questions: int, pass_mark: int, lang: str, recor
         questions=questions,
         pass_mark=pass_mark,
         record=record_link,
+        bank=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        version=version,
+        built=built.isoformat() if built else "",
     )
 
 

@@ -22,10 +22,15 @@ import yaml
 
 from aimed.site.hooks.course_record import (
     CoursePage,
+    Situation,
+    assessment_bank,
     assessment_rules,
     check_pass_mark,
     course_version,
+    decode_key,
+    encode_key,
     format_duration,
+    hide_key,
     study_time,
 )
 from aimed.site.hooks.course_references import (
@@ -607,6 +612,10 @@ def test_assessment_and_record_pages_are_built_from_the_course(tmp_path: Path) -
     assert english.index("at least 2 correct answers out of 3 (67%)") < english.index('id="quiz-0"')
     assert english.index('id="quiz-2"') < english.index(">Submit my answers</button>")
     assert 'data-assessment="final" data-questions="3" data-pass="2"' in english
+    # the key is not in the options' attributes, and the page says a static page cannot hide it
+    assert "data-correct" not in re.sub(r"<script.*?</script>", "", english, flags=re.S)
+    assert re.search(r'data-key="[A-Za-z0-9+/=]+"', english)
+    assert "cannot hide its answer key" in english and "ne peut pas cacher son corrigé" in french
     assert "au moins 2\u00a0bonnes réponses sur 3 (67\u00a0%)" in french
     assert ">Valider mes réponses</button>" in french
     # no per-question auto-submit: answers are submitted together
@@ -631,6 +640,65 @@ def test_assessment_and_record_pages_are_built_from_the_course(tmp_path: Path) -
     assert ">1\u00a0h\u00a033<" in record_fr
     assert "This record is self-declared" in record and "attestation est déclarative" in record_fr
     assert 'for="aimed-record-name"' in record and ">Print or save as PDF<" in record
+
+
+def banked(*markers: str) -> str:
+    """An assessment page whose quizzes carry these markers ("" for none)."""
+    quizzes = [
+        (f"<!-- situation: {m} -->\n" if m else "") + f"<quiz>\nQ{n}?\n- [x] Yes\n- [ ] No\n</quiz>"
+        for n, m in enumerate(markers)
+    ]
+    return "# Final\n\n" + "\n\n".join(quizzes) + "\n"
+
+
+def test_the_bank_groups_consecutive_versions_of_a_situation() -> None:
+    modules = ["bias", "reading-performance"]
+    text = banked("bias-1", "bias-1", "bias-2", "reading-performance-1", "reading-performance-1")
+    assert assessment_bank(text, modules) == [
+        Situation("bias-1", "bias", (0, 1)),
+        Situation("bias-2", "bias", (2,)),
+        Situation("reading-performance-1", "reading-performance", (3, 4)),
+    ]
+    # a page without markers: each question is its own situation
+    assert assessment_bank(banked("", "")) == [Situation("q1", "", (0,)), Situation("q2", "", (1,))]
+    # a quiz inside a code fence is no question
+    fenced = text + "\n```\n<!-- situation: bias-3 -->\n<quiz>\n```\n"
+    assert len(assessment_bank(fenced, modules)) == 3
+
+
+@pytest.mark.parametrize(
+    ("markers", "message"),
+    [
+        (("bias-1", ""), "question 2 has no"),
+        (("bias-1", "bias-2", "bias-1"), "must follow each other"),
+        (("bias-2",), "expected bias-1"),
+        (("lungs-1",), "no module 'lungs'"),
+        (("Bias one",), "is not <module-slug>-<number>"),
+    ],
+)
+def test_a_wrong_bank_marker_is_refused_with_its_reason(markers: tuple, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        assessment_bank(banked(*markers), ["bias"])
+    with pytest.raises(ValueError, match="not followed by a <quiz>"):
+        assessment_bank(banked("bias-1") + "\n<!-- situation: bias-2 -->\n", ["bias"])
+
+
+def test_the_key_leaves_the_options_for_a_masked_attribute() -> None:
+    """Pins mkdocs-quiz 1.7.1's option markup: a change there fails here, not in a browser."""
+    html = (
+        '<div class="aimed-assessment" data-key="" hidden></div>'
+        '<input type="radio" name="answer" value="0" id="quiz-0-0" >'
+        '<input type="radio" name="answer" value="1" id="quiz-0-1" data-correct="true">'
+        '<input type="checkbox" name="answer" value="2" id="quiz-7-2" data-correct="true">'
+    )
+    hidden = hide_key(html)
+    assert "data-correct" not in hidden
+    encoded = re.search(r'data-key="([^"]+)"', hidden)[1]
+    assert decode_key(encoded) == {0: ["1"], 7: ["2"]}
+    assert '"1"' not in encoded and "quiz" not in encoded
+    assert decode_key(encode_key({3: ["0", "2"]})) == {3: ["0", "2"]}
+    with pytest.raises(ValueError, match="does not know"):
+        hide_key('<input data-correct="true" type="radio" name="answer" value="0">')
 
 
 @pytest.mark.slow

@@ -2,9 +2,9 @@
 
 A small LMS page on loopback creates scorm-again's ``Scorm12API`` as ``window.API`` and opens
 the package's launch page in a frame, as Moodle does. A learner reads a module, passes the final
-assessment by clicking the right answers and closes the course; what the LMS received is
-checked, then the course is launched again in a browser that holds someone else's progress,
-with the suspend data the LMS kept, and the learner's progress is back.
+assessment by clicking the right answers of the versions drawn and closes the course; what the
+LMS received is checked, then the course is launched again in a browser that holds someone
+else's progress, with the suspend data the LMS kept, and the learner's progress is back.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from aimed.servers.static import serve_in_thread
 from aimed.site import scorm
+from aimed.site.hooks.course_record import decode_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -135,9 +136,14 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
     course.locator('a[href="../final-assessment.html"]:visible').first.click()
     submit = course.locator(".aimed-assessment__submit")
     expect(submit).to_be_visible(timeout=WAIT)  # the module page's own quiz is gone
-    right = course.locator(".md-content .quiz input[data-correct]")
-    for index in range(right.count()):
-        right.nth(index).check()
+    # One version of each situation is drawn; the key is read as anyone reading the source can.
+    key = decode_key(course.locator(".aimed-assessment").get_attribute("data-key"))
+    quizzes = course.locator(".md-content .quiz:not([hidden])")
+    expect(quizzes).to_have_count(30)
+    for index in range(quizzes.count()):
+        quiz = quizzes.nth(index)
+        (value,) = key[int(quiz.get_attribute("id").removeprefix("quiz-"))]
+        quiz.locator(f"input[name=answer][value='{value}']").check()
     submit.click()
     expect(course.locator(".aimed-assessment__score")).to_have_attribute(
         "data-passed", "yes", timeout=WAIT
@@ -158,6 +164,10 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
     assert 0 < len(got["suspend"]) <= 4096
     suspend = json.loads(got["suspend"])
     assert suspend[3]["final"][:3] == [30, 30, 24]
+    # the attempt itself travels too: its draw, answers and the date it was submitted
+    current, (attempt,) = suspend[6]["current"]["final"], suspend[6]["history"]["final"]
+    assert len(current[4]) == 30 and all(current[5]) and current[6]
+    assert attempt[:3] == [30, 30, 24] and attempt[4] == current[4]
 
     # Another device, where another learner left progress: the LMS's suspend data wins.
     page.evaluate(
@@ -180,6 +190,7 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
     expect(course.locator(".aimed-assessment__score")).to_have_attribute(
         "data-passed", "yes", timeout=WAIT
     )
+    expect(course.locator(".md-content .quiz:not([hidden]) input:checked")).to_have_count(30)
     course.locator('a[href="index.html"]:visible').first.click()
     table = course.locator(".aimed-progress")
     expect(table.locator('tr[data-module="what-ai-is"]')).to_have_attribute(

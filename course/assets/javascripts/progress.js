@@ -7,9 +7,9 @@
  *   {"quiz-0": {"answered": true, "correct": false, ...}, ...}; we only read them.
  * - The date a module's quiz is first passed is kept under "aimed_quiz_dates" (mkdocs-quiz keeps
  *   no dates); it is noted on the module page, when the quiz is answered.
- * - The final assessment's best result is kept under "aimed_assessment_results" by record.js
- *   (through recordAssessment below); the name typed on the record page under
- *   "aimed_record_name".
+ * - The final assessment's best result is kept under "aimed_assessment_results" by assessment.js
+ *   (through recordAssessment below), its attempts under ATTEMPT_KEYS; the name typed on the
+ *   record page under "aimed_record_name".
  * - The home page's ".aimed-progress" table lists modules; each row names the module's pages
  *   in both languages (data-pages, relative links) and its number of questions (data-quizzes).
  *   A module is read if marked in either language; its quiz score is the better of the two;
@@ -27,6 +27,8 @@
   var NAME_KEY = "aimed_record_name"; // the learner's name, typed on the record page
   // The trainer's file attached on the record page: {file, issuer, date, kind} read from it.
   var ATTACHMENT_KEY = "aimed_record_attachment";
+  // The final assessment's attempt in progress and every attempt (assessment.js).
+  var ATTEMPT_KEYS = ["aimed_assessment_current", "aimed_assessment_history"];
   var QUIZ_PREFIX = "quiz_progress_";
   var LOCALES = { en: "en-GB", fr: "fr-FR" };
   var TEXT = {
@@ -288,7 +290,8 @@
   // Everything this course keeps in the browser, and nothing else: our keys and the quiz
   // answers of the listed pages (another course's quiz keys on the same host are kept).
   function resetProgress(container) {
-    [READ_KEY, QUIZ_DATES_KEY, ASSESSMENT_KEY, NAME_KEY, ATTACHMENT_KEY].forEach(remove);
+    [READ_KEY, QUIZ_DATES_KEY, ASSESSMENT_KEY, NAME_KEY, ATTACHMENT_KEY].concat(
+      ATTEMPT_KEYS).forEach(remove);
     container.querySelectorAll("tbody tr[data-pages]").forEach(function (row) {
       row.getAttribute("data-pages").split(/\s+/).forEach(function (href) {
         if (href) remove(QUIZ_PREFIX + pathnameOf(href));

@@ -1,18 +1,12 @@
 /*
- * The final assessment and the record of completion, from this browser's storage only.
- * Nothing is sent anywhere. Storage is read and written through window.aimedProgress
- * (progress.js, loaded first).
- *
- * Final assessment (".aimed-assessment", rendered by hooks/course_record.py): mkdocs-quiz shows
- * each answer's feedback as soon as it is submitted, and has no mode that defers it to the end
- * of a page. So on this page the per-question "Submit" buttons are hidden and their forms
- * cannot be submitted one by one; "Submit my answers" submits every question at once through
- * mkdocs-quiz (which stores the answers under quiz_progress_<path> and shows each feedback and
- * explanation), then shows the score against the pass mark and records the best result.
+ * The record of completion, from this browser's storage only. Nothing is sent anywhere.
+ * Storage is read and written through window.aimedProgress (progress.js, loaded first); the
+ * final assessment is assessment.js.
  *
  * Record (".aimed-record"): the name the learner types (kept in this browser only), the modules
- * read, the quizzes passed with their dates, and the final assessment's best result; a print
- * button (the browser's print dialogue also saves a PDF).
+ * read, the quizzes passed with their dates, and the final assessment's best result with every
+ * attempt (date, score, the course's version); a print button (the browser's print dialogue
+ * also saves a PDF).
  */
 (function () {
   "use strict";
@@ -20,48 +14,33 @@
   var LOCALES = { en: "en-GB", fr: "fr-FR" };
   var TEXT = {
     en: {
-      unanswered: "Not answered yet: {list}. Choose an answer to every question, then press " +
-        "“Submit my answers” again.",
-      question: "question {n}",
-      more: " and {count} more",
-      score: "Your score: {correct} of {total} correct ({percent}). The pass mark is {pass}.",
-      passed: "You passed the final assessment.",
-      failed: "You did not reach the pass mark this time. Read the explanations, go back to the " +
-        "modules concerned, and take the assessment again when you are ready.",
-      explanations: "Each question now shows the right answer and its explanation.",
-      best: "Your record keeps your best result: {correct} of {total} correct, on {date}.",
       resultPassed: "{correct} of {total} correct ({percent}), pass mark {pass}: passed on {date}",
       resultFailed: "{correct} of {total} correct ({percent}), pass mark {pass}: not passed " +
         "(taken on {date})",
       attempts: " — best of {attempts} attempts",
+      attempt: "{date}: {correct} of {total} correct ({percent}), {verdict}; course version " +
+        "{version} of {built}",
+      attemptPassed: "passed",
+      attemptFailed: "not passed",
       notTaken: "not taken yet",
       none: "—",
     },
     fr: {
-      unanswered: "Sans réponse pour l'instant\u202f: {list}. Choisissez une réponse à chaque " +
-        "question, puis appuyez de nouveau sur «\u00a0Valider mes réponses\u00a0».",
-      question: "question {n}",
-      more: " et {count}\u00a0autres",
-      score: "Votre score\u202f: {correct} {answers} sur {total} ({percent}). Le seuil de " +
-        "réussite est de {pass}.",
-      passed: "Vous avez réussi l'évaluation finale.",
-      failed: "Vous n'avez pas atteint le seuil de réussite cette fois. Lisez les explications, " +
-        "revenez aux modules concernés et repassez l'évaluation quand vous le souhaitez.",
-      explanations: "Chaque question affiche maintenant la bonne réponse et son explication.",
-      best: "Votre attestation conserve votre meilleur résultat\u202f: {correct} {answers} " +
-        "sur {total}, le {date}.",
       resultPassed: "{correct} {answers} sur {total} ({percent}), seuil {pass}\u202f: " +
         "réussie le {date}",
       resultFailed: "{correct} {answers} sur {total} ({percent}), seuil {pass}\u202f: " +
         "non réussie (passée le {date})",
       attempts: " — meilleur résultat sur {attempts}\u00a0tentatives",
+      attempt: "{date}\u202f: {correct} {answers} sur {total} ({percent}), {verdict}\u202f; " +
+        "version {version} du cours, du {built}",
+      attemptPassed: "réussie",
+      attemptFailed: "non réussie",
       notTaken: "pas encore passée",
       none: "—",
     },
   };
 
   var progress = window.aimedProgress;
-  var submitting = false; // true while "Submit my answers" submits the questions' forms
 
   function lang() {
     return progress ? progress.language() : "en";
@@ -84,133 +63,6 @@
   function percent(correct, total) {
     return new Intl.NumberFormat(LOCALES[lang()], { style: "percent", maximumFractionDigits: 0 })
       .format(total ? correct / total : 0);
-  }
-
-  function paragraph(text, className) {
-    var p = document.createElement("p");
-    p.textContent = text;
-    if (className) p.className = className;
-    return p;
-  }
-
-  // ------------------------------------------------------------ final assessment
-
-  function storedAnswers() {
-    return progress.load(progress.QUIZ_PREFIX + window.location.pathname, {});
-  }
-
-  function isAnswered(quiz, stored) {
-    return Boolean(stored[quiz.id] && stored[quiz.id].answered);
-  }
-
-  function hasChoice(quiz) {
-    return Boolean(quiz.querySelector("input[name=answer]:checked"));
-  }
-
-  function showResult(block, quizzes, moveFocus) {
-    var text = words();
-    var total = quizzes.length;
-    var pass = parseInt(block.getAttribute("data-pass"), 10) || total;
-    var score = progress.quizScore(window.location.pathname);
-    var status = block.querySelector(".aimed-assessment__status");
-    var values = { correct: score.correct, total: total, pass: pass,
-                   percent: percent(score.correct, total) };
-    var passed = score.correct >= pass;
-    status.replaceChildren();
-    var headline = paragraph(format(text.score, values), "aimed-assessment__score");
-    headline.dataset.passed = passed ? "yes" : "no";
-    status.appendChild(headline);
-    status.appendChild(paragraph(passed ? text.passed : text.failed, "aimed-assessment__verdict"));
-    status.appendChild(paragraph(text.explanations));
-    var best = progress.assessmentResult(block.getAttribute("data-assessment"));
-    if (best && (best.correct !== score.correct || best.total !== total)) {
-      status.appendChild(paragraph(format(text.best, {
-        correct: best.correct, total: best.total, date: progress.formatDate(best.date),
-      })));
-    }
-    block.dataset.state = passed ? "passed" : "failed";
-    block.querySelector(".aimed-assessment__submit").hidden = true;
-    block.querySelector(".aimed-assessment__after").hidden = false;
-    if (moveFocus) status.focus();
-  }
-
-  function submitAll(block, quizzes) {
-    var text = words();
-    var stored = storedAnswers();
-    var status = block.querySelector(".aimed-assessment__status");
-    var missing = quizzes.filter(function (quiz) {
-      return !isAnswered(quiz, stored) && !hasChoice(quiz);
-    });
-    if (missing.length) {
-      status.replaceChildren();
-      var message = document.createElement("p");
-      message.className = "aimed-assessment__missing";
-      var parts = format(text.unanswered, { list: "\u0000" }).split("\u0000");
-      message.appendChild(document.createTextNode(parts[0]));
-      // Links to the first ten questions left (a whole page of links helps nobody).
-      missing.slice(0, 10).forEach(function (quiz, index) {
-        if (index) message.appendChild(document.createTextNode(", "));
-        var link = document.createElement("a");
-        link.href = "#" + quiz.id;
-        link.textContent = format(text.question, { n: quizzes.indexOf(quiz) + 1 });
-        message.appendChild(link);
-      });
-      if (missing.length > 10) {
-        message.appendChild(document.createTextNode(format(text.more, {
-          count: missing.length - 10,
-        })));
-      }
-      message.appendChild(document.createTextNode(parts[1]));
-      status.appendChild(message);
-      status.focus();
-      return;
-    }
-    submitting = true;
-    try {
-      quizzes.forEach(function (quiz) {
-        if (isAnswered(quiz, stored)) return;
-        var form = quiz.querySelector("form");
-        form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
-      });
-    } finally {
-      submitting = false;
-    }
-    var score = progress.quizScore(window.location.pathname);
-    var pass = parseInt(block.getAttribute("data-pass"), 10) || quizzes.length;
-    progress.recordAssessment(block.getAttribute("data-assessment"), score.correct,
-                              quizzes.length, pass);
-    showResult(block, quizzes, true);
-  }
-
-  function startAgain() {
-    progress.remove(progress.QUIZ_PREFIX + window.location.pathname);
-    window.scrollTo(0, 0);
-    window.location.reload();
-  }
-
-  function setUpAssessment(block) {
-    if (block.dataset.aimedBound) return;
-    block.dataset.aimedBound = "1";
-    var quizzes = Array.prototype.slice.call(document.querySelectorAll(".md-content .quiz"));
-    document.body.classList.add("aimed-assessment-page");
-    // One question at a time must not reveal its answer: only "Submit my answers" submits.
-    document.addEventListener("submit", function (event) {
-      if (!submitting && event.target.closest && event.target.closest(".quiz")) {
-        event.preventDefault();
-        event.stopPropagation();
-      }
-    }, true);
-    block.querySelector(".aimed-assessment__submit").addEventListener("click", function () {
-      submitAll(block, quizzes);
-    });
-    block.querySelector(".aimed-assessment__again").addEventListener("click", startAgain);
-    var notice = document.querySelector(".aimed-assessment__nojs");
-    if (notice) notice.hidden = true;
-    block.hidden = false;
-    var stored = storedAnswers();
-    if (quizzes.length && quizzes.every(function (quiz) { return isAnswered(quiz, stored); })) {
-      showResult(block, quizzes, false);
-    }
   }
 
   // ------------------------------------------------------------ record of completion
@@ -367,6 +219,31 @@
     return { text: line, taken: true, passed: Boolean(result.passed) };
   }
 
+  // Every attempt at an assessment (assessment.js keeps them): date, score, course version.
+  function fillAttempts(holder) {
+    var text = words();
+    var target = holder.querySelector(".aimed-record__attempts");
+    if (!target) return;
+    var kept = progress.load("aimed_assessment_history", {})[holder.getAttribute("data-assessment")];
+    var attempts = Array.isArray(kept) ? kept : [];
+    var list = document.createElement("ol");
+    attempts.forEach(function (entry) {
+      if (!entry || typeof entry.correct !== "number" || !entry.total) return;
+      var item = document.createElement("li");
+      item.textContent = format(text.attempt, {
+        date: progress.formatDate(entry.date) || text.none,
+        correct: entry.correct, total: entry.total,
+        percent: percent(entry.correct, entry.total),
+        verdict: entry.passed ? text.attemptPassed : text.attemptFailed,
+        version: String(entry.version || text.none).slice(0, 40),
+        built: progress.formatDate(entry.built) || text.none,
+      });
+      list.appendChild(item);
+    });
+    target.replaceChildren(list);
+    target.hidden = list.children.length === 0;
+  }
+
   function fillRecord(record) {
     var text = words();
     var read = progress.readModules();
@@ -388,6 +265,7 @@
       var result = assessmentText(holder);
       holder.querySelector(".aimed-record__assessment-result").textContent = result.text;
       holder.dataset.passed = result.passed ? "yes" : "no";
+      fillAttempts(holder);
       if (result.taken) anything = true;
     });
     record.querySelector(".aimed-record__today").textContent =
@@ -446,7 +324,6 @@
 
   function start() {
     if (!progress) return;
-    document.querySelectorAll(".aimed-assessment").forEach(setUpAssessment);
     document.querySelectorAll(".aimed-record").forEach(setUpRecord);
   }
 

@@ -8,9 +8,10 @@
  * sees every change (the "storage" event of a same-origin document) and sends it on:
  *
  * - cmi.suspend_data: the modules read, quiz answers, the dates a quiz was passed, the final
- *   assessment's best result and the name on the record, encoded compactly (at most 4,096
- *   characters: if more, the quiz answers of pages other than the final assessment are left
- *   out, then the name); it is written back to this browser's storage when the course is
+ *   assessment's best result, its attempt in progress and past attempts (assessment.js), and
+ *   the name on the record, encoded compactly (at most 4,096 characters: if more, the oldest
+ *   attempts are left out, then the quiz answers of pages other than the final assessment,
+ *   then the name); it is written back to this browser's storage when the course is
  *   launched again, on any device, and replaces what another learner left in this browser;
  * - cmi.core.lesson_status: passed or failed once the final assessment is taken, else completed
  *   when every module is read, else incomplete; cmi.core.score.raw/min/max: the assessment's
@@ -46,7 +47,8 @@
   }
 
   var KEYS = { read: "aimed_course_read", dates: "aimed_quiz_dates",
-               results: "aimed_assessment_results", name: "aimed_record_name" };
+               results: "aimed_assessment_results", name: "aimed_record_name",
+               current: "aimed_assessment_current", history: "aimed_assessment_history" };
   var QUIZ_PREFIX = "quiz_progress_";
   var LIMIT = 4096; // SCORM 1.2's CMIString4096
   var FORMAT = "a1"; // the suspend data's own version, first field
@@ -123,7 +125,8 @@
   function courseKeys() {
     var store = storage();
     // The trainer's file attached on the record page is cleared at launch, never sent.
-    var keys = [KEYS.read, KEYS.dates, KEYS.results, KEYS.name, "aimed_record_attachment"];
+    var keys = [KEYS.read, KEYS.dates, KEYS.results, KEYS.name, "aimed_record_attachment",
+                KEYS.current, KEYS.history];
     if (!store) return keys;
     for (var i = 0; i < store.length; i += 1) {
       var key = store.key(i);
@@ -200,7 +203,8 @@
   // Everything the course keeps, from this browser's storage.
   function collect() {
     var state = { read: readJSON(KEYS.read), dates: readJSON(KEYS.dates),
-                  results: readJSON(KEYS.results), name: "", pages: {} };
+                  results: readJSON(KEYS.results), name: "", pages: {},
+                  attempts: { current: readJSON(KEYS.current), history: readJSON(KEYS.history) } };
     var store = storage();
     if (!store) return state;
     state.name = store.getItem(KEYS.name) || "";
@@ -220,8 +224,16 @@
       results[name] = [r.correct, r.total, r.pass, r.attempts || 1, packDate(r.date)];
     });
     var data = [FORMAT, packDates(state.read), packDates(state.dates), results, state.name,
-                state.pages];
+                state.pages, packAttempts(state.attempts)];
     var text = JSON.stringify(data);
+    // Too long: the oldest attempts go first (the best result stays in data[3]).
+    var kept = data[6].history;
+    Object.keys(kept).forEach(function (name) {
+      while (text.length > LIMIT && Array.isArray(kept[name]) && kept[name].length > 1) {
+        kept[name].shift();
+        text = JSON.stringify(data);
+      }
+    });
     // Too long: the answers of pages other than the final assessment go first, then the name.
     var pages = Object.keys(state.pages).filter(function (page) {
       return assessmentPage.split(" ").indexOf(page) < 0;
@@ -235,6 +247,57 @@
       text = JSON.stringify(data);
     }
     return text.length > LIMIT ? JSON.stringify([FORMAT, data[1], data[2], data[3], "", {}]) : text;
+  }
+
+  // The final assessment's attempt in progress and its past attempts (assessment.js), dates
+  // packed; assessment.js checks them again when it reads them.
+  function packAttempts(attempts) {
+    var out = { current: {}, history: {} };
+    Object.keys(attempts.current).forEach(function (name) {
+      var a = attempts.current[name];
+      if (!a || typeof a !== "object" || typeof a.draw !== "string") return;
+      out.current[name] = [a.id, a.seed, a.bank, packDate(a.started), a.draw, a.answers,
+                           a.submitted ? packDate(a.submitted) : "", a.correct];
+    });
+    Object.keys(attempts.history).forEach(function (name) {
+      var list = attempts.history[name];
+      if (!Array.isArray(list)) return;
+      out.history[name] = list.filter(function (e) {
+        return e && typeof e.correct === "number";
+      }).map(function (e) {
+        return [e.correct, e.total, e.pass, packDate(e.date), e.draw, e.version, e.built];
+      });
+    });
+    return out;
+  }
+
+  function unpackAttempts(data) {
+    var current = {};
+    var history = {};
+    var given = data && typeof data === "object" ? data : {};
+    var stored = given.current && typeof given.current === "object" ? given.current : {};
+    Object.keys(stored).forEach(function (name) {
+      var a = stored[name];
+      if (!Array.isArray(a) || typeof a[0] !== "string" || typeof a[4] !== "string" ||
+          !Array.isArray(a[5])) return;
+      current[name] = { id: a[0], seed: Number(a[1]) >>> 0, bank: String(a[2]),
+                        started: unpackDate(a[3]) || new Date().toISOString(), draw: a[4],
+                        answers: a[5].map(String), submitted: a[6] ? unpackDate(a[6]) || "" : "",
+                        correct: typeof a[7] === "number" ? a[7] : undefined };
+    });
+    var past = given.history && typeof given.history === "object" ? given.history : {};
+    Object.keys(past).forEach(function (name) {
+      if (!Array.isArray(past[name])) return;
+      history[name] = past[name].filter(function (e) {
+        return Array.isArray(e) && typeof e[0] === "number" && typeof e[1] === "number" && e[1];
+      }).map(function (e) {
+        return { correct: e[0], total: e[1], pass: e[2], passed: e[0] >= e[2],
+                 date: unpackDate(e[3]) || new Date().toISOString(), draw: String(e[4] || ""),
+                 version: String(e[5] || ""), built: String(e[6] || "") };
+      });
+    });
+    if (Object.keys(current).length) write(KEYS.current, current);
+    if (Object.keys(history).length) write(KEYS.history, history);
   }
 
   // The suspend data back into storage; anything malformed is dropped, never trusted.
@@ -275,6 +338,7 @@
       var answers = unpackAnswers(pages[page]);
       if (Object.keys(answers).length) write(QUIZ_PREFIX + base + page, answers);
     });
+    unpackAttempts(data[6]);
   }
 
   // ------------------------------------------------------------ what the LMS is told
