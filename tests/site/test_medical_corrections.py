@@ -8,7 +8,6 @@ from the sandbox are recomputed with the engines.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+import seed_shingles as shingles  # scripts/seed_shingles.py, on pytest's path (pyproject.toml)
 from aimed.engines.chest_pain import GUIDED_PATHS, default_evidence
 from aimed.engines.group_metrics import auc, calibration
 from aimed.texts.numbers import percent
@@ -24,7 +24,6 @@ from support import figure_module
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-SHINGLES_SCRIPT = ROOT / "scripts" / "seed_shingles.py"
 
 RUN = 8  # consecutive words: a shorter run is a common phrase, a longer one is copying
 LANGS = ("en", "fr")
@@ -55,15 +54,6 @@ def sentences_with(text: str, word: str) -> list[str]:
 # --- Our own prose: nothing carried over from the source articles ----------------------
 
 
-def _seed_shingles() -> ModuleType:
-    """scripts/seed_shingles.py: the run normaliser and the hashed form of the seed articles."""
-    spec = importlib.util.spec_from_file_location("seed_shingles", SHINGLES_SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-shingles = _seed_shingles()
 words, runs, digest = shingles.words, shingles.runs, shingles.digest
 # The seed articles stay outside the repository; every clone holds them as salted hashes of
 # their 8-word runs (scripts/seed_shingles.py), enough to find a copied run, not to read one.

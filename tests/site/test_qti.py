@@ -6,7 +6,6 @@ the same items.
 
 from __future__ import annotations
 
-import importlib.util
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
@@ -22,10 +21,9 @@ QTI12 = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 
 @pytest.fixture(scope="module")
 def exporter():
-    spec = importlib.util.spec_from_file_location("qti", ROOT / "scripts" / "qti.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import qti  # scripts/qti.py, on pytest's path (pyproject.toml)
+
+    return qti
 
 
 @pytest.fixture(scope="module")
