@@ -2,9 +2,11 @@
 
 One file per page and language, ``build/moodle/<lang>/<page>.xml``: a module's quiz goes into
 the category "Module N: title" under the course's category; the final assessment's questions
-into "Final assessment/Module N: title", one per module. Each question carries the course's
-explanation as general feedback, a feedback on each option, citations as plain labels, and a
-stable name and ID number (``aimed-<page>-<lang>-q<n>``, as in the QTI packages).
+into "Final assessment/Module N: title/Situation k", one category per situation of its bank
+holding every version of it, so that a Moodle quiz can draw one random question from each.
+Each question carries the course's explanation as general feedback, a feedback on each option,
+citations as plain labels, and a stable name and ID number (``aimed-<page>-<lang>-q<n>``, as in
+the QTI packages).
 
 Moodle's import always adds the questions it reads: it never replaces a question, and it
 drops an ID number that is already used in the category (question/format.php). The stable ID
@@ -23,13 +25,15 @@ import markdown
 from mkdocs_quiz.qti.models import Quiz
 
 from aimed.course_manifest import Manifest, load_manifest
-from aimed.site.quizzes import QuizPage, collection, quiz_pages
+from aimed.site.quizzes import QuizPage, collection, quiz_pages, situations
 
 ROOT_CATEGORY = {
     "en": "AI in medicine, for physicians",
     "fr": "L'IA en médecine, pour les médecins",
 }
 FINAL = {"en": "Final assessment", "fr": "Évaluation finale"}
+SITUATION = {"en": "Situation {k}", "fr": "Situation {k}"}
+VERSION = {"en": "version {letter}", "fr": "version {letter}"}
 MODULE = {"en": "Module {n}: {title}", "fr": "Module {n}\u00a0: {title}"}
 RIGHT = {"en": "Correct.", "fr": "Bonne réponse."}
 WRONG = {
@@ -119,15 +123,27 @@ def _question(parent: ET.Element, quiz: Quiz, name: str, lang: str) -> None:
 def page_xml(page: QuizPage, manifest: Manifest) -> ET.ElementTree:
     """One page's quizzes as a Moodle XML document, with their categories."""
     quizzes, sections = collection(page)
+    banked = situations(page)
     root_name = ROOT_CATEGORY[page.lang]
     lang = page.lang
     quiz = ET.Element("quiz")
     module = next((m for m in manifest.modules if m.slug == page.name), None)
     current = None
-    for n, (item, section) in enumerate(zip(quizzes.quizzes, sections, strict=True), 1):
+    for n, (item, section, where) in enumerate(
+        zip(quizzes.quizzes, sections, banked, strict=True), 1
+    ):
+        version = ""
         if module is not None:
             title = MODULE[lang].format(n=module.number, title=module.titles[lang])
             path, idnumber = category_path(root_name, title), f"aimed-{lang}-{module.slug}"
+        elif where is not None:
+            situation, letter = where
+            of = manifest.module(situation.rsplit("-", 1)[0])
+            title = MODULE[lang].format(n=of.number, title=of.titles[lang])
+            k = situation.rsplit("-", 1)[1]
+            path = category_path(root_name, FINAL[lang], title, SITUATION[lang].format(k=k))
+            idnumber = f"aimed-{lang}-{page.name}-{situation}"
+            version = " · " + VERSION[lang].format(letter=letter)
         elif page.name == "final-assessment" and section:
             path = category_path(root_name, FINAL[lang], section)
             idnumber = f"aimed-{lang}-{page.name}-{_slug(section)}"
@@ -137,7 +153,7 @@ def page_xml(page: QuizPage, manifest: Manifest) -> ET.ElementTree:
             _category(quiz, path, idnumber, f"<p>{quizzes.title}</p>")
             current = path
         label = module.titles[lang] if module is not None else quizzes.title
-        _question(quiz, item, f"{label} · Q{n}", lang)
+        _question(quiz, item, f"{label} · Q{n}{version}", lang)
     ET.indent(quiz)
     return ET.ElementTree(quiz)
 

@@ -86,6 +86,31 @@ def curly_quotes(text: str) -> str:
     return "".join(parts)
 
 
+def situations(page: QuizPage) -> list[tuple[str, str] | None]:
+    """For each quiz of the page, in order: its situation and version letter ("bias-2", "b")
+    on a final assessment's bank (course_record.assessment_bank), else None."""
+    from aimed.site.hooks.course_record import assessment_bank
+
+    text = page.source.read_text(encoding="utf-8")
+    found: dict[int, tuple[str, str]] = {}
+    try:
+        bank = assessment_bank(text)
+    except ValueError as error:
+        raise SystemExit(f"{page.source}: {error}") from None
+    for situation in bank:
+        if not situation.module:
+            continue  # no markers: no bank
+        for version, index in enumerate(situation.versions):
+            found[index] = (situation.id, chr(ord("a") + version))
+    return [found.get(index) for index in range(count_quizzes(text))]
+
+
+def count_quizzes(text: str) -> int:
+    from aimed.site.hooks.course_features import count_quizzes as count
+
+    return count(text)
+
+
 def collection(page: QuizPage) -> tuple[QuizCollection, list[str]]:
     """The page's quizzes (citations as plain labels, stable identifiers) and, for each, the
     ``##`` section it stands under ("" before the first)."""

@@ -17,6 +17,7 @@ import pytest
 
 from aimed.course_manifest import load_manifest
 from aimed.site import moodle
+from aimed.site.hooks.course_record import assessment_bank
 from aimed.site.hooks.course_references import load_references
 from aimed.site.quizzes import QuizPage
 
@@ -151,17 +152,40 @@ def test_one_category_per_module(exported: Path, lang: str) -> None:
             + moodle.MODULE[lang].format(n=module.number, title=module.titles[lang])
         )
         assert categories[0].findtext("idnumber") == f"aimed-{lang}-{module.slug}"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_situation_of_the_final_assessment_is_a_category_moodle_can_draw_from(
+    exported: Path, lang: str
+) -> None:
+    """Final assessment/Module N: title/Situation k, holding every version of the situation:
+    a Moodle quiz draws one random question from each category."""
+    source = COURSE / ("final-assessment.md" if lang == "en" else "final-assessment.fr.md")
+    bank = assessment_bank(
+        source.read_text(encoding="utf-8"), [module.slug for module in MANIFEST.modules]
+    )
     final = ET.parse(exported / lang / "final-assessment.xml").getroot()
-    current, counts = None, {}
+    current, held, ids = None, {}, {}
     for question in final.findall("question"):
         if question.get("type") == "category":
             current = question.findtext("category/text")
-            assert current.startswith(f"$course$/top/{moodle.ROOT_CATEGORY[lang]}/")
-            assert f"/{moodle.FINAL[lang]}/Module " in current
+            ids[current] = question.findtext("idnumber")
         else:
-            counts[current] = counts.get(current, 0) + 1
-    assert len(counts) == len(MANIFEST.modules)
-    assert set(counts.values()) == {3}
+            held.setdefault(current, []).append(text_of(text(question, "questiontext")))
+    expected = {}
+    for situation in bank:
+        module = MANIFEST.module(situation.module)
+        k = situation.id.rsplit("-", 1)[1]
+        path = (
+            f"$course$/top/{moodle.ROOT_CATEGORY[lang]}/{moodle.FINAL[lang]}/"
+            + moodle.MODULE[lang].format(n=module.number, title=module.titles[lang])
+            + "/"
+            + moodle.SITUATION[lang].format(k=k)
+        )
+        expected[path] = [source_quizzes(source, lang)[i]["question"] for i in situation.versions]
+        assert ids[path] == f"aimed-{lang}-final-assessment-{situation.id}"
+    assert held == expected
+    assert len(held) == len(bank) == 3 * len(MANIFEST.modules)
 
 
 def test_the_structure_is_what_moodle_s_importer_reads(exported: Path) -> None:
