@@ -324,7 +324,8 @@ def check_notebook(source: Path, learner: Path, release: Path | None = None) -> 
     except Unreadable as error:
         raise CheckUnavailable("unreadable", str(error)) from None
     language = exercise.language
-    plan, tests = build_plan(nbformat.from_dict(nb), exercise)
+    # as nbgrader reads a file: each cell's lines joined into one text
+    plan, tests = build_plan(nbformat.reads(json.dumps(nb), as_version=4), exercise)
     report = run_in_sandbox(exercise, learner.parent, plan)
     reported = {tests[i]: v for i, v in report.values.items() if i in tests}
     outcomes = check_answers(exercise, reported)
