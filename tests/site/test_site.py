@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from aimed.course_manifest import load_manifest
+from aimed.site.hooks.course_record import assessment_bank
 from aimed.site.hooks.course_references import cited_keys, load_references
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -309,10 +310,11 @@ def test_every_page_defines_its_abbreviations_in_its_language(built_site: Path, 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_final_assessment_draws_on_every_module(lang: str) -> None:
     path = COURSE / ("final-assessment.md" if lang == "en" else f"final-assessment.{lang}.md")
-    questions = quizzes(path)
-    assert 20 <= len(questions) <= 30, f"{len(questions)} questions (20 to 30 expected)"
+    questions = quizzes(path)  # every version of every situation of the bank
+    situations = assessment_bank(path.read_text(encoding="utf-8"))  # one drawn per attempt
+    assert 20 <= len(situations) <= 30, f"{len(situations)} situations (20 to 30 expected)"
     pass_mark = front_matter(path).get("pass_mark")
-    assert isinstance(pass_mark, int) and len(questions) / 2 < pass_mark <= len(questions)
+    assert isinstance(pass_mark, int) and len(situations) / 2 < pass_mark <= len(situations)
     sections = re.split(r"^## ", FENCE.sub("", path.read_text(encoding="utf-8")), flags=re.M)[1:]
     numbers = [int(re.match(r"Module (\d+)", s)[1]) for s in sections]
     assert numbers == [module.number for module in MANIFEST.modules]  # 1 to 10
