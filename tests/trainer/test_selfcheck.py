@@ -129,7 +129,7 @@ def test_both_languages_point_to_the_same_section(released_course, tmp_path: Pat
         mine, _ = learner_notebook(course, f"bias-{lang}", tmp_path, right=0, mistaken=13)
         hints[lang] = [q.hint for q in check_notebook(source, mine, release).questions]
     sections = {
-        lang: [re.search(r"“([^”]+)”[^“]*$|« ([^»]+) »[^«]*$", h) for h in hints[lang]]
+        lang: [re.search(r"“([^”]+)”[^“]*$|«\s([^»]+)\s»[^«]*$", h) for h in hints[lang]]
         for lang in hints
     }
     assert all(sections["en"]) and all(sections["fr"])

@@ -26,6 +26,7 @@ from aimed.lab.workspace import UnknownExercise, Workspace, language_of
 from aimed.settings import SettingError, self_check
 from aimed.texts.i18n import t
 from aimed.texts.markup import environment
+from aimed.texts.numbers import counted
 
 ROUTE = r"/aimed/(open|reset)/([^/]+)"
 CHECK_ROUTE = r"/aimed/check/([^/]+)"
@@ -223,7 +224,12 @@ class CheckHandler(ExerciseHandler):
             t("lab.check_title", lang),
             said=t("lab.check_intro", lang, notebook=f"\x00{mine.name}\x01", saved=saved),
             save_first=t("lab.check_save_first", lang),
-            summary=t("lab.check_summary", lang, total=len(questions), **counts),
+            summary=t(
+                "lab.check_summary",
+                lang,
+                questions=counted("lab.questions", len(questions), lang),
+                **counts,
+            ),
             questions=questions,
             notice=result.get("notice", ""),
             written=t("lab.check_written", lang, numbers=written) if written else "",
