@@ -22,7 +22,8 @@ the course manifest (course/course.toml, read by aimed.course_manifest) and the 
 - Front matter `assessment` / `pass_mark` -> the final assessment's rules under the title and its
   "Submit my answers" block at the end (assessment.js), with its bank from the
   `<!-- situation: module-n -->` markers and its key taken out of the options' attributes;
-  `<!-- record -->` -> the learner's record of completion (see course_record.py).
+  `<!-- record -->` -> the learner's record of completion (see course_record.py);
+  `<!-- placement -->` -> the invitation to the placement check drawn from that bank.
 - site/includes/abbreviations.<lang>.md: hover definitions on every page of that language.
 - Front matter `reviewed` -> "Last reviewed" under the title; a module's title numbered as in
   the nav; `<!-- link: sandbox | label -->` (or `repository`) -> a link (see course_pages.py).
@@ -59,6 +60,7 @@ from aimed.site.hooks.course_record import (
     check_pass_mark,
     course_version,
     hide_key,
+    placement_block,
     record_block,
 )
 from aimed.site.hooks.course_references import (
@@ -85,6 +87,8 @@ FIGURE_MARK = re.compile(r"^<!--\s*figure:\s*([\w-]+)\s*(?:\|\s*(.*?))?\s*-->[ \
 EXERCISE_MARK = re.compile(r"^<!--\s*exercise:\s*(\S+)\s*-->[ \t]*$", re.MULTILINE)
 PROGRESS_MARK = re.compile(r"^<!--\s*progress\s*-->[ \t]*$", re.MULTILINE)
 RECORD_MARK = re.compile(r"^<!--\s*record\s*-->[ \t]*$", re.MULTILINE)
+PLACEMENT_MARK = re.compile(r"^<!--\s*placement\s*-->[ \t]*$", re.MULTILINE)
+ASSESSMENT_PAGE = "final-assessment.md"
 BIBLIOGRAPHY_MARK = re.compile(r"^<!--\s*bibliography\s*-->[ \t]*$", re.MULTILINE)
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 QUIZ = re.compile(r"<quiz>")
@@ -624,6 +628,11 @@ def on_page_markdown(
             built=build_date(),
         )
         markdown = RECORD_MARK.sub(lambda _: sheet, markdown)
+
+    if PLACEMENT_MARK.search(markdown):
+        link = get_relative_url(page_url(ASSESSMENT_PAGE, lang), page.url)
+        invitation = placement_block(lang, link)
+        markdown = PLACEMENT_MARK.sub(lambda _: invitation, markdown)
 
     if PROGRESS_MARK.search(markdown):
         table = progress_table(

@@ -54,6 +54,19 @@ TEXT = {
             "code: this assessment lets you check yourself. The checked evidence of what you "
             "can do is the exercises your trainer grades."
         ),
+        "placement_title": "Placement check",
+        "placement_rules": (
+            "One question for each module, drawn from the final assessment's bank, before you "
+            "start the course. It is not graded and shows no answers: your record compares it, "
+            "module by module, with your final assessment, which will give you other versions "
+            "of the questions. Your answers are kept in this browser only."
+        ),
+        "placement_intro": (
+            "Before you start, you can take a short placement check: one question for each "
+            "module, not graded. Your record of completion then shows, module by module, what "
+            "you knew before the course and after it."
+        ),
+        "placement_link": "Take the placement check",
         "nojs": (
             "The assessment needs JavaScript to score your answers; nothing is stored without it."
         ),
@@ -120,6 +133,15 @@ TEXT = {
         "col_passed": "Quiz passed on",
         "assessment": "Final assessment",
         "attempts": "Every attempt",
+        "gain_caption": "Before and after the course, per module: questions answered right",
+        "gain_before": "Placement check (before)",
+        "gain_after": "Final assessment (last attempt)",
+        "gain_note": (
+            "What this comparison can and cannot show: one question per module before, three "
+            "after, on different versions, and no group of physicians who did not take the "
+            "course. A difference may be chance, or practice with the questions, as much as "
+            "what the course taught."
+        ),
         "not_recorded": "—",
         "empty": (
             "Nothing is recorded in this browser yet: no module marked as read, no quiz answered "
@@ -165,6 +187,20 @@ TEXT = {
             "vérifiée de ce que vous savez faire, ce sont les exercices notés par votre "
             "formateur."
         ),
+        "placement_title": "Test de positionnement",
+        "placement_rules": (
+            "Une question par module, tirée de la banque de l'évaluation finale, avant de "
+            "commencer le cours. Il n'est pas noté et n'affiche aucune réponse\u202f: votre "
+            "attestation le compare, module par module, à votre évaluation finale, qui vous "
+            "proposera d'autres versions des questions. Vos réponses sont conservées dans ce "
+            "navigateur uniquement."
+        ),
+        "placement_intro": (
+            "Avant de commencer, vous pouvez passer un court test de positionnement\u202f: une "
+            "question par module, sans note. Votre attestation montre ensuite, module par "
+            "module, ce que vous saviez avant le cours et après."
+        ),
+        "placement_link": "Passer le test de positionnement",
         "nojs": (
             "L'évaluation a besoin de JavaScript pour noter vos réponses\u202f; sans lui, rien "
             "n'est conservé."
@@ -236,6 +272,15 @@ TEXT = {
         "col_passed": "Quiz réussi le",
         "assessment": "Évaluation finale",
         "attempts": "Toutes les tentatives",
+        "gain_caption": "Avant et après le cours, par module\u202f: questions réussies",
+        "gain_before": "Test de positionnement (avant)",
+        "gain_after": "Évaluation finale (dernière tentative)",
+        "gain_note": (
+            "Ce que cette comparaison peut montrer et ce qu'elle ne peut pas montrer\u202f: une "
+            "question par module avant, trois après, sur des versions différentes, et aucun "
+            "groupe de médecins n'ayant pas suivi le cours. Une différence peut tenir au "
+            "hasard, ou à l'habitude des questions, autant qu'à ce que le cours a appris."
+        ),
         "not_recorded": "—",
         "empty": (
             "Rien n'est encore enregistré dans ce navigateur\u202f: aucun module marqué comme lu, "
@@ -511,6 +556,12 @@ def assessment_block(
         version=version,
         built=built.isoformat() if built else "",
     )
+
+
+def placement_block(lang: str, assessment_link: str) -> str:
+    """`<!-- placement -->` (orientation): the invitation to the placement check, a mode of the
+    final assessment's page (``?check=placement``, assessment.js)."""
+    return render("placement", words=trusted(TEXT[lang]), href=f"{assessment_link}?check=placement")
 
 
 def record_block(

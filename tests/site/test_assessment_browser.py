@@ -87,6 +87,9 @@ def bank_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         {"My record": "my-record.md"},
     ]
     config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    for home in ("index.md", "index.fr.md"):  # the invitation, as on the orientation page
+        with (docs / home).open("a", encoding="utf-8") as page:
+            page.write("\n<!-- placement -->\n")
     result = build(config)
     assert result.returncode == 0, result.stderr
     server, url = serve_in_thread(folder / "out")
@@ -306,4 +309,54 @@ def test_a_pass_opens_the_explanations_and_the_record_lists_every_attempt(
         expect(attempts.nth(n)).to_contain_text(verdicts[n])
         expect(attempts.nth(n)).to_contain_text(re.compile(r"\d+\.\d+"))  # the course's version
     expect(attempts.first).not_to_contain_text(f", {verdicts[1]};")
+    assert offsite_requests == []
+
+
+PLACEMENT_LINK = {"en": "Take the placement check", "fr": "Passer le test de positionnement"}
+PLACEMENT_TITLE = {"en": "Placement check", "fr": "Test de positionnement"}
+PLACED = {"en": "You answered 1 of 1 questions correctly", "fr": "Vous avez répondu juste à 1"}
+GAIN = {"en": "Before and after the course", "fr": "Avant et après le cours"}
+NO_CONTROL = {"en": "no group of physicians", "fr": "aucun groupe de médecins"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_placement_check_and_the_final_draw_different_versions_and_the_record_compares(
+    page: Page, bank_site: str, lang: str, offsite_requests: list[str]
+) -> None:
+    page.goto(f"{bank_site}{PREFIX[lang]}/")
+    page.get_by_role("link", name=PLACEMENT_LINK[lang]).click()
+    expect(page.locator(".md-content h1")).to_have_text(PLACEMENT_TITLE[lang])
+    expect(page.locator(".aimed-assessment-rules")).to_be_hidden()
+    expect(page.locator(".aimed-assessment-placement")).to_be_visible()
+    placed = shown(page)
+    assert len(placed) == 1  # one situation of each module (the fixture has one module)
+    answer(page, [True])
+    page.reload()  # kept like any attempt
+    assert shown(page) == placed and chosen(page) != [""]
+    page.get_by_role("button", name=SUBMIT[lang]).click()
+    expect(page.locator(".aimed-assessment__status")).to_contain_text(PLACED[lang])
+    # not graded, no key: nothing marked, no explanation, no retake of the check
+    expect(page.locator(".md-content .quiz fieldset .correct")).to_have_count(0)
+    expect(page.locator(".md-content .quiz section.content:visible")).to_have_count(0)
+    expect(page.get_by_role("button", name=AGAIN[lang])).to_be_hidden()
+    assert blocking_violations(page) == [], "a placement check"
+
+    # the final assessment never shows the version the placement check showed
+    open_assessment(page, bank_site, lang)
+    expect(page.locator(".aimed-assessment-rules")).to_be_visible()
+    final = shown(page)
+    (situation,) = versions(placed)
+    assert flip(situation) in versions(final) and situation not in versions(final)
+    answer(page, [True, True, False])
+    page.get_by_role("button", name=SUBMIT[lang]).click()
+    expect(page.locator(".aimed-assessment__score")).to_have_attribute("data-passed", "yes")
+
+    page.goto(f"{bank_site}{PREFIX[lang]}/my-record/")
+    gain = page.locator(".aimed-record__gain")
+    expect(gain).to_contain_text(GAIN[lang])
+    row = gain.locator('tr[data-module="reading-performance"]')
+    expect(row.locator("td")).to_have_text(["1 / 1", "2 / 3"])
+    expect(gain).to_contain_text(NO_CONTROL[lang])
+    # the placement check is not an attempt at the final assessment
+    expect(page.locator(".aimed-record__attempts li")).to_have_count(1)
     assert offsite_requests == []

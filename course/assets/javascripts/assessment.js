@@ -20,12 +20,19 @@
  *   score, course version) and to the best result progress.js keeps. A fail names the modules
  *   to revisit, never the right option; a pass opens every explanation.
  * - Discarding an unsubmitted attempt asks first, on the page.
+ * - Opened as "?check=placement" (the link on the orientation page), the page is the placement
+ *   check: one situation per module, not graded, no key shown, kept under the name "placement".
+ *   The placement check and the final assessment never draw a version the other has shown
+ *   (where the bank has another); each attempt keeps its score per module, which the record
+ *   compares (before / after).
  */
 (function () {
   "use strict";
 
   var CURRENT_KEY = "aimed_assessment_current";
   var HISTORY_KEY = "aimed_assessment_history";
+  var PLACEMENT = "placement"; // the name of the placement check's attempts
+  var NOT_ASKED = "-"; // in a draw: a situation the placement check does not ask
   var HISTORY_LIMIT = 20; // attempts kept: the record lists them, the LMS's suspend data too
   var SALT = "aimed-assessment"; // course_record.KEY_SALT
   var LOCALES = { en: "en-GB", fr: "fr-FR" };
@@ -51,6 +58,9 @@
       discardYes: "Discard and start again",
       discardNo: "Keep my answers",
       restarted: "This attempt could not be resumed (the course has changed): a new one starts.",
+      placementScore: "You answered {correct} of {total} questions correctly. This check is not " +
+        "graded and shows no answers: your record compares it, module by module, with your " +
+        "final assessment.",
     },
     fr: {
       unanswered: "Sans réponse pour l'instant\u202f: {list}. Choisissez une réponse à chaque " +
@@ -76,6 +86,9 @@
       discardNo: "Garder mes réponses",
       restarted: "Cette tentative ne peut pas être reprise (le cours a changé)\u202f: une " +
         "nouvelle commence.",
+      placementScore: "Vous avez répondu juste à {correct} question{plural} sur {total}. Ce test " +
+        "n'est pas noté et n'affiche aucune réponse\u202f: votre attestation le compare, module " +
+        "par module, à votre évaluation finale.",
     },
   };
 
@@ -183,7 +196,8 @@
       attempt.draw.length === bank.situations.length && Array.isArray(attempt.answers) &&
       bank.situations.every(function (s, i) {
         var v = attempt.draw.charCodeAt(i) - 97;
-        return v >= 0 && v < s.versions.length;
+        return (v >= 0 && v < s.versions.length) ||
+          (name === PLACEMENT && attempt.draw.charAt(i) === NOT_ASKED);
       });
     return valid ? attempt : null;
   }
@@ -207,11 +221,38 @@
     progress.save(HISTORY_KEY, all);
   }
 
+  // The versions the other kind of attempt has drawn (placement <-> final), per situation.
+  function shownElsewhere(name, bank) {
+    var other = name === PLACEMENT ? "final" : PLACEMENT;
+    var draws = history(other).map(function (entry) { return entry.draw; });
+    var current = loadAll(CURRENT_KEY)[other];
+    if (current && current.bank === bank.fingerprint) draws.push(current.draw);
+    return bank.situations.map(function (_, i) {
+      return draws.filter(function (draw) { return typeof draw === "string"; })
+        .map(function (draw) { return draw.charAt(i); });
+    });
+  }
+
   // A new attempt: for each situation, a version the last attempt did not show (where there is
-  // one), the least shown so far, then chosen by the attempt's seed.
+  // one), the least shown so far, then chosen by the attempt's seed. Versions the placement
+  // check showed are never drawn for the final assessment (and the other way), where the bank
+  // has another. The placement check asks one situation of each module.
   function newAttempt(name, bank) {
     var seed = Math.floor(Math.random() * 4294967296) >>> 0;
     var pick = random(seed);
+    var elsewhere = shownElsewhere(name, bank);
+    var asked = bank.situations.map(function () { return true; });
+    if (name === PLACEMENT) {
+      var byModule = {};
+      bank.situations.forEach(function (situation, i) {
+        (byModule[situation.module] = byModule[situation.module] || []).push(i);
+        asked[i] = false;
+      });
+      Object.keys(byModule).forEach(function (module) {
+        var list = byModule[module];
+        asked[list[Math.floor(pick() * list.length)]] = true;
+      });
+    }
     var past = history(name);
     var previous = loadAll(CURRENT_KEY)[name];
     var last = past.length ? past[past.length - 1].draw : "";
@@ -220,13 +261,16 @@
       last = previous.draw; // an attempt discarded before it was submitted
     }
     var draw = bank.situations.map(function (situation, i) {
+      if (!asked[i]) return NOT_ASKED;
       var count = situation.versions.length;
-      var candidates = [];
-      for (var v = 0; v < count; v += 1) {
-        if (count === 1 || typeof last !== "string" || last.charAt(i) !== letter(v)) {
-          candidates.push(v);
-        }
-      }
+      var all = [];
+      for (var v = 0; v < count; v += 1) all.push(v);
+      var fresh = all.filter(function (v) { return elsewhere[i].indexOf(letter(v)) < 0; });
+      if (fresh.length) all = fresh;
+      var candidates = all.filter(function (v) {
+        return typeof last !== "string" || last.charAt(i) !== letter(v);
+      });
+      if (!candidates.length) candidates = all;
       var shown = candidates.map(function (v) {
         return past.filter(function (entry) {
           return typeof entry.draw === "string" && entry.draw.charAt(i) === letter(v);
@@ -251,9 +295,13 @@
 
   // ------------------------------------------------------------ the page
 
+  function placementMode() {
+    return new URLSearchParams(window.location.search).get("check") === PLACEMENT;
+  }
+
   function Assessment(block) {
     this.block = block;
-    this.name = block.getAttribute("data-assessment") || "final";
+    this.name = placementMode() ? PLACEMENT : block.getAttribute("data-assessment") || "final";
     this.bank = readBank(block);
     this.key = readKey(block);
     this.pass = parseInt(block.getAttribute("data-pass"), 10) || 0;
@@ -267,7 +315,29 @@
   // The quiz shown for situation i in this attempt.
   Assessment.prototype.drawn = function (i) {
     var situation = this.bank.situations[i];
+    if (this.attempt.draw.charAt(i) === NOT_ASKED) return null;
     return this.quiz(situation.versions[this.attempt.draw.charCodeAt(i) - 97]);
+  };
+
+  Assessment.prototype.asked = function () {
+    var draw = this.attempt.draw;
+    return this.bank.situations.map(function (_, i) { return i; }).filter(function (i) {
+      return draw.charAt(i) !== NOT_ASKED;
+    });
+  };
+
+  // Right / asked per module, kept with the attempt for the record's before / after.
+  Assessment.prototype.byModule = function () {
+    var self = this;
+    var out = {};
+    this.asked().forEach(function (i) {
+      var module = self.bank.situations[i].module;
+      if (!module) return;
+      out[module] = out[module] || [0, 0];
+      out[module][1] += 1;
+      if (self.isRight(i)) out[module][0] += 1;
+    });
+    return out;
   };
 
   Assessment.prototype.inputs = function (quiz) {
@@ -278,7 +348,8 @@
     var self = this;
     var number = 0;
     this.bank.situations.forEach(function (situation, i) {
-      var chosen = self.attempt.draw.charCodeAt(i) - 97;
+      var chosen = self.attempt.draw.charAt(i) === NOT_ASKED ? -1 :
+        self.attempt.draw.charCodeAt(i) - 97;
       situation.versions.forEach(function (index, v) {
         var quiz = self.quiz(index);
         if (!quiz) return;
@@ -353,11 +424,8 @@
   };
 
   Assessment.prototype.score = function () {
-    var correct = 0;
-    for (var i = 0; i < this.bank.situations.length; i += 1) {
-      if (this.isRight(i)) correct += 1;
-    }
-    return correct;
+    var self = this;
+    return this.asked().filter(function (i) { return self.isRight(i); }).length;
   };
 
   Assessment.prototype.submit = function () {
@@ -370,7 +438,7 @@
       return;
     }
     var missing = [];
-    this.bank.situations.forEach(function (_, i) {
+    this.asked().forEach(function (i) {
       if (!self.attempt.answers[i]) missing.push(i);
     });
     if (missing.length) {
@@ -384,7 +452,7 @@
         if (n) message.appendChild(document.createTextNode(", "));
         var link = document.createElement("a");
         link.href = "#" + self.drawn(i).id;
-        link.textContent = format(text.question, { n: i + 1 });
+        link.textContent = format(text.question, { n: self.asked().indexOf(i) + 1 });
         message.appendChild(link);
       });
       if (missing.length > 10) {
@@ -397,26 +465,42 @@
       this.status.focus();
       return;
     }
-    var total = this.bank.situations.length;
+    var total = this.asked().length;
     var correct = this.score();
     this.attempt.submitted = new Date().toISOString();
     this.attempt.correct = correct;
     saveAttempt(this.name, this.attempt);
     addToHistory(this.name, {
       date: this.attempt.submitted, correct: correct, total: total, pass: this.pass,
-      passed: correct >= this.pass, draw: this.attempt.draw,
+      passed: this.name !== PLACEMENT && correct >= this.pass, draw: this.attempt.draw,
       version: this.block.getAttribute("data-version") || "",
-      built: this.block.getAttribute("data-built") || "",
+      built: this.block.getAttribute("data-built") || "", modules: this.byModule(),
     });
-    progress.recordAssessment(this.name, correct, total, this.pass);
+    if (this.name !== PLACEMENT) progress.recordAssessment(this.name, correct, total, this.pass);
     this.showResult(true);
   };
 
   Assessment.prototype.showResult = function (moveFocus) {
     var self = this;
     var text = words();
-    var total = this.bank.situations.length;
+    var total = this.asked().length;
     var correct = this.score();
+    if (this.name === PLACEMENT) {
+      this.asked().forEach(function (i) {
+        self.inputs(self.drawn(i)).forEach(function (input) { input.disabled = true; });
+      });
+      this.status.replaceChildren(paragraph(format(text.placementScore, {
+        correct: correct, total: total, missed: correct,
+      }), "aimed-assessment__score"));
+      this.block.dataset.state = "placed";
+      this.block.querySelector(".aimed-assessment__submit").hidden = true;
+      this.showRestart();
+      this.block.querySelector(".aimed-assessment__discard").hidden = true;
+      this.block.querySelector(".aimed-assessment__again").hidden = true;
+      this.block.querySelector(".aimed-assessment__after").hidden = false;
+      if (moveFocus) this.status.focus();
+      return;
+    }
     var passed = correct >= this.pass;
     var values = { correct: correct, total: total, pass: this.pass,
                    percent: percent(correct, total) };
@@ -426,7 +510,7 @@
     this.status.appendChild(headline);
     this.status.appendChild(paragraph(passed ? text.passed : text.failed,
                                       "aimed-assessment__verdict"));
-    this.bank.situations.forEach(function (_, i) {
+    this.asked().forEach(function (i) {
       var quiz = self.drawn(i);
       if (!quiz) return;
       var right = self.isRight(i);
@@ -483,8 +567,8 @@
     var text = words();
     var counts = {};
     var order = [];
-    this.bank.situations.forEach(function (situation, i) {
-      var module = situation.module;
+    this.asked().forEach(function (i) {
+      var module = self.bank.situations[i].module;
       if (!module || !self.bank.modules[module]) return;
       if (!counts[module]) {
         counts[module] = { missed: 0, total: 0 };
@@ -567,10 +651,26 @@
     }
   };
 
+  // The page as the placement check: its own title and rules.
+  Assessment.prototype.asPlacement = function () {
+    var rules = document.querySelector(".aimed-assessment-rules");
+    var own = document.querySelector(".aimed-assessment-placement");
+    if (!own) return;
+    if (rules) rules.hidden = true;
+    own.hidden = false;
+    var title = document.querySelector(".md-content h1");
+    var name = own.getAttribute("data-title");
+    if (title && name) {
+      title.textContent = name;
+      document.title = name + " - " + document.title.split(" - ").slice(1).join(" - ");
+    }
+  };
+
   Assessment.prototype.start = function () {
     var self = this;
     var block = this.block;
     document.body.classList.add("aimed-assessment-page");
+    if (this.name === PLACEMENT) this.asPlacement();
     this.attempt = currentAttempt(this.name, this.bank);
     var resumed = this.attempt;
     var stale = loadAll(CURRENT_KEY)[this.name];

@@ -244,6 +244,40 @@
     target.hidden = list.children.length === 0;
   }
 
+  // Before / after per module: the first placement check against the last final attempt.
+  function fillGain(record) {
+    var box = record.querySelector(".aimed-record__gain");
+    if (!box) return;
+    var kept = progress.load("aimed_assessment_history", {});
+    var before = Array.isArray(kept.placement) ? kept.placement[0] : null;
+    var finals = Array.isArray(kept.final) ? kept.final : [];
+    var after = finals.length ? finals[finals.length - 1] : null;
+    var body = box.querySelector("tbody");
+    body.replaceChildren();
+    function cell(entry, module) {
+      var td = document.createElement("td");
+      var score = entry && entry.modules && entry.modules[module];
+      td.textContent = Array.isArray(score) ? score[0] + " / " + score[1] : words().none;
+      return td;
+    }
+    if (before && before.modules) {
+      record.querySelectorAll(".aimed-record__modules tbody tr[data-module]").forEach(function (row) {
+        var module = row.getAttribute("data-module");
+        if (!before.modules[module] && !(after && after.modules && after.modules[module])) return;
+        var tr = document.createElement("tr");
+        tr.dataset.module = module;
+        var th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = row.querySelector("th").textContent;
+        tr.appendChild(th);
+        tr.appendChild(cell(before, module));
+        tr.appendChild(cell(after, module));
+        body.appendChild(tr);
+      });
+    }
+    box.hidden = body.children.length === 0;
+  }
+
   function fillRecord(record) {
     var text = words();
     var read = progress.readModules();
@@ -266,6 +300,7 @@
       holder.querySelector(".aimed-record__assessment-result").textContent = result.text;
       holder.dataset.passed = result.passed ? "yes" : "no";
       fillAttempts(holder);
+      fillGain(record);
       if (result.taken) anything = true;
     });
     record.querySelector(".aimed-record__today").textContent =
