@@ -21,6 +21,7 @@ from tornado.ioloop import IOLoop
 from traitlets import Unicode
 from traitlets.config import Configurable
 
+from aimed.lab import interface_language
 from aimed.lab.checker import Checker
 from aimed.lab.workspace import UnknownExercise, Workspace, language_of
 from aimed.settings import SettingError, self_check
@@ -91,7 +92,11 @@ class ExerciseHandler(JupyterHandler):
     def get(self, action: str, assignment: str) -> None:
         try:
             if action == "open":
-                self.redirect(self.lab_address(self.workspace.open(assignment)))
+                notebook = self.workspace.open(assignment)
+                folder = interface_language.settings_dir(self.serverapp)
+                if folder is not None:  # the lab page loads in the exercise's language
+                    interface_language.choose(folder, language_of(assignment))
+                self.redirect(self.lab_address(notebook))
                 warm(self.settings, assignment)
             else:
                 self.confirm(assignment)
