@@ -23,6 +23,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aimed.hub.lti import Platform
 
 COURSE = "ai-in-medicine"  # nbgrader's course id, as exercises/nbgrader_config.py says
 REPO = Path(__file__).resolve().parents[3]
@@ -112,8 +116,13 @@ def hub_config(
     exchange: Path,
     python: Path,
     extra: str = "",
+    lti: Platform | None = None,
 ) -> str:
-    """jupyterhub_config.py for a loopback hub of local accounts (``extra`` appended)."""
+    """jupyterhub_config.py for a loopback hub of local accounts (``extra`` appended).
+
+    ``lti``: learners come in from that LMS with LTI 1.3 instead of signing in with their
+    account's password (aimed.hub.lti), their accounts made at their first launch.
+    """
     release = exchange / COURSE / "outbound"
     cmd = [str(python), "-m", "jupyterhub.singleuser"]
     args = [f"--AimedLab.release_dir={release}"]
@@ -154,6 +163,7 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
+{lti.settings(release) if lti else ""}
 {extra}
 """
 
@@ -171,6 +181,7 @@ class Hub:
     token: str = field(default_factory=lambda: secrets.token_hex(32))
     process: subprocess.Popen | None = None
     python: Path | None = None  # what learners' and the trainer's commands run with
+    lti: Platform | None = None  # learners enter from this LMS (LTI 1.3), see hub_config
 
     @property
     def url(self) -> str:
@@ -197,6 +208,7 @@ class Hub:
                 exchange=self.exchange,
                 python=self.python,
                 extra=self.extra,
+                lti=self.lti,
             )
         )
         return config
