@@ -301,3 +301,18 @@ def test_a_spoiled_launch_is_refused_with_a_clear_page(
     # nobody was signed in: no hub user, no account, no server
     assert hub_username(sub) not in {u["name"] for u in lti_hub.api("GET", "/users")}
     assert not Path("/home", hub_username(sub)).exists()
+
+
+def test_behind_tls_the_launch_cookies_come_back_with_the_lms_cross_site_post(lti_hub, lms):
+    """Behind the institution's TLS proxy (X-Forwarded-Proto), the LMS's page posts the launch
+    from another site: the hub's two launch cookies must say SameSite=None, and so Secure."""
+    start = {"iss": lms.url, "login_hint": "c1", "target_link_uri": f"{lti_hub.url}/hub"}
+    sent = requests.post(f"{lti_hub.url}/hub/lti13/oauth_login", data=start,
+                         headers={"X-Forwarded-Proto": "https"}, allow_redirects=False)  # fmt: skip
+    assert sent.status_code == 302
+    redirect = parse_qs(urlsplit(sent.headers["Location"]).query)["redirect_uri"][0]
+    assert redirect.startswith("https://") and redirect.endswith("/hub/lti13/oauth_callback")
+    cookies = [c for c in sent.raw.headers.getlist("Set-Cookie") if c.startswith("lti13")]
+    assert len(cookies) == 2
+    for cookie in cookies:
+        assert "samesite=none" in cookie.lower() and "secure" in cookie.lower(), cookie

@@ -33,7 +33,7 @@ from jupyterhub.utils import url_path_join
 from ltiauthenticator.lti13.auth import LTI13Authenticator
 from ltiauthenticator.lti13.constants import LTI13_CUSTOM_CLAIM
 from ltiauthenticator.lti13.error import InvalidAudienceError, TokenError, ValidationError
-from ltiauthenticator.lti13.handlers import LTI13CallbackHandler
+from ltiauthenticator.lti13.handlers import LTI13CallbackHandler, LTI13LoginInitHandler
 from tornado.web import HTTPError
 from traitlets import Unicode
 
@@ -90,6 +90,21 @@ def kind_of(error: ValidationError) -> str:
     if isinstance(error, TokenError) and "too long ago" in str(error):
         return "expired"
     return "incomplete"
+
+
+class LtiLoginHandler(LTI13LoginInitHandler):
+    """ltiauthenticator's login start, its two cookies sent back by the LMS's form post.
+
+    The launch comes back as a form the LMS's page posts to the hub, from another site:
+    a browser sends cookies with such a post only if they say ``SameSite=None`` (and then
+    ``Secure``, so over HTTPS only, as the hub runs in production behind its TLS proxy).
+    """
+
+    def _set_oauth_cookie(self, key: str, value: str) -> None:
+        cross_site: dict[str, Any] = {}
+        if self.authenticator.get_uri_scheme(self.request) == "https":
+            cross_site = {"samesite": "None", "secure": True}
+        self._set_cookie(key, value, expires_days=1, httponly=True, encrypted=True, **cross_site)
 
 
 class LtiCallbackHandler(LTI13CallbackHandler):
@@ -149,6 +164,7 @@ class LtiCallbackHandler(LTI13CallbackHandler):
 class LtiAuthenticator(LocalAuthenticator, LTI13Authenticator):
     """LTI 1.3 sign-in from the LMS, each learner a system account made at the first launch."""
 
+    login_handler = LtiLoginHandler
     callback_handler = LtiCallbackHandler
 
     release_dir = Unicode(
