@@ -854,6 +854,86 @@ def bench_grading(report: Report, learners: int, workdir: Path) -> None:
         report.add("grading", f"{label}: CPU per notebook / stock's", cpu / stock, "×", 1.0)
 
 
+# -------------------------------------------------------------------------- self-check
+
+
+def _fetch(lab, path: str) -> tuple[float, str]:
+    """Seconds until the whole page at ``path`` has arrived, and the page."""
+    import urllib.request
+
+    start = time.perf_counter()
+    with urllib.request.urlopen(lab.request(path), timeout=300) as response:
+        body = response.read().decode("utf-8")
+    return time.perf_counter() - start, body
+
+
+def bench_self_check(report: Report, workdir: Path, checks: int) -> None:
+    """ "Check my answers" on each exercise and language, on the real exercise server.
+
+    A learner with half the answers right opens the exercise (its checking sandbox starts
+    then), and clicks "Check my answers": the time until the result page has arrived. The
+    first check after opening includes what is left of that start; "again" is a learner
+    checking once more. The very first check of a server, with nothing opened, is apart.
+    """
+    try:
+        synthetic = importlib.import_module("aimed.trainer.synthetic")
+        boundary = importlib.import_module("aimed.trainer.boundary")
+        boundary.check_available()
+    except Exception as error:  # no trainer package, or no bwrap: no checks here
+        report.skipped["self-check"] = str(error)
+        return
+    from aimed.course_manifest import load_manifest
+    from aimed.servers.lab import running_lab
+
+    course = synthetic.copy_course(workdir / "self-check" / "course").root
+    trainer = Path(sys.executable).parent / "aimed-trainer"
+    released = []
+    for exercise in load_manifest(ROOT / "course" / "course.toml").exercises:
+        command = [str(trainer), "release", exercise, "--course", str(course)]
+        command += ["--downloads", str(workdir / "self-check" / "downloads")]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            report.skipped[f"self-check: {exercise}"] = (done.stdout + done.stderr)[-300:]
+            continue
+        released += [f"{exercise}-{lang}" for lang in ("en", "fr")]
+    workspace = workdir / "self-check" / "workspace"
+    for assignment in released:
+        name = assignment.rsplit("-", 1)[0]
+        release = course / "release" / assignment / f"{name}.ipynb"
+        answers = synthetic.solutions(course / "source" / assignment / f"{name}.ipynb")
+        made = synthetic.submission_for(
+            "partial", json.loads(release.read_text(encoding="utf-8")), answers
+        )
+        assert made is not None  # "partial" always makes a notebook
+        (workspace / assignment).mkdir(parents=True, exist_ok=True)
+        (workspace / assignment / f"{name}.ipynb").write_bytes(made[1])
+    marker = 'class="aimed-check"'
+    with running_lab(workspace, course / "release") as lab:
+        for index, assignment in enumerate(released):
+            if index == 0:
+                seconds, page = _fetch(lab, f"/aimed/check/{assignment}")
+                if marker not in page:
+                    report.skipped["self-check"] = "the check page shows no result"
+                    return
+                report.add(
+                    "self-check", f"{assignment}: a fresh server's first check", seconds, "s"
+                )
+            _fetch(lab, f"/aimed/open/{assignment}")  # the learner opens the exercise
+            first, page = _fetch(lab, f"/aimed/check/{assignment}")
+            again = [_fetch(lab, f"/aimed/check/{assignment}")[0] for _ in range(checks)]
+            if marker not in page:
+                report.skipped[f"self-check: {assignment}"] = "the check page shows no result"
+                continue
+            report.add("self-check", f"{assignment}: first check after opening", first, "s", 3.0)
+            report.add(
+                "self-check",
+                f"{assignment}: check again (median)",
+                statistics.median(again),
+                "s",
+                3.0,
+            )
+
+
 # -------------------------------------------------------------------------- scale
 
 
@@ -888,7 +968,7 @@ def bench_scale(
 # --------------------------------------------------------------------------- main
 
 
-SURFACES = ("site", "sandbox", "sandbox-latency", "grading", "scale")
+SURFACES = ("site", "sandbox", "sandbox-latency", "grading", "self-check", "scale")
 
 
 def _absolute(path: Path) -> Path:
@@ -915,11 +995,14 @@ def show(report: Report) -> None:
 def main(
     out: Path = typer.Option(Path("build/bench.json"), help="Where to write the JSON results."),
     only: list[str] = typer.Option(  # noqa: B008
-        [], help="Measure only these surfaces: site, sandbox, sandbox-latency, grading, scale."
+        [],
+        help="Measure only these surfaces: site, sandbox, sandbox-latency, grading, self-check, "
+        "scale.",
     ),
     repeat: int = typer.Option(200, min=5, help="Calls per engine measurement."),
     page_reruns: int = typer.Option(30, min=3, help="Reruns per sandbox page."),
     learners: int = typer.Option(50, min=1, help="Synthetic learners for grading."),
+    checks: int = typer.Option(3, min=1, help="self-check: checks again per exercise."),
     scale_users: list[int] = typer.Option(  # noqa: B008
         [1, 5, 10], min=1, max=50, help="Learners at once, per scale level (repeatable)."
     ),
@@ -957,6 +1040,9 @@ def main(
         if "grading" in surfaces:
             console.print("[bold]grading[/] …")
             bench_grading(report, learners, workdir)
+        if "self-check" in surfaces:
+            console.print("[bold]self-check[/] …")
+            bench_self_check(report, workdir, checks)
         if "scale" in surfaces:
             console.print("[bold]scale[/] …")
             bench_scale(report, scale_users, scale_moves, scale_seconds, workdir)
