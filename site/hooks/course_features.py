@@ -138,10 +138,11 @@ TEXT = {
         "sandbox": "Essayer dans le bac à sable",
         "exercise_title": "Exercice noté",
         "exercise_body": (
-            "Un notebook à traiter en 30 à 45 minutes environ, sans savoir programmer : vous "
-            "saisissez des nombres, des choix et de courtes réflexions ; sur le serveur "
-            "d'exercices du cours, « Vérifier mes réponses » indique question par question ce "
-            "qui est juste et ce qu'il faut revoir (avec le zip téléchargé, votre formateur les "
+            "Un notebook à traiter en 30 à 45 minutes environ, sans savoir programmer\u00a0: vous "
+            "saisissez des nombres, des choix et de courtes réflexions\u202f; sur le serveur "
+            "d'exercices du cours, «\u00a0Vérifier mes réponses\u00a0» indique question par "
+            "question ce qui est juste et ce qu'il faut revoir (avec le zip téléchargé, votre "
+            "formateur les "
             "vérifie). Vous le remettez ensuite à votre formateur, qui le note et vous renvoie "
             "un commentaire écrit."
         ),
