@@ -445,7 +445,7 @@ def assessment_bank(markdown: str, modules: list[str] | None = None) -> list[Sit
         quiz += 1
     if marker is not None:
         raise ValueError(f"situation marker '{marker}' is not followed by a <quiz>")
-    situations = []
+    situations: list[Situation] = []
     for name, versions in found:
         module = ""
         if marked:
