@@ -125,3 +125,5 @@ def test_rule_11_and_the_ai_act_as_module_8_states_them() -> None:
         "high_risk",
         "literacy",
     ]
+    dates = [keys.category_applies_from(keys.TOOLS[n]) for n in names]
+    assert [d.isoformat() if d else None for d in dates] == [None, "2028-08-02", "2025-02-02"]

@@ -25,6 +25,7 @@ __all__ = [
     "Tool",
     "ai_act_category",
     "alone",
+    "category_applies_from",
     "rule_11",
     "smallest_group",
 ]
@@ -101,6 +102,14 @@ def ai_act_category(tool: Tool) -> str:
     if not tool.ai:
         return "not_ai"
     return "high_risk" if rule_11(tool) in ("IIa", "IIb", "III") else "literacy"
+
+
+def category_applies_from(tool: Tool) -> dt.date | None:
+    """When the rules of the tool's AI Act category apply: the high-risk rules for a high-risk
+    system, the AI-literacy duty for any other AI system; None outside the Act."""
+    return {"high_risk": HIGH_RISK_ANNEX_I_FROM, "literacy": AI_LITERACY_FROM}.get(
+        ai_act_category(tool)
+    )
 
 
 #: The exercise's three tools, as their makers describe them.
