@@ -281,6 +281,7 @@ def test_a_launch_replayed_with_its_cookies_is_refused(lti_hub, lms, lti_account
         ("exercise", 400, "“world-changes-en”, which your trainer has not released",
          "«\u00a0world-changes-en\u00a0», que votre formateur n'a pas distribué"),
         ("language", 400, "“reading-performance-de”", "«\u00a0reading-performance-de\u00a0»"),
+        ("path", 400, "“../../etc/passwd-fr”", "«\u00a0../../etc/passwd-fr\u00a0»"),
     ],
 )  # fmt: skip
 def test_a_spoiled_launch_is_refused_with_a_clear_page(
@@ -294,6 +295,7 @@ def test_a_spoiled_launch_is_refused_with_a_clear_page(
         "audience": {"aud": "another-tool"},
         "exercise": {"custom": {"exercise": "world-changes", "lang": "en"}},
         "language": {"custom": {"exercise": "reading-performance", "lang": "de"}},
+        "path": {"custom": {"exercise": "../../etc/passwd", "lang": "fr"}},
     }[spoiled]
     browser = requests.Session()
     action, fields = start_launch(lti_hub, lms, browser, sub, **spoil)

@@ -37,6 +37,7 @@ from ltiauthenticator.lti13.handlers import LTI13CallbackHandler, LTI13LoginInit
 from tornado.web import HTTPError
 from traitlets import Unicode
 
+from aimed.lab.workspace import UnknownExercise, Workspace
 from aimed.texts.i18n import LANGUAGES, t
 
 ACCOUNT_PREFIX = "lti-"
@@ -140,7 +141,8 @@ class LtiCallbackHandler(LTI13CallbackHandler):
 
     def activity(self, token: dict[str, Any]) -> str | None:
         """``<exercise>-<lang>`` from the activity's custom parameters; None if it names none."""
-        custom = token.get(LTI13_CUSTOM_CLAIM) or {}
+        custom = token.get(LTI13_CUSTOM_CLAIM)
+        custom = custom if isinstance(custom, dict) else {}
         exercise, lang = str(custom.get("exercise", "")), str(custom.get("lang", ""))
         if not exercise and not lang:
             return None
@@ -148,8 +150,11 @@ class LtiCallbackHandler(LTI13CallbackHandler):
         if not EXERCISE.fullmatch(exercise) or lang not in LANGUAGES:
             raise Refused(400, "exercise", exercise=assignment[:80])
         release = self.authenticator.release_dir
-        if release and not (Path(release) / assignment / f"{exercise}.ipynb").is_file():
-            raise Refused(400, "exercise", exercise=assignment)
+        if release:  # as the learner's server will look for it (aimed.lab)
+            try:
+                Workspace(Path(release), Path(release)).released(assignment)
+            except UnknownExercise:
+                raise Refused(400, "exercise", exercise=assignment) from None
         return assignment
 
     def get_next_url(self, user: Any = None, default: Any = None) -> str:
