@@ -6,6 +6,8 @@ account (nbgrader's exchange keeps its permissions per account), learners sign i
 (PAM), each learner's server runs as that account (``LocalProcessSpawner``) with the
 platform's exercise extension (``/aimed/open/<exercise>``, serving what the trainer
 released to the exchange) and nbgrader's Assignments API. Everything binds to 127.0.0.1.
+With ``Hub(lti=Platform(...))`` learners enter from the LMS with LTI 1.3 instead
+(aimed.hub.lti, deploy/README.md).
 """
 
 from __future__ import annotations
