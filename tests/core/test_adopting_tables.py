@@ -8,8 +8,11 @@ course's Bayes engine and with the arithmetic a learner does by hand.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,8 +21,10 @@ from aimed.engines.bayes import natural_frequencies
 from aimed.notebooks import adopting_ai as tables
 from aimed.notebooks.helpers import set_language
 from aimed.trainer.keys import adopting_ai as keys
+from aimed.validation import InputError
 
 SVG = "{http://www.w3.org/2000/svg}"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "exercises/source/adopting-ai-en/adopting-ai.ipynb"
 
 
 @pytest.fixture
@@ -85,7 +90,7 @@ def test_tables_speak_french(french: None) -> None:
     assert inputs.loc["Scanners cérébraux", "Étude de l'éditeur"] == "1\u202f000 dans l'étude"
     trial = tables.trial_table()
     assert trial.loc["z pour ce niveau de confiance", "Valeur"] == "1,96"
-    months = tables.audit_table(tables.monthly_audit())
+    months = tables.audit_table()
     assert months.index.name == "Mois après la mise en service"
     assert (
         months.iloc[0]["Sensibilité"].endswith("\u00a0%") and "," in months.iloc[0]["Sensibilité"]
@@ -93,7 +98,7 @@ def test_tables_speak_french(french: None) -> None:
 
 
 def test_the_chart_is_an_accessible_svg_with_the_alarms_marked(french: None) -> None:
-    chart = tables.control_chart(tables.monthly_audit())
+    chart = tables.control_chart()
     root = ET.fromstring(chart._repr_svg_())
     assert root.get("role") == "img"
     assert (root.findtext(f"{SVG}title") or "").startswith("Sensibilité mensuelle")
@@ -105,15 +110,45 @@ def test_the_chart_is_an_accessible_svg_with_the_alarms_marked(french: None) -> 
     assert "Mois après la mise en service" in words and "90\u00a0%" in words
 
 
-def test_the_learners_setup_holds_no_answer() -> None:
-    """The setup cell's imports: data and displays, never a key's function."""
-    shown = {
-        "AUDIT_SEED",
-        "audit_table",
-        "control_chart",
-        "inputs_table",
-        "monthly_audit",
-        "trial_table",
-    }
-    assert shown <= set(tables.__all__)
-    assert not set(keys.__all__) & set(tables.__all__)
+def _cells() -> list[dict]:
+    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+
+
+def test_the_learners_namespace_holds_data_and_displays_only() -> None:
+    """What the locked setup and data cells leave: plain data, display and check functions."""
+    namespace: dict[str, object] = {}
+    try:
+        for cell in _cells():
+            grading = cell.get("metadata", {}).get("nbgrader", {})
+            if cell["cell_type"] == "code" and grading.get("locked") and not grading.get("grade"):
+                exec(compile("".join(cell["source"]), cell["id"], "exec"), namespace)
+    finally:
+        set_language("en")
+    names = {k: v for k, v in namespace.items() if not k.startswith("__")}
+    assert "control_chart" in names and names["AUDIT_SEED"] == tables.AUDIT_SEED
+    for name, value in names.items():
+        if callable(value):
+            assert value.__module__.startswith("aimed.notebooks."), name
+        else:
+            assert type(value).__module__ == "builtins", f"{name} is a {type(value)}"
+    key_functions = {getattr(keys, name) for name in keys.__all__}
+    assert not [name for name, value in names.items() if value in key_functions]
+
+
+def test_hidden_checks_compute_from_the_key_alone() -> None:
+    computed = 0
+    for cell in _cells():
+        block = "".join(cell["source"]).partition("### BEGIN HIDDEN TESTS")[2]
+        imports = re.findall(r"^(?:from|import) (\S+)", block, re.MULTILINE)
+        assert set(imports) <= {"aimed.trainer.keys.adopting_ai"}, cell["id"]
+        assert "AUDIT_SEED" not in block, "a learner could rebind the seed"
+        computed += bool(imports)
+    assert computed == 8  # every graded number and the premise of question 8
+
+
+def test_the_displays_refuse_what_is_not_a_seed() -> None:
+    for bad in ("2022", 2.5, -1, None):
+        with pytest.raises(InputError):
+            tables.control_chart(bad)  # type: ignore[arg-type]
+        with pytest.raises(InputError):
+            tables.audit_table(bad)  # type: ignore[arg-type]

@@ -190,9 +190,13 @@ def trial_table() -> pd.DataFrame:
     return frame
 
 
-def audit_table(audit: pd.DataFrame) -> pd.DataFrame:
-    """The audit month by month: counts, sensitivity and its limits, in the learner's language."""
+def audit_table(seed: int = AUDIT_SEED) -> pd.DataFrame:
+    """The audit month by month: counts, sensitivity and its limits, in the learner's language.
+
+    It takes the audit's seed, not a table: the learner's namespace holds plain data only.
+    """
     lang = current_language()
+    audit = monthly_audit(seed)
     limits = control_limits(audit)
     frame = pd.DataFrame(
         {
@@ -234,14 +238,14 @@ def _axis_range(limits: pd.DataFrame, centre: float) -> tuple[float, float]:
     return max(0.0, low), high
 
 
-def control_chart(audit: pd.DataFrame, centre: float = BASELINE) -> ControlChart:
-    """Monthly sensitivity with its centre line and control limits, as in a p-chart.
+def control_chart(seed: int = AUDIT_SEED, centre: float = BASELINE) -> ControlChart:
+    """Monthly sensitivity of the seeded audit with its centre line and control limits (p-chart).
 
     Points outside the limits are drawn as vermilion squares (shape and colour, for
     colour-blind readers); the limits step month by month with the number of cases.
     """
     lang = current_language()
-    limits = control_limits(audit, centre)
+    limits = control_limits(monthly_audit(seed), centre)
     months = limits["month"].to_numpy()
     low, high = _axis_range(limits, centre)
     plot_w, plot_h = _WIDTH - _LEFT - _RIGHT, _HEIGHT - _TOP - _BOTTOM
