@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import shutil
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,12 +105,37 @@ def type_answer(page: Page, grade_index: int, text: str) -> None:
     page.keyboard.type(text)
 
 
+def wait_for_kernel(page: Page, server: Lab, path: str) -> None:
+    """Until the notebook's kernel is idle and the page connected to it (90 s at most): the
+    page is then done loading (in the exercise's language), and what is typed stays."""
+    for _ in range(900):
+        with urllib.request.urlopen(server.request("/api/sessions")) as response:
+            sessions = json.load(response)
+        kernel = next((s["kernel"] for s in sessions if s["path"] == path), None)
+        if kernel and kernel["connections"] >= 1 and kernel["execution_state"] == "idle":
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no kernel connected to {path}")
+
+
 def saved_sources(path: Path) -> str:
     try:
         cells = json.loads(path.read_text("utf-8"))["cells"]
     except (OSError, json.JSONDecodeError):
         return ""
     return "\n".join("".join(cell["source"]) for cell in cells)
+
+
+def settled(page: Page, path: Path) -> tuple[str, float]:
+    """The file's digest and time once JupyterLab has stopped writing it (2 s unchanged)."""
+    seen = ("", 0.0)
+    for _ in range(60):
+        now = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime
+        if now == seen:
+            return now
+        seen = now
+        page.wait_for_timeout(2000)
+    raise AssertionError(f"JupyterLab kept writing {path}")
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -123,6 +149,7 @@ def test_right_and_not_yet_per_question_and_nothing_given_away(
         timeout=60_000
     )
 
+    wait_for_kernel(page, lab["server"], f"{EXERCISE}-{lang}/{EXERCISE}.ipynb")
     answers, codes = one_line_answers(course, lang)
     right = [g for g in codes if g in answers][:2]
     choice = next(g for g in codes if re.fullmatch(rf'{g} = "[A-D]"', answers.get(g, "")))
@@ -135,11 +162,11 @@ def test_right_and_not_yet_per_question_and_nothing_given_away(
     page.keyboard.press("ControlOrMeta+s")
     mine = lab["workspace"] / f"{EXERCISE}-{lang}" / f"{EXERCISE}.ipynb"
     for _ in range(300):  # until JupyterLab has written the file (30 s at most)
-        if wrong in saved_sources(mine):
+        if all(text in saved_sources(mine) for _, text in typed):
             break
         page.wait_for_timeout(100)
-    assert wrong in saved_sources(mine), "the answers are saved in the workspace"
-    before = hashlib.sha256(mine.read_bytes()).hexdigest(), mine.stat().st_mtime
+    assert all(text in saved_sources(mine) for _, text in typed), "the answers are saved"
+    before = settled(page, mine)
 
     page.goto(f"{lab['site']}/{lang}.html")
     page.get_by_role("link", name=CHECK[lang], exact=True).click()
