@@ -177,6 +177,7 @@ def guide_values(name: str, lang: str) -> dict[str, str]:
             acs_after=percent(after.probability("acs"), lang),
         )
     if name == "lay_wording":
+        assert path.lay_text is not None, "the lay-wording path carries the patient's words"
         reading = read_lay_text(path.lay_text[lang])
         said = assess(reading.answers, path.setting)
         meant = assess({**reading.answers, "pressure_pain": Answer.PRESENT}, path.setting)
@@ -210,9 +211,10 @@ def basis(result: ConditionResult, setting: str, lang: str) -> str:
 
 
 def basis_legend(lang: str) -> str:
-    rows = [*evidence.pretests.values(), *evidence.ratios.values()]
-    unchecked = sum(row.status in UNCHECKED_STATUSES for row in rows)
-    return t(f"{NS}.page.basis_legend", lang, unchecked=unchecked, total=len(rows))
+    statuses = [p.status for p in evidence.pretests.values()]
+    statuses += [r.status for r in evidence.ratios.values()]
+    unchecked = sum(status in UNCHECKED_STATUSES for status in statuses)
+    return t(f"{NS}.page.basis_legend", lang, unchecked=unchecked, total=len(statuses))
 
 
 def probability_chart(result: Assessment, lang: str) -> tuple[alt.Chart, str]:
@@ -423,7 +425,7 @@ with st.expander(t(f"{NS}.page.sources_heading", lang)):
                 status=t(f"{NS}.page.status_{pretest.status}", lang),
             )
         )
-        for finding, _, _ in r.used:
+        for finding, *_ in r.used:
             row = evidence.ratios[r.condition, finding]
             lines.append(
                 t(

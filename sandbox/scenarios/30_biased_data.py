@@ -73,7 +73,7 @@ def guide_widgets(key: str) -> dict[str, object]:
 def variant_from_url() -> str:
     """The variant a course button asks for with ``?variant=``; anything else gives the default."""
     asked = st.query_params.get("variant")
-    return asked if asked in BIASES else DEFAULTS[BIAS]
+    return asked if asked in BIASES else str(DEFAULTS[BIAS])
 
 
 apply_guide = partial(sandbox_ui.apply_guide, GUIDE, guide_widgets)
@@ -109,6 +109,7 @@ def by_group_at(
 def cohort_description(bias: str, lang: str) -> str:
     """How the chosen cohort is built, with the generator's own parameters."""
     pct, plain = numbers.percent, numbers.plain
+    values: dict[str, object]
     if bias == "device":
         values = {
             name: numbers.counted("common.units.points", value, lang, plain(value, lang))

@@ -28,11 +28,12 @@ KIND, N, SEED, GUIDE = f"{NS}_kind", f"{NS}_n", f"{NS}_seed", f"{NS}_guide"
 SHIFT = TRY_THIS[NS][0].settings  # the engine's guided settings, shared with its tests
 # The page opens with the model in its own hospital; moving it is the learner's (or the
 # guided path's) first step, so the failure appears when they act.
+LOCAL_SAMPLE = int(SHIFT["recalibration_n"])  # the engine's size of a local sample
 DEFAULTS = {
     MOVED: False,
     THRESHOLD: round(float(SHIFT["threshold"]) * 100),
     RECALIBRATE: False,
-    LOCAL_N: int(SHIFT["recalibration_n"]),
+    LOCAL_N: LOCAL_SAMPLE,
     KIND: "logistic",
     N: 10_000,
     SEED: 0,
@@ -254,7 +255,7 @@ with st.expander(t(f"{NS}.cohort.heading", lang)):
 
 recalibrated = moved and bool(st.session_state[RECALIBRATE])
 # Without recalibration the local sample is not shown, so the engine's default size is used.
-local_n = int(st.session_state[LOCAL_N]) if recalibrated else DEFAULTS[LOCAL_N]
+local_n = int(st.session_state[LOCAL_N]) if recalibrated else LOCAL_SAMPLE
 settings = (st.session_state[KIND], int(st.session_state[N]), int(st.session_state[SEED]), local_n)
 try:
     with sandbox_ui.training_progress(NS, lang, settings[0], settings[1]):

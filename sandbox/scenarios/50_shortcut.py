@@ -9,6 +9,7 @@ trained models per setting, and draws.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -39,7 +40,7 @@ DEFAULTS = {
 def guide_widgets(settings: dict[str, object]) -> dict[str, object]:
     return {
         USE_SHORTCUT: not settings["remove_marker"],
-        THRESHOLD: round(float(settings["threshold"]) * 100),
+        THRESHOLD: round(cast(float, settings["threshold"]) * 100),  # a guide's number
         KIND: "logistic",
         N: DEFAULTS[N],
         SEED: DEFAULTS[SEED],

@@ -42,7 +42,7 @@ START, SCORED, STALE = f"{NS}_start", f"{NS}_scored", f"{NS}_stale"
 MISSING, ADDED = f"{NS}_missing", f"{NS}_added"
 ADDED_RESULT, ADDED_ERROR = f"{NS}_added_result", f"{NS}_added_error"
 SENTENCE = f"{NS}_sentence_"
-DEFAULTS = {
+DEFAULTS: dict[str, object] = {
     SEED: 1,
     CASE_GUIDE: None,  # the guided path whose draft is shown, if any
     GUIDE: None,  # the guided path whose texts are shown (until a mark changes)
@@ -260,7 +260,8 @@ def show_results(
         key=lambda o: (o.error.sentence is None, o.error.sentence or 0),
     )
     for outcome in ordered:
-        chosen = (flagged or {}).get(outcome.error.sentence)
+        sentence = outcome.error.sentence
+        chosen = None if sentence is None else (flagged or {}).get(sentence)
         (st.success if outcome.caught else st.error)(outcome_text(case, outcome, lang, chosen))
 
     if result.false_alarms:
@@ -306,11 +307,11 @@ def show_results(
     if added is not None:
         names = record_items(case.record, lang)
         if added.named:
-            items = "; ".join(f"“{names[f]}”" for f in added.named)
-            st.success(t(f"{NS}.added_named", lang, items=items))
+            named = "; ".join(f"“{names[f]}”" for f in added.named)
+            st.success(t(f"{NS}.added_named", lang, items=named))
         if added.not_named:
-            items = "; ".join(f"“{names[f]}”" for f in added.not_named)
-            st.warning(t(f"{NS}.added_not_named", lang, items=items))
+            not_named = "; ".join(f"“{names[f]}”" for f in added.not_named)
+            st.warning(t(f"{NS}.added_not_named", lang, items=not_named))
 
 
 lang = sandbox_ui.current_language()

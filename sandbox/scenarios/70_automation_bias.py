@@ -7,6 +7,8 @@ browser session (``st.session_state``, nothing stored or sent) and lays out the 
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -119,7 +121,8 @@ def setting_name(setting: str, lang: str) -> str:
 def fact_text(case: Case, fact: Fact, lang: str) -> str:
     family, values = case.family, fact.values
     if family == "test_result":
-        return t(f"{NS}.facts.test_result.{fact.key}", lang, value=pct(values["value"], lang))
+        value = cast(float, values["value"])  # a test-result fact holds its share
+        return t(f"{NS}.facts.test_result.{fact.key}", lang, value=pct(value, lang))
     if family == "chest_pain":
         name = t(f"symptom_checker.findings.{fact.key}", lang)
         return t(

@@ -105,6 +105,13 @@ TEXTS: dict[str, dict[str, Any]] = {  # each page's words: strings, lists, table
 }
 
 
+def _replaced(milestone: Milestone) -> date:
+    """The published date a reported one would replace (every reported date names one)."""
+    if milestone.moved_from is None:
+        raise ValueError(f"{milestone.what}: a reported date must name the date it replaces")
+    return milestone.moved_from
+
+
 def day(when: date, lang: str) -> str:
     """A date as a reader of the language writes it: 2 Feb 2025 / 2 févr. 2025, 1er août."""
     shown = format_date(when, "d MMM y", locale=lang)
@@ -119,12 +126,14 @@ def ai_act_timeline(lang: str) -> Figure:
     figure, axes = new_figure(7.2, 4.6)
     start, end = date(2024, 5, 1), date(2029, 3, 1)
     for y in (1.0, 0.0):
-        axes.plot([start, end], [y, y], color=GREY, linewidth=1, zorder=1)
+        axes.plot(date2num([start, end]), [y, y], color=GREY, linewidth=1, zorder=1)
 
     for index, milestone in enumerate(PUBLISHED):
-        axes.scatter([milestone.when], [1.0], s=60, color=BLUE, zorder=3)
+        axes.scatter([date2num(milestone.when)], [1.0], s=60, color=BLUE, zorder=3)
         height = 1.0 + (0.28 if index % 2 == 0 else 0.66)
-        axes.plot([milestone.when] * 2, [1.0, height], color=BLUE, linewidth=0.8, zorder=2)
+        axes.plot(
+            [date2num(milestone.when)] * 2, [1.0, height], color=BLUE, linewidth=0.8, zorder=2
+        )
         label = textwrap.fill(words["milestones"][milestone.what], 24)
         axes.text(
             date2num(milestone.when),
@@ -138,17 +147,24 @@ def ai_act_timeline(lang: str) -> Figure:
 
     for index, milestone in enumerate(REPORTED):
         axes.scatter(
-            [milestone.when], [0.0], s=60, facecolors="white", edgecolors=VERMILION, zorder=3
+            [date2num(milestone.when)],
+            [0.0],
+            s=60,
+            facecolors="white",
+            edgecolors=VERMILION,
+            zorder=3,
         )
         axes.annotate(
             "",
             xy=(date2num(milestone.when), 0.06),
-            xytext=(date2num(milestone.moved_from), 0.94),
+            xytext=(date2num(_replaced(milestone)), 0.94),
             arrowprops={"arrowstyle": "->", "color": VERMILION, "linestyle": "--", "lw": 1},
         )
         label = textwrap.fill(words["milestones"][milestone.what], 24)
         depth = -0.12 if index % 2 == 0 else -0.5
-        axes.plot([milestone.when] * 2, [0.0, depth + 0.02], color=VERMILION, linewidth=0.8)
+        axes.plot(
+            [date2num(milestone.when)] * 2, [0.0, depth + 0.02], color=VERMILION, linewidth=0.8
+        )
         axes.text(
             date2num(milestone.when),
             depth,
@@ -161,7 +177,7 @@ def ai_act_timeline(lang: str) -> Figure:
 
     axes.set_yticks([1.0, 0.0], [words["published"], words["reported"]], fontsize=8)
     axes.set_ylim(-1.05, 2.3)
-    axes.set_xlim(start, end)
+    axes.set_xlim(date2num(start), date2num(end))
     axes.xaxis.set_major_locator(YearLocator())
     axes.xaxis.set_major_formatter(DateFormatter("%Y"))
     axes.tick_params(axis="x", labelsize=9)
@@ -170,7 +186,7 @@ def ai_act_timeline(lang: str) -> Figure:
 
     published = ". ".join(f"{day(m.when, lang)}, {words['milestones'][m.what]}" for m in PUBLISHED)
     reported = words["separator"].join(
-        words["moved"][m.what].format(when=day(m.when, lang), before=day(m.moved_from, lang))
+        words["moved"][m.what].format(when=day(m.when, lang), before=day(_replaced(m), lang))
         for m in REPORTED
     )
     return Figure(to_svg(figure), words["alt"].format(published=published, reported=reported))

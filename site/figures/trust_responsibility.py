@@ -112,7 +112,8 @@ def reader_profiles(lang: str) -> Figure:
     width = 0.26
     xs = np.arange(len(profiles))
     for i, situation in enumerate(SITUATIONS):
-        values = [simulated(p).accuracy[situation].value for p in profiles]
+        shares = [simulated(p).accuracy[situation].value for p in profiles]
+        values = [np.nan if share is None else share for share in shares]  # no case: no bar
         bars = axes.bar(
             xs + (i - 1) * width,
             values,

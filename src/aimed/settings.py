@@ -227,6 +227,7 @@ def read(
     values["course_root"] = FIELDS["course_root"].parse(*found) if found else default_course(cwd)
     for name, default in (("site_dir", "build/site"), ("workspace", "workspace")):
         path = FIELDS[name].parse(*(given(name) or (default, FIELDS[name].env)))
+        assert isinstance(path, Path), f"{name} is a path setting"
         values[name] = path if path.is_absolute() else (cwd / path).absolute()
     return Settings(**values)  # type: ignore[arg-type]  # each value parsed by its field's type
 

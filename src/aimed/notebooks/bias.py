@@ -24,7 +24,7 @@ import pandas as pd
 from aimed.engines.group_metrics import auc, calibration, group_metrics, predict_at
 from aimed.engines.model_scenarios import BiasRun, run_biased_data
 from aimed.engines.models import Evaluation
-from aimed.notebooks.helpers import current_language
+from aimed.notebooks.helpers import current_language, in_percent
 from aimed.texts.i18n import t
 from aimed.validation import InputError
 
@@ -105,7 +105,7 @@ def overall_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
     }
     frame = pd.DataFrame([row], index=[_group_name(evaluation, "all")])
     frame.index.name = _text("table.threshold_now", threshold=round(100 * evaluation.threshold))
-    return frame
+    return in_percent(frame, _text("table.sensitivity"), _text("table.missed"))
 
 
 def group_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
@@ -135,7 +135,8 @@ def group_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
     names = [_group_name(evaluation, g) for g in [*_groups(evaluation), "all"]]
     frame = pd.DataFrame(rows, index=names)
     frame.index.name = _text("table.threshold_now", threshold=round(100 * evaluation.threshold))
-    return frame
+    shares = ("sensitivity", "missed", "specificity")
+    return in_percent(frame, *(_text(f"table.{share}") for share in shares))
 
 
 def calibration_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
@@ -161,7 +162,7 @@ def calibration_table(run: BiasRun | Evaluation | str) -> pd.DataFrame:
         rows, index=[_group_name(evaluation, g) for g in [*_groups(evaluation), "all"]]
     )
     frame.index.name = _text("table.group")
-    return frame
+    return in_percent(frame, _text("table.observed"), _text("table.predicted"))
 
 
 def _check_thresholds(thresholds: Sequence[int]) -> list[int]:
@@ -204,4 +205,6 @@ def threshold_costs_table(
         )
         row[_text("table.ppv")] = _rate(table.loc["all", "ppv"])
         rows.append(row)
-    return pd.DataFrame(rows).set_index(_text("table.threshold"))
+    frame = pd.DataFrame(rows).set_index(_text("table.threshold"))
+    missed = [_text("table.missed_in", group=name) for name in names.values()]
+    return in_percent(frame, *missed, _text("table.ppv"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -105,6 +106,7 @@ def form_check(check: Callable[..., None]) -> Callable[..., None]:
 
 
 _UNSET: object = object()
+_OURS = "aimed.notebooks"  # the modules whose check functions look an answer up by name
 
 
 def _answer(name: str, value: object) -> object:
@@ -115,9 +117,12 @@ def _answer(name: str, value: object) -> object:
     """
     if value is not _UNSET:
         return value
-    import __main__
-
-    return vars(__main__).get(name)
+    # The namespace of the cell that called the check: the first frame outside these helpers
+    # (the kernel's __main__ in a notebook, the grader's own namespace when it runs the cells).
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_OURS):
+        frame = frame.f_back
+    return None if frame is None else frame.f_globals.get(name)
 
 
 @form_check
@@ -181,16 +186,19 @@ def check_choice(name: str, value: object = _UNSET, options: Sequence[str] = ())
 
 # --- Tables a learner reads ---------------------------------------------------------------
 
-_PERCENT = "aimed.percent"  # DataFrame.attrs key: the columns that hold proportions
+_PERCENT = "aimed.percent"  # DataFrame.attrs keys: the columns and rows that hold proportions
+_PERCENT_ROWS = "aimed.percent_rows"
 
 
-def in_percent(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Mark ``columns`` as proportions, which the notebook shows as percentages.
+def in_percent(frame: pd.DataFrame, *columns: str, rows: Sequence[str] = ()) -> pd.DataFrame:
+    """Mark ``columns`` (or, in a table of measures, ``rows``) as proportions, which the
+    notebook shows as percentages.
 
     The values stay proportions (what answers are written in and checks compare); only
     what the learner reads changes: ``0.751`` shows as ``75.1%`` or ``75,1 %``.
     """
     frame.attrs[_PERCENT] = [*frame.attrs.get(_PERCENT, []), *columns]
+    frame.attrs[_PERCENT_ROWS] = [*frame.attrs.get(_PERCENT_ROWS, []), *rows]
     return frame
 
 
@@ -215,9 +223,13 @@ def table_text(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """
     lang = lang or _state["lang"]
     percent = set(frame.attrs.get(_PERCENT, []))
+    rows = set(frame.attrs.get(_PERCENT_ROWS, []))
     shown = pd.DataFrame(
         {
-            column: [_cell(v, lang, column in percent) for v in frame[column]]
+            column: [
+                _cell(v, lang, column in percent or row in rows)
+                for row, v in zip(frame.index, frame[column], strict=True)
+            ]
             for column in frame.columns
         },
         index=pd.Index([_cell(v, lang, False) for v in frame.index], name=frame.index.name),
@@ -313,7 +325,9 @@ def threshold_table(cohort: pd.DataFrame, thresholds: Sequence[int]) -> pd.DataF
                 _text("table.ppv"): round(true_alerts / alerts, 3) if alerts else float("nan"),
             }
         )
-    return pd.DataFrame(rows).set_index(_text("table.threshold"))
+    frame = pd.DataFrame(rows).set_index(_text("table.threshold"))
+    shares = ("sensitivity", "specificity", "ppv")
+    return in_percent(frame, *(_text(f"table.{share}") for share in shares))
 
 
 # --- The symptom checker, read as tables (aimed.engines.chest_pain does the scoring) --------------
@@ -352,7 +366,7 @@ def differential_table(
     ]
     frame = pd.DataFrame(rows)
     frame.index = pd.RangeIndex(1, len(rows) + 1, name=_text("table.rank"))
-    return frame
+    return in_percent(frame, _text("table.pre_test"), _text("table.post_test"))
 
 
 def add_back_table(
@@ -392,7 +406,8 @@ def add_back_table(
                 ),
             }
         )
-    return pd.DataFrame(rows)
+    probability = _text("table.probability_of", condition=_name("conditions", watch))
+    return in_percent(pd.DataFrame(rows), probability)
 
 
 def next_questions_table(
@@ -410,7 +425,7 @@ def next_questions_table(
     ]
     frame = pd.DataFrame(rows)
     frame.index = pd.RangeIndex(1, len(rows) + 1, name=_text("table.rank"))
-    return frame
+    return in_percent(frame, _text("table.if_present"), _text("table.if_absent"))
 
 
 def independence_table(answers: Mapping[str, Answer | str], setting: str) -> pd.DataFrame:
@@ -423,4 +438,5 @@ def independence_table(answers: Mapping[str, Answer | str], setting: str) -> pd.
         }
         for gap in independence_check(answers, setting)
     ]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return in_percent(frame, _text("table.independent"), _text("table.grouped"))

@@ -193,7 +193,7 @@ def calculator_output() -> pd.DataFrame:
     columns = {}
     for key, p in PATIENTS.items():
         columns[_text(f"patient.{key}")] = [
-            _text("value.years", age=p.age),
+            numbers.counted("risk_talk.value.years", p.age, lang),
             _text("value.man") if p.male else _text("value.woman"),
             _text("value.mmhg", value=p.systolic),
             _text("value.mmol", value=numbers.decimal(p.cholesterol, lang, 1)),

@@ -20,7 +20,7 @@ import pandas as pd
 from aimed.engines.group_metrics import site_performance
 from aimed.engines.model_scenarios import ShiftRun, run_hospital_shift
 from aimed.engines.models import Evaluation
-from aimed.notebooks.helpers import current_language
+from aimed.notebooks.helpers import current_language, in_percent
 from aimed.texts.i18n import t
 from aimed.validation import InputError
 
@@ -110,7 +110,8 @@ def site_table(run: ShiftRun | str, places: Sequence[str] = PLACES) -> pd.DataFr
         columns[_text(f"places.{place}")] = pd.Series(values, dtype=object)
     table = pd.DataFrame(columns)
     table.index = pd.Index([_text(f"site.{row}") for row in rows], name=_text("site.measure"))
-    return table
+    shares = ("observed", "predicted", "sensitivity", "ppv")
+    return in_percent(table, rows=[_text(f"site.{row}") for row in shares])
 
 
 def _band_labels() -> list[str]:
@@ -150,7 +151,8 @@ def calibration_table(run: ShiftRun | str, place: str) -> pd.DataFrame:
                 else float("nan"),
             }
         )
-    return pd.DataFrame(rows, index=pd.Index(_band_labels(), name=_text("calibration.band")))
+    frame = pd.DataFrame(rows, index=pd.Index(_band_labels(), name=_text("calibration.band")))
+    return in_percent(frame, _text("calibration.predicted"), _text("calibration.observed"))
 
 
 def alert_threshold_table(
@@ -173,7 +175,8 @@ def alert_threshold_table(
                 _text("thresholds.ppv"): round(p.ppv, 3),
             }
         )
-    return pd.DataFrame(rows).set_index(_text("thresholds.threshold"))
+    frame = pd.DataFrame(rows).set_index(_text("thresholds.threshold"))
+    return in_percent(frame, _text("thresholds.sensitivity"), _text("thresholds.ppv"))
 
 
 def local_sample_table(run: ShiftRun | str) -> pd.DataFrame:

@@ -242,7 +242,8 @@ def trial(replicas: int = 2, port: int = 8080, site_dir: Path = ROOT / "build" /
         print(f"Access log:  {balancer.access_log}")
         print("Ready. Press Ctrl-C to stop.")
         with contextlib.suppress(KeyboardInterrupt):
-            while all(p.poll() is None for p in [*balancer.replicas.values(), balancer.nginx]):
+            servers = [*balancer.replicas.values(), *([balancer.nginx] if balancer.nginx else [])]
+            while all(p.poll() is None for p in servers):
                 time.sleep(1)
             raise SystemExit("a server stopped; stopping the rest.")
 

@@ -27,7 +27,11 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -56,7 +60,7 @@ class Widget:
 
     id: str
     kind: str
-    element: object
+    element: Any  # the widget's own Streamlit proto (Slider, Radio...): fields by kind
 
     def next_state(self, rng: random.Random, sent: dict | None = None):
         """The widget state a learner's next move sends, or None if it cannot move.
@@ -66,7 +70,7 @@ class Widget:
         """
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        proto = self.element
+        proto: Any = self.element
         last = None if getattr(proto, "set_value", False) else (sent or {}).get(self.id)
         state = WidgetState(id=self.id)
         if self.kind == "button":
@@ -144,7 +148,7 @@ class SandboxClient:
         self.page = ""
         self.page_hash = ""  # the page's script hash, from the server's first answer
         self.lang = "en"
-        self.socket = None
+        self.socket: ClientConnection | None = None
         self.http_requests = 0
         self.probe = ""  # a query string on the stream URL, so a server log can name the tab
 
@@ -173,6 +177,7 @@ class SandboxClient:
     # -- the WebSocket session
     async def _connect(self) -> None:
         from websockets.asyncio.client import connect
+        from websockets.typing import Origin, Subprotocol
 
         split = urlsplit(self.base)
         scheme = "wss" if split.scheme == "https" else "ws"
@@ -183,9 +188,9 @@ class SandboxClient:
         headers = {"Cookie": f"{XSRF_COOKIE}={self.cookie}"} if self.cookie else {}
         self.socket = await connect(
             url,
-            subprotocols=protocols,
+            subprotocols=[Subprotocol(p) for p in protocols],
             additional_headers=headers,
-            origin=f"{split.scheme}://{split.netloc}",
+            origin=Origin(f"{split.scheme}://{split.netloc}"),
             max_size=None,
             open_timeout=self.timeout,
         )
@@ -233,6 +238,7 @@ class SandboxClient:
         rerun.context_info.timezone = "Europe/Paris"
         rerun.context_info.locale = "fr-FR" if self.lang == "fr" else "en-GB"
         start = time.perf_counter()
+        assert self.socket is not None, "connect() first"
         await self.socket.send(message.SerializeToString())
         result = await asyncio.wait_for(self._read_run(), self.timeout)
         result.seconds = time.perf_counter() - start
@@ -243,6 +249,7 @@ class SandboxClient:
 
         early = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
         result = RunResult(0.0)
+        assert self.socket is not None, "connect() first"
         while True:
             message = ForwardMsg()
             message.ParseFromString(await self.socket.recv())

@@ -50,7 +50,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         candidates = [root / first / "404.html"] if first in LANGUAGES else []
         return next((p for p in [*candidates, root / "404.html"] if p.is_file()), None)
 
-    def send_head(self):  # type: ignore[override]  # may answer None, as the stdlib's does
+    def send_head(self):  # may answer None, as the stdlib's does
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
             path = path / "index.html"
