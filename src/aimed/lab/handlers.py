@@ -41,8 +41,8 @@ STYLE = (
     "a.secondary{color:#283593;background:#fff}code{font-size:.95em}"
     "ol.aimed-check{list-style:none;padding:0}ol.aimed-check li{border-left:.4rem solid #757575;"
     "padding:.4rem .8rem;margin:.6rem 0;background:#f5f5f5}"
-    "li.right{border-color:#2e7d32}li.not_yet{border-color:#b3261e}"
-    "li.not_answered{border-color:#8a6d00}.state{font-weight:700}"
+    "ol.aimed-check li.right{border-color:#2e7d32}ol.aimed-check li.not_yet{border-color:#b3261e}"
+    "ol.aimed-check li.not_answered{border-color:#8a6d00}.state{font-weight:700}"
 )
 
 
