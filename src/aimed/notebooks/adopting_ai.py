@@ -175,8 +175,11 @@ def trial_table() -> pd.DataFrame:
     lang = current_language()
     rows = {
         _text("row.expected"): _percent(TRIAL.expected_sensitivity),
-        _text("row.margin"): _text(
-            "value.points", n=numbers.plain(round(TRIAL.margin * 100, 1), lang)
+        _text("row.margin"): numbers.counted(
+            "adopting_tables.value.points",
+            round(TRIAL.margin * 100, 1),
+            lang,
+            numbers.plain(round(TRIAL.margin * 100, 1), lang),
         ),
         _text("row.confidence"): _percent(TRIAL.confidence),
         _text("row.z"): numbers.plain(TRIAL.z, lang),

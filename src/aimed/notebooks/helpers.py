@@ -14,6 +14,7 @@ import html
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from types import FrameType
 
 import numpy as np
 import pandas as pd
@@ -119,7 +120,7 @@ def _answer(name: str, value: object) -> object:
         return value
     # The namespace of the cell that called the check: the first frame outside these helpers
     # (the kernel's __main__ in a notebook, the grader's own namespace when it runs the cells).
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").startswith(_OURS):
         frame = frame.f_back
     return None if frame is None else frame.f_globals.get(name)
