@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aimed.engines.group_metrics import calibration, group_gap, group_metrics, predict_at
+import numpy as np
+
+from aimed.engines.group_metrics import calibration, group_gap, predict_at
 from aimed.engines.models import Evaluation
 from aimed.notebooks.bias import audit_run
 
@@ -43,17 +45,21 @@ def observed_expected(name: str, group: str) -> float:
 
 
 def highest_threshold(name: str, thresholds: Iterable[int], most_missed: float) -> int:
-    """The highest threshold (in %) at which no group's false-negative rate is above the limit."""
+    """The highest threshold (in %) at which no group's false-negative rate is above the limit.
+
+    The false-negative rate of each group is counted directly (a learner's check runs this for
+    every threshold offered; ``group_metrics`` builds a whole table each time).
+    """
     ev = _evaluation(name)
-    within = [
-        cut
-        for cut in thresholds
-        if group_metrics(ev.test.y_true, predict_at(ev.risk, cut / 100), ev.test.groups)
-        .drop(index="all")["false_negative_rate"]
-        .max()
-        <= most_missed
-    ]
-    return max(within)
+    ill = ev.test.y_true == 1
+    groups = [ill & (ev.test.groups == g) for g in np.unique(ev.test.groups)]
+    groups = [inside for inside in groups if inside.any()]  # a group with nobody ill: no rate
+
+    def worst(cut: int) -> float:
+        silent = predict_at(ev.risk, cut / 100) == 0
+        return max(float(silent[inside].mean()) for inside in groups)
+
+    return max(cut for cut in thresholds if worst(cut) <= most_missed)
 
 
 def missed_per_1000(name: str, threshold: int, group: str) -> float:
