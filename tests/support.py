@@ -7,15 +7,23 @@ conftest). Fixtures (servers, Chromium) are in ``conftest.py``; the Chromium wai
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from aimed.sandbox import sandbox_ui
 from aimed.servers.chromium import open_sandbox, wait_for_app_run  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from aimed.servers.lab import Lab
 
 
 def open_page(page: str | Path, lang: str, timeout: float = 120) -> AppTest:
@@ -126,3 +134,20 @@ def told(capsys: pytest.CaptureFixture[str], check: Callable[[], None]) -> str:
     """What a notebook's form check tells the learner: it shows a message and raises nothing."""
     check()
     return capsys.readouterr().out
+
+
+def wait_for_kernel(page: Page, server: Lab, path: str) -> None:
+    """Until the notebook's kernel is idle and the page connected to it (90 s at most).
+
+    JupyterLab ignores a cell run before its session has a kernel, so a learner's
+    Shift+Enter in the first second would do nothing, and the page is only then done loading
+    (in the exercise's language): the tests wait as a learner would.
+    """
+    for _ in range(900):
+        with urllib.request.urlopen(server.request("/api/sessions")) as response:
+            sessions = json.load(response)
+        kernel = next((s["kernel"] for s in sessions if s["path"] == path), None)
+        if kernel and kernel["connections"] >= 1 and kernel["execution_state"] == "idle":
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no kernel connected to {path}")

@@ -34,7 +34,7 @@ from aimed.texts.i18n import t
 from aimed.trainer.cli import app
 from aimed.trainer.release import exercise_title
 from aimed.trainer.synthetic import copy_course
-from support import blocking_violations
+from support import blocking_violations, wait_for_kernel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -133,22 +133,6 @@ def run_setup_cell(page: Page, lab: dict, lang: str) -> None:
     # the helpers now speak the page's language (set_language's value), with no error or warning
     expect(setup.locator(".jp-OutputArea-output")).to_have_text(f"'{lang}'")
     expect(setup.locator('[data-mime-type="application/vnd.jupyter.stderr"]')).to_have_count(0)
-
-
-def wait_for_kernel(page: Page, server: Lab, path: str) -> None:
-    """Until the notebook's kernel runs and the page is connected to it (90 s at most).
-
-    JupyterLab ignores a cell run before its session has a kernel, so a learner's
-    Shift+Enter in the first second would do nothing: the test waits as a learner would.
-    """
-    for _ in range(900):
-        with urllib.request.urlopen(server.request("/api/sessions")) as response:
-            sessions = json.load(response)
-        kernel = next((s["kernel"] for s in sessions if s["path"] == path), None)
-        if kernel and kernel["connections"] >= 1 and kernel["execution_state"] == "idle":
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no kernel connected to {path}")
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -17,7 +17,6 @@ import hashlib
 import json
 import re
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from aimed.texts.i18n import t
 from aimed.trainer.checks import load_exercise
 from aimed.trainer.cli import app
 from aimed.trainer.synthetic import autograded_answers, copy_course, solutions
-from support import blocking_violations
+from support import blocking_violations, wait_for_kernel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -103,19 +102,6 @@ def type_answer(page: Page, grade_index: int, text: str) -> None:
     editor.click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
-
-
-def wait_for_kernel(page: Page, server: Lab, path: str) -> None:
-    """Until the notebook's kernel is idle and the page connected to it (90 s at most): the
-    page is then done loading (in the exercise's language), and what is typed stays."""
-    for _ in range(900):
-        with urllib.request.urlopen(server.request("/api/sessions")) as response:
-            sessions = json.load(response)
-        kernel = next((s["kernel"] for s in sessions if s["path"] == path), None)
-        if kernel and kernel["connections"] >= 1 and kernel["execution_state"] == "idle":
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no kernel connected to {path}")
 
 
 def saved_sources(path: Path) -> str:

@@ -52,12 +52,12 @@ def normalise(line: str) -> str:
     return " ".join(line.split())
 
 
-def _text(cell: dict) -> str:
+def cell_text(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def _info(cell: dict) -> dict:
+def grading_info(cell: dict) -> dict:
     info = cell.get("metadata", {}).get("nbgrader", {})
     return info if isinstance(info, dict) else {}
 
@@ -125,8 +125,8 @@ def secret_lines(notebook: dict, public_text: str = "") -> tuple[str, ...]:
     secret: set[str] = set()
     public: list[str] = [normalise(public_text)]
     for cell in notebook.get("cells", []):
-        text = _text(cell)
-        info = _info(cell)
+        text = cell_text(cell)
+        info = grading_info(cell)
         if info.get("solution") and cell.get("cell_type") != "code":
             secret |= {normalise(line) for line in text.splitlines()}
             continue
@@ -150,7 +150,7 @@ def _header_text(path: Path) -> str:
         cells = json.loads(header.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
         return ""
-    return "\n".join(_text(cell) for cell in cells)
+    return "\n".join(cell_text(cell) for cell in cells)
 
 
 _CACHE: dict[tuple[str, float], Exercise] = {}
@@ -172,12 +172,12 @@ def load_exercise(path: Path) -> Exercise:
     known: set[str] = set()
     grade_ids: set[str] = set()
     for cell in notebook.get("cells", []):
-        info = _info(cell)
+        info = grading_info(cell)
         if info.get("grade_id"):
             grade_ids.add(info["grade_id"])
         if cell.get("cell_type") != "code":
             continue
-        code = _text(cell)
+        code = cell_text(cell)
         if info.get("grade") and not info.get("solution"):
             visible, hidden = split_hidden(code)
             bound, read = _bound_and_read(f"{visible}\n{hidden}")

@@ -33,7 +33,14 @@ from aimed.course_manifest import ManifestError, find_manifest, load_manifest
 from aimed.settings import PACKAGE, default_course
 from aimed.texts.i18n import LANGUAGES, t
 from aimed.trainer.boundary import BoundaryError, check_available, sandbox_for
-from aimed.trainer.checks import Exercise, Outcome, check_answers, load_exercise
+from aimed.trainer.checks import (
+    Exercise,
+    Outcome,
+    cell_text,
+    check_answers,
+    grading_info,
+    load_exercise,
+)
 from aimed.trainer.course import TrainerError
 from aimed.trainer.execute import Report, build_plan
 from aimed.trainer.intake import Unreadable, normalise
@@ -85,16 +92,6 @@ class Result:
 # ------------------------------------------------------------------ the notebook's own map
 
 
-def _text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _info(cell: dict) -> dict:
-    info = cell.get("metadata", {}).get("nbgrader", {})
-    return info if isinstance(info, dict) else {}
-
-
 def _plain(markdown: str) -> str:
     """A heading or a question's opening as text: emphasis and code marks removed."""
     return " ".join(re.sub(r"[*_`]", "", markdown).split())
@@ -117,7 +114,7 @@ def places(source: dict) -> tuple[dict[str, Place], list[str]]:
     part, part_text, question, question_text = "", "", "", ""
     answer: str | None = None
     for cell in source.get("cells", []):
-        text, info = _text(cell), _info(cell)
+        text, info = cell_text(cell), grading_info(cell)
         if cell.get("cell_type") == "markdown" and not info.get("solution"):
             for level, title in HEADING.findall(text):
                 if len(level) == 2:
@@ -258,7 +255,7 @@ def english_words(source: Path, language: str) -> dict[str, str]:
 
 
 def _stub(cell: dict | None) -> bool:
-    return cell is None or any(stub in _text(cell) for stub in STUBS)
+    return cell is None or any(stub in cell_text(cell) for stub in STUBS)
 
 
 def _unanswered(values: dict | None, names: tuple[str, ...]) -> bool:
@@ -292,7 +289,7 @@ def _hint(
 def _title(notebook: dict) -> str:
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "markdown":
-            match = re.search(r"^#\s+(.+)$", _text(cell), re.MULTILINE)
+            match = re.search(r"^#\s+(.+)$", cell_text(cell), re.MULTILINE)
             if match:
                 return _plain(match.group(1))
     return ""
@@ -330,7 +327,7 @@ def check_notebook(source: Path, learner: Path, release: Path | None = None) -> 
     reported = {tests[i]: v for i, v in report.values.items() if i in tests}
     outcomes = check_answers(exercise, reported)
     where, written = places(source_nb)
-    cells = {g: c for c in nb["cells"] if (g := _info(c).get("grade_id"))}
+    cells = {g: c for c in nb["cells"] if (g := grading_info(c).get("grade_id"))}
     twin = english_words(source, language)
     module = module_of(source, source_nb, language, in_english=bool(twin))
     result = Result(language, _title(source_nb), written=written)
