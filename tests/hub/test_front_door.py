@@ -9,7 +9,6 @@ needs of a proxy.
 
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import json
 import re
@@ -20,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-import websockets
+from websockets.sync.client import connect
 
 from aimed.hub.run import request
 
@@ -57,21 +56,19 @@ def _run_in_kernel(base: str, user: str, token: str, kernel: str, code: str) -> 
                     "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
     }  # fmt: skip
 
-    async def talk() -> str:
-        headers = {"Authorization": f"token {token}"}
-        async with websockets.connect(url, additional_headers=headers, open_timeout=60) as ws:
-            await ws.send(json.dumps(message))
-            printed = ""
-            while True:
-                reply = json.loads(await asyncio.wait_for(ws.recv(), 60))
-                if reply.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                if reply["msg_type"] == "stream":
-                    printed += reply["content"]["text"]
-                if reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle":
-                    return printed
-
-    return asyncio.run(talk())
+    # websockets' blocking client: the test's worker may already run an event loop (Playwright)
+    headers = {"Authorization": f"token {token}"}
+    with connect(url, additional_headers=headers, open_timeout=60) as ws:
+        ws.send(json.dumps(message))
+        printed = ""
+        while True:
+            reply = json.loads(ws.recv(timeout=60))
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if reply["msg_type"] == "stream":
+                printed += reply["content"]["text"]
+            if reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle":
+                return printed
 
 
 def test_site_sandbox_and_hub_behind_one_host_name(front_door, accounts) -> None:

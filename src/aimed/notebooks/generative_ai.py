@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from aimed.engines.letter_check import Case, generate_case, letter, record_view
-from aimed.notebooks.helpers import _UNSET, _answer, current_language, form_check
+from aimed.notebooks.helpers import NOT_GIVEN, current_language, form_check, named_answer
 from aimed.texts.i18n import t
 
 __all__ = [
@@ -209,13 +209,13 @@ def _whole(value: object) -> bool:
 
 
 @form_check
-def check_number_list(name: str, value: object = _UNSET, *, low: int, high: int) -> None:
+def check_number_list(name: str, value: object = NOT_GIVEN, *, low: int, high: int) -> None:
     """Tell the learner what to fix unless ``value`` is a list of whole numbers from low to high.
 
     Like :func:`aimed.notebooks.helpers.check_number`, for each number of the list: a list
     (or numbers separated by commas), possibly empty; never a set, text or one bare number.
     """
-    value = _answer(name, value)
+    value = named_answer(name, value)
     if value is None or value is Ellipsis:
         raise AssertionError(t("exercises.check.missing", current_language(), name=name))
     if isinstance(value, set | frozenset):

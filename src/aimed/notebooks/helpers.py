@@ -36,6 +36,7 @@ __all__ = [
     "form_check",
     "independence_table",
     "in_percent",
+    "named_answer",
     "natural_frequency_table",
     "next_questions_table",
     "set_language",
@@ -106,17 +107,17 @@ def form_check(check: Callable[..., None]) -> Callable[..., None]:
     return checked
 
 
-_UNSET: object = object()
+NOT_GIVEN: object = object()  # a check called with the answer's name only
 _OURS = "aimed.notebooks"  # the modules whose check functions look an answer up by name
 
 
-def _answer(name: str, value: object) -> object:
+def named_answer(name: str, value: object) -> object:
     """The learner's answer: ``value`` when given, else the notebook's variable ``name``.
 
     A check cell names the answer (``check_number("answer_q1", whole=True)``) rather than
     reading it, so an unanswered question gets a message instead of a ``NameError``.
     """
-    if value is not _UNSET:
+    if value is not NOT_GIVEN:
         return value
     # The namespace of the cell that called the check: the first frame outside these helpers
     # (the kernel's __main__ in a notebook, the grader's own namespace when it runs the cells).
@@ -129,7 +130,7 @@ def _answer(name: str, value: object) -> object:
 @form_check
 def check_number(
     name: str,
-    value: object = _UNSET,
+    value: object = NOT_GIVEN,
     *,
     low: float | None = None,
     high: float | None = None,
@@ -142,7 +143,7 @@ def check_number(
     by mistake (9.2 for 0.092); ``whole=True`` expects a count of people. A French
     decimal comma (``0,092``, which Python reads as two numbers) gets its own hint.
     """
-    value = _answer(name, value)
+    value = named_answer(name, value)
     if value is None or value is Ellipsis:
         raise AssertionError(_text("check.missing", name=name))
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
@@ -173,9 +174,9 @@ def choice(value: object) -> str:
 
 
 @form_check
-def check_choice(name: str, value: object = _UNSET, options: Sequence[str] = ()) -> None:
+def check_choice(name: str, value: object = NOT_GIVEN, options: Sequence[str] = ()) -> None:
     """Tell the learner what to fix unless ``value`` is one of the offered letters."""
-    value = _answer(name, value)
+    value = named_answer(name, value)
     letters = ", ".join(f'"{option}"' for option in options)
     if value is None or value is Ellipsis:
         raise AssertionError(_text("check.missing", name=name))
