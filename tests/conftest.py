@@ -163,3 +163,14 @@ def offsite_requests(page) -> list[str]:
         ),
     )
     return seen
+
+
+@pytest.fixture(autouse=True)
+def notebooks_in_english() -> Iterator[None]:
+    """Each test starts with the notebook helpers in English, whatever a test before it on
+    this worker left (``set_language`` is module state, as in a learner's kernel)."""
+    from aimed.notebooks.helpers import set_language
+
+    set_language("en")
+    yield
+    set_language("en")

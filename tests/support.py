@@ -124,9 +124,22 @@ def search_result_links(page, query: str) -> list[str]:
     box.click()
     # "Initializing search" / "Initialisation de la recherche" until the index is loaded
     expect(meta).not_to_have_text(re.compile(r"^\s*Initiali[sz]", re.I), timeout=30_000)
-    box.press_sequentially(query)  # Material searches on keyup, which fill() never sends
+    # Material searches on keyup, which fill() never sends: the last key alone is pressed, so
+    # the one search made is the whole query's (results of a half-typed one cannot be read)
+    box.fill(query[:-1])
+    box.press_sequentially(query[-1])
     results = page.locator(".md-search-result__list .md-search-result__link")
     expect(results.first).to_be_visible(timeout=30_000)
+    # the results shown are the query's own: their sections' links highlight its last word
+    last = re.findall(r"\w+", query)[-1].lower()[:4]
+    page.wait_for_function(
+        """(word) => Array.from(
+          document.querySelectorAll(".md-search-result__list .md-search-result__link"),
+        ).some((link) => decodeURIComponent(link.href).toLowerCase().includes("h=" + word)
+          || decodeURIComponent(link.href).toLowerCase().includes("+" + word))""",
+        arg=last,
+        timeout=30_000,
+    )
     return results.evaluate_all("links => links.map(link => link.href)")
 
 
