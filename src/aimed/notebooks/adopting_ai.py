@@ -17,7 +17,6 @@ core alone and matplotlib is a surface's library (``tests/core/test_core_install
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -25,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from aimed.engines.bayes import predictive_values
+from aimed.notebooks import svg
 from aimed.notebooks.helpers import current_language
+from aimed.notebooks.svg import Picture
 from aimed.texts import numbers
 from aimed.texts.i18n import t
 from aimed.validation import check_seed
@@ -35,7 +36,6 @@ __all__ = [
     "SERVICE",
     "TRIAL",
     "VENDOR",
-    "ControlChart",
     "Service",
     "TrialPlan",
     "VendorStudy",
@@ -217,20 +217,9 @@ def audit_table(seed: int = AUDIT_SEED) -> pd.DataFrame:
 
 # --- The control chart, as SVG --------------------------------------------------------------
 
-_BLUE, _VERMILION, _GREY, _INK = "#0072B2", "#D55E00", "#595959", "#1a1a1a"
+_BLUE, _VERMILION, _GREY = "#0072B2", "#D55E00", "#595959"
 _WIDTH, _HEIGHT = 680, 360
 _LEFT, _RIGHT, _TOP, _BOTTOM = 64, 190, 24, 56
-
-
-@dataclass(frozen=True)
-class ControlChart:
-    """A monitoring chart Jupyter shows as an image (``_repr_svg_``), with its text alternative."""
-
-    svg: str
-    description: str
-
-    def _repr_svg_(self) -> str:
-        return self.svg
 
 
 def _axis_range(limits: pd.DataFrame, centre: float) -> tuple[float, float]:
@@ -241,7 +230,7 @@ def _axis_range(limits: pd.DataFrame, centre: float) -> tuple[float, float]:
     return max(0.0, low), high
 
 
-def control_chart(seed: int = AUDIT_SEED, centre: float = BASELINE) -> ControlChart:
+def control_chart(seed: int = AUDIT_SEED, centre: float = BASELINE) -> Picture:
     """Monthly sensitivity of the seeded audit with its centre line and control limits (p-chart).
 
     Points outside the limits are drawn as vermilion squares (shape and colour, for
@@ -261,18 +250,9 @@ def control_chart(seed: int = AUDIT_SEED, centre: float = BASELINE) -> ControlCh
         return _TOP + (high - value) / (high - low) * plot_h
 
     def text(px: float, py: float, words: str, anchor: str = "middle", size: int = 12) -> str:
-        return (
-            f'<text x="{px:.1f}" y="{py:.1f}" text-anchor="{anchor}" font-size="{size}" '
-            f'fill="{_INK}">{html.escape(words)}</text>'
-        )
+        return svg.text(px, py, words, anchor=anchor, size=size)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
-        f'viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" font-family="sans-serif">',
-        f"<title>{html.escape(_text('chart.title'))}</title>",
-        f"<desc>{html.escape(_text('chart.description'))}</desc>",
-        f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="white"/>',
-    ]
+    parts = []
     steps = round((high - low) / 0.05)
     for i in range(steps + 1):
         value = low + i * 0.05
@@ -290,9 +270,8 @@ def control_chart(seed: int = AUDIT_SEED, centre: float = BASELINE) -> ControlCh
     )
     parts.append(text(_LEFT + plot_w / 2, _HEIGHT - 14, _text("chart.month")))
     parts.append(
-        f'<text transform="translate(16 {_TOP + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle" font-size="12" fill="{_INK}">'
-        f"{html.escape(_text('chart.sensitivity'))}</text>"
+        f'<g transform="translate(16 {_TOP + plot_h / 2:.1f}) rotate(-90)">'
+        f"{svg.text(0, 0, _text('chart.sensitivity'), anchor='middle')}</g>"
     )
     parts.append(
         f'<line x1="{x(first - 0.5):.1f}" x2="{x(last + 0.5):.1f}" y1="{y(centre):.1f}" '
@@ -343,5 +322,10 @@ def control_chart(seed: int = AUDIT_SEED, centre: float = BASELINE) -> ControlCh
         parts.append(
             text(legend_x + 32, legend_y + 22 * i + 4, _text(key), anchor="start", size=11)
         )
-    parts.append("</svg>")
-    return ControlChart("".join(parts), _text("chart.description"))
+    return svg.picture(
+        _WIDTH,
+        _HEIGHT,
+        "".join(parts),
+        title=_text("chart.title"),
+        description=_text("chart.description"),
+    )

@@ -18,7 +18,6 @@ only the core).
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,7 +29,9 @@ import pandas as pd
 
 from aimed.engines.cohorts import Cohort
 from aimed.engines.models import TrainedModel, train_model
+from aimed.notebooks import svg
 from aimed.notebooks.helpers import current_language
+from aimed.notebooks.svg import Picture
 from aimed.texts import numbers
 from aimed.texts.i18n import t
 from aimed.validation import check_seed
@@ -43,7 +44,6 @@ __all__ = [
     "PATIENTS",
     "PANELS",
     "RELATIVE_RISK",
-    "IconArrays",
     "Patient",
     "calculator_output",
     "icon_arrays",
@@ -253,20 +253,6 @@ def icon_panels(key: str, relative_risk: float = RELATIVE_RISK) -> dict[str, tup
     }
 
 
-@dataclass(frozen=True)
-class IconArrays:
-    """Four icon arrays side by side, as SVG, with the text a screen reader says for them."""
-
-    svg: str
-    description: str
-
-    def _repr_svg_(self) -> str:
-        return self.svg
-
-    def __repr__(self) -> str:
-        return self.description
-
-
 ICON_W, ICON_H = 22, 26  # one person's cell, in SVG units
 PANEL_W, PANEL_H = 10 * ICON_W + 20, 10 * ICON_H + 40
 
@@ -286,10 +272,7 @@ def _panel(letter: str, counts: tuple[int, ...], left: float, top: float) -> str
         _person(left + 10 + (i % 10) * ICON_W, top + 34 + (i // 10) * ICON_H, COLOURS[kind])
         for i, kind in enumerate(kinds)
     )
-    title = (
-        f'<text x="{left + 10:g}" y="{top + 22:g}" font-size="18" font-weight="bold" '
-        f'fill="#1a1a1a">{letter}</text>'
-    )
+    title = svg.text(left + 10, top + 22, letter, size=18, bold=True)
     frame = (
         f'<rect x="{left:g}" y="{top:g}" width="{PANEL_W:g}" height="{PANEL_H:g}" '
         'fill="none" stroke="#595959" stroke-width="1"/>'
@@ -302,14 +285,11 @@ def _legend(top: float) -> str:
     for i, kind in enumerate(KINDS):
         y = top + i * 28
         parts.append(_person(4, y, COLOURS[kind]))
-        parts.append(
-            f'<text x="32" y="{y + 18:g}" font-size="14" fill="#1a1a1a">'
-            f"{html.escape(_text(f'icons.{kind}'))}</text>"
-        )
+        parts.append(svg.text(32, y + 18, _text(f"icons.{kind}"), size=14))
     return "".join(parts)
 
 
-def icon_arrays(key: str = "L") -> IconArrays:
+def icon_arrays(key: str = "L") -> Picture:
     """Four pictures of 100 people like the patient over ten years, A to D: one is right."""
     panels = icon_panels(_patient(key))
     gap, margin, top = 16, 1, 48
@@ -329,18 +309,6 @@ def icon_arrays(key: str = "L") -> IconArrays:
             for letter, (e, a, n) in panels.items()
         ]
     )
-    lines = "".join(
-        f'<text x="{margin}" y="{16 + 20 * i}" font-size="15" fill="#1a1a1a">'
-        f"{html.escape(line)}</text>"
-        for i, line in enumerate(heading)
-    )
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif">'
-        f"<title>{html.escape(description)}</title>"
-        + lines
-        + "".join(body)
-        + _legend(legend_top)
-        + "</svg>"
-    )
-    return IconArrays(svg=svg, description=description)
+    lines = "".join(svg.text(margin, 16 + 20 * i, line, size=15) for i, line in enumerate(heading))
+    body_svg = lines + "".join(body) + _legend(legend_top)
+    return svg.picture(width, height, body_svg, title=description, description=description)
