@@ -401,3 +401,67 @@ def test_simulation_rates_are_consistent_with_the_profile() -> None:
     expected = (1 - 0.8) + 0.8 * 0.85
     assert result.commission.value == pytest.approx(expected, abs=0.05)
     assert np.isclose(result.accuracy["alone"].value, 0.8, atol=0.05)
+
+
+# --- The course's before/after pair (automation_bias.pairs) -------------------------------
+
+
+def test_course_pair_is_disjoint_and_equally_hard():
+    """The two series the course offers (before module 7, at the end): no case of the first
+    comes back in the second, the plan is the same and the margins sit alike in their bands."""
+    from aimed.engines.automation_bias import (
+        CHECK_SEED,
+        case_identity,
+        difficulty,
+        paired_series,
+        shared_cases,
+    )
+    from aimed.engines.automation_bias.pairs import TOLERANCE
+
+    before, after = paired_series(CHECK_SEED)
+    assert before.seed == CHECK_SEED and after.seed != before.seed
+    assert shared_cases(before, after) == []
+    assert not {case_identity(c) for c in before.cases} & {case_identity(c) for c in after.cases}
+    hard, other = difficulty(before), difficulty(after)
+    assert dict(hard.plan) == dict(other.plan)
+    assert hard.gap(other) <= TOLERANCE
+    for family in hard.family:
+        assert abs(hard.family[family] - other.family[family]) <= TOLERANCE
+    # the denominators of the two error rates are the same on both attempts
+    for series in (before, after):
+        summary = score(series, {c.number: c.answer for c in series.cases})
+        assert (summary.commission.total, summary.omission.total) == (4, 2)
+
+
+def test_pair_refuses_what_it_cannot_match():
+    """A series against itself shares every case; an impossible tolerance is said, not looped."""
+    from aimed.engines.automation_bias import paired_series, shared_cases
+
+    series = make_series(5)
+    assert shared_cases(series, series) == list(range(1, SERIES_LENGTH + 1))
+    with pytest.raises(ValueError, match="no series within"):
+        paired_series(5, tolerance=-1.0)
+    with pytest.raises(InputError):
+        paired_series(MAX_SEED + 1)
+
+
+def test_case_wording_in_both_languages():
+    """Every case of the pair reads in English and French, its options and the rule's result."""
+    from aimed.engines.automation_bias import (
+        CHECK_SEED,
+        case_stem,
+        explanation_text,
+        fact_text,
+        option_text,
+        paired_series,
+        rule_result,
+    )
+
+    for series in paired_series(CHECK_SEED):
+        for case in series.cases:
+            for lang in ("en", "fr"):
+                assert case_stem(case, lang)
+                assert all(fact_text(case, fact, lang) for fact in case.facts)
+                assert option_text(case, PROBLEM, lang) != option_text(case, CLEAR, lang)
+                assert bool(explanation_text(case, lang)) == case.explained
+                assert rule_result(case, lang)

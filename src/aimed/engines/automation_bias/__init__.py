@@ -28,13 +28,23 @@ Figures with their sources: ``data/automation_bias.toml``. Texts:
 
 The package's modules, in the order they build on each other: ``rules`` (families,
 conditions, the rules file), ``series`` (drawing the cases of a series), ``scoring`` (a
-reader's answers), ``readers`` (scripted and simulated answer sheets) and ``export`` (the
-learner's summary as a file). Import from the package: the names below are the API.
+reader's answers), ``readers`` (scripted and simulated answer sheets), ``export`` (the
+learner's summary as a file), ``pairs`` (the course's two series for a before/after check:
+disjoint, equally hard) and ``wording`` (a case in the reader's words, for every surface).
+Import from the package: the names below are the API.
 """
 
 from __future__ import annotations
 
 from aimed.engines.automation_bias.export import to_csv, to_json
+from aimed.engines.automation_bias.pairs import (
+    CHECK_SEED,
+    Difficulty,
+    case_identity,
+    difficulty,
+    paired_series,
+    shared_cases,
+)
 from aimed.engines.automation_bias.readers import (
     PATTERNS,
     READER_PROFILES,
@@ -60,10 +70,18 @@ from aimed.engines.automation_bias.rules import (
 )
 from aimed.engines.automation_bias.scoring import Summary, check_answer, score
 from aimed.engines.automation_bias.series import Case, Fact, Series, make_series
+from aimed.engines.automation_bias.wording import (
+    case_stem,
+    explanation_text,
+    fact_text,
+    option_text,
+    rule_result,
+)
 from aimed.validation import MAX_SEED
 
 __all__ = [
     "ANSWERS",
+    "CHECK_SEED",
     "CLEAR",
     "DATA_FILE",
     "FAMILIES",
@@ -74,6 +92,7 @@ __all__ = [
     "SERIES_LENGTH",
     "Case",
     "Condition",
+    "Difficulty",
     "Fact",
     "Published",
     "Rate",
@@ -81,13 +100,22 @@ __all__ = [
     "Rules",
     "Series",
     "Summary",
+    "case_identity",
+    "case_stem",
     "check_answer",
+    "difficulty",
+    "explanation_text",
+    "fact_text",
     "load_rules",
     "make_series",
+    "option_text",
+    "paired_series",
     "published_figures",
+    "rule_result",
     "rules",
     "score",
     "scripted_answers",
+    "shared_cases",
     "simulate",
     "simulated_answers",
     "to_csv",
