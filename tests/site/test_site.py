@@ -116,6 +116,10 @@ NAV_PAGES += [module.page for module in MANIFEST.modules]
 SANDBOX_MARK = re.compile(r"^<!-- sandbox: (\S+)((?:\s+[a-z_]+=[\w-]+)*)\s*(?:\|.*)?-->$", re.M)
 OBJECTIVES = {"en": "Learning objectives", "fr": "Objectifs d'apprentissage"}
 KEY_POINTS = {"en": "Key points to remember", "fr": "À retenir"}
+# A module's quiz is a short self-check: 3 to 6 questions. Module 10 closes the course and has
+# the most sections (choosing, evaluating, trying, monitoring, reporting, a tool down or
+# withdrawn, who does what), the last two with a question each: up to 8 there.
+QUIZ_CAP = {"adopting-ai": 8}
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 QUIZ_BLOCK = re.compile(r"<quiz>(.*?)</quiz>", re.DOTALL)
 ANSWER = re.compile(r"^[-*]\s*\[([xX ]?)\]\s*(.*)$")
@@ -200,7 +204,8 @@ def test_module_page_has_every_feature(module: str, lang: str) -> None:
     assert exercises == ([exercise] if exercise else []), "not course.toml's exercise"
 
     questions = quizzes(path)
-    assert 3 <= len(questions) <= 6, f"{len(questions)} quiz questions (3 to 6 expected)"
+    cap = QUIZ_CAP.get(module, 6)
+    assert 3 <= len(questions) <= cap, f"{len(questions)} quiz questions (3 to {cap} expected)"
     assert re.search(r"^## Quiz$", text, re.M)
     for number, question in enumerate(questions, 1):
         assert len(question["correct"]) >= 2 and any(question["correct"])
