@@ -4,8 +4,8 @@ Called by the site's MkDocs plugin (site/plugin.py, `- aimed` in mkdocs.yml), wh
 the course manifest (course/course.toml, read by aimed.course_manifest) and the URLs.
 
 - The manifest's modules, in order, take the nav's `- Modules: course.toml` entry, each titled
-  "Module N: Title" in every language; a nav listing module pages other than the manifest's
-  stops the build.
+  "Module N: Title" in every language, a module's `before` page just above it; a nav listing
+  module pages other than the manifest's stops the build.
 - `[@key]` citations -> short links to the one bibliography (unknown key = build error);
   `<!-- bibliography -->` -> the full list with anchors.
 - `<!-- sandbox: scenario [key=value ...] [| label] -->` -> a button opening the sandbox
@@ -23,7 +23,9 @@ the course manifest (course/course.toml, read by aimed.course_manifest) and the 
   "Submit my answers" block at the end (assessment.js), with its bank from the
   `<!-- situation: module-n -->` markers and its key taken out of the options' attributes;
   `<!-- record -->` -> the learner's record of completion (see course_record.py);
-  `<!-- placement -->` -> the invitation to the placement check drawn from that bank.
+  `<!-- placement -->` -> the invitation to the placement check drawn from that bank;
+  `<!-- bias-check: before -->` (or `after`) -> the automation-bias check's cases, one series
+  of the course's before/after pair (course_bias_check.py).
 - site/includes/abbreviations.<lang>.md: hover definitions on every page of that language.
 - Front matter `reviewed` -> "Last reviewed" under the title; a module's title numbered as in
   the nav; `<!-- link: sandbox | label -->` (or `repository`) -> a link (see course_pages.py).
@@ -49,6 +51,8 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 from aimed.course_manifest import Manifest, ManifestError, Module, load_manifest
+from aimed.site.hooks.course_bias_check import MARK as BIAS_CHECK_MARK
+from aimed.site.hooks.course_bias_check import check_block
 from aimed.site.hooks.course_figures import FigureError, draw
 from aimed.site.hooks.course_pages import expand_links, numbered_title, reviewed_line
 from aimed.site.hooks.course_record import (
@@ -394,7 +398,10 @@ def with_modules(nav: Any, manifest: Manifest, docs: Path) -> Any:
     not yet written in every language may be missing (it is left out of the build).
     """
     name = manifest.path.name
-    entries = [{module_title(module, "en"): module.page} for module in manifest.modules]
+    entries: list[Any] = []
+    for module in manifest.modules:  # a module's `before` page first, titled by its heading
+        entries += [module.before] if module.before else []
+        entries.append({module_title(module, "en"): module.page})
     expanded = []
     for item in nav or []:
         if (isinstance(item, dict) and list(item.values()) == [name]) or item == name:
@@ -634,6 +641,15 @@ def on_page_markdown(
         link = get_relative_url(page_url(ASSESSMENT_PAGE, lang), page.url)
         invitation = placement_block(lang, link)
         markdown = PLACEMENT_MARK.sub(lambda _: invitation, markdown)
+
+    if BIAS_CHECK_MARK.search(markdown):  # the automation-bias check (course_bias_check.py)
+        record = get_relative_url(page_url(RECORD_PAGE, lang), page.url)
+        try:
+            markdown = BIAS_CHECK_MARK.sub(
+                lambda m: check_block(m.group(1), lang, record), markdown
+            )
+        except ValueError as error:
+            raise PluginError(where + str(error)) from error
 
     if PROGRESS_MARK.search(markdown):
         table = progress_table(

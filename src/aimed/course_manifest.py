@@ -21,7 +21,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINK = re.compile(r"^([a-z0-9-]+)(?:\?(.*))?$")
 TOP_KEYS = {"exercises", "scenario", "module"}
 SCENARIO_KEYS = {"slug", "variants"}
-MODULE_KEYS = {"slug", "page", "title", "sandbox", "exercise"}
+MODULE_KEYS = {"slug", "page", "title", "sandbox", "exercise", "before"}
 LINK_PARAMETERS = ("variant",)
 
 
@@ -63,6 +63,7 @@ class Module:
     titles: dict[str, str] = field(compare=False)
     sandbox: tuple[SandboxLink, ...] = ()
     exercise: str | None = None
+    before: str | None = None  # a page the menu shows just before the module (English path)
 
     def page_in(self, lang: str) -> str:
         """The page's source in a language: "modules/bias.md" + fr -> "modules/bias.fr.md"."""
@@ -221,14 +222,10 @@ def _module(manifest: Manifest, number: int, table: object) -> Module:
         raise ManifestError("must be a [[module]] table")
     _no_unknown(table, MODULE_KEYS, "the table")
     slug = _slug(table.get("slug"), "slug")
-    page = table.get("page")
-    if not isinstance(page, str) or not page.endswith(".md") or page.endswith(".fr.md"):
-        raise ManifestError(f"page must be the English page's path under course/, not {page!r}")
-    source = (manifest.course_dir / page).resolve()
-    if manifest.course_dir.resolve() not in source.parents:
-        raise ManifestError(f"page {page} is outside the course folder")
-    if not source.is_file():
-        raise ManifestError(f"unknown page {page}: there is no {source}")
+    page = _page(manifest, table.get("page"), "page")
+    before = table.get("before")
+    if before is not None:
+        before = _page(manifest, before, "before")
     titles = table.get("title")
     if not isinstance(titles, dict):
         raise ManifestError(f"title must give the menu entry in each language ({_languages()})")
@@ -250,7 +247,19 @@ def _module(manifest: Manifest, number: int, table: object) -> Module:
     if exercise is not None:
         exercise = _slug(exercise, "exercise")
         _check_exercise(manifest.exercises_dir, exercise)
-    return Module(number, slug, page, dict(titles), tuple(sandbox), exercise)
+    return Module(number, slug, page, dict(titles), tuple(sandbox), exercise, before)
+
+
+def _page(manifest: Manifest, page: object, what: str) -> str:
+    """An English page's path under the course folder, which must exist."""
+    if not isinstance(page, str) or not page.endswith(".md") or page.endswith(".fr.md"):
+        raise ManifestError(f"{what} must be the English page's path under course/, not {page!r}")
+    source = (manifest.course_dir / page).resolve()
+    if manifest.course_dir.resolve() not in source.parents:
+        raise ManifestError(f"{what} {page} is outside the course folder")
+    if not source.is_file():
+        raise ManifestError(f"unknown {what} {page}: there is no {source}")
+    return page
 
 
 def _check_exercise(folder: Path, exercise: str) -> None:

@@ -711,3 +711,19 @@ def test_an_assessment_without_a_valid_pass_mark_fails_the_build(tmp_path: Path)
         "final-assessment" in result.stderr
         and "pass_mark 4 is not between 1 and 3" in result.stderr
     )
+
+
+def test_the_automation_bias_check_comes_before_module_7_and_at_the_end() -> None:
+    """course.toml's `before` puts the first check just above module 7 in the menu; the
+    second closes the modules in mkdocs.yml, before the final assessment."""
+    from aimed.course_manifest import load_manifest
+    from aimed.site.hooks.course_features import nav_titles, with_modules
+
+    manifest = load_manifest(ROOT / "course" / "course.toml")
+    nav = [{"Home": "index.md"}, {"Modules": "course.toml"}, "automation-bias-after.md"]
+    pages = list(nav_titles(with_modules(nav, manifest, ROOT / "course")))
+    seventh = manifest.modules[6].page
+    assert pages[pages.index(seventh) - 1] == "automation-bias-before.md"
+    assert pages[-1] == "automation-bias-after.md"
+    menu = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert menu.index("- automation-bias-after.md") < menu.index("- Final assessment:")

@@ -101,6 +101,8 @@ def test_a_release_folder_is_enough_for_an_exercise(project: Path) -> None:
         (('slug = "bias"', 'slug = "Bias!"'), "lower-case letters, digits and hyphens"),
         (('exercise = "bias"', 'exercice = "bias"'), "unknown keys exercice"),
         (("[[module]]", "[[modules]]"), "unknown keys modules"),
+        (('exercise = "bias"', 'exercise = "bias"\nbefore = "x.md"'), "unknown before x.md"),
+        (('exercise = "bias"', 'exercise = "bias"\nbefore = "check.fr.md"'), "before must be"),
         (("variants = [", "variants = ["), ""),  # unchanged: the control case loads
     ],
 )

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from aimed.engines.automation_bias.rules import NS
+from aimed.engines.automation_bias.rules import NS, rules
 from aimed.engines.automation_bias.series import Case, Fact
+from aimed.engines.chest_pain import default_evidence
 from aimed.texts import numbers
 from aimed.texts.i18n import t
 
@@ -69,3 +70,50 @@ def rule_result(case: Case, lang: str) -> str:
     if case.family == "chest_pain":
         return t(key, lang, before=_pct(case.baseline, lang), after=_pct(case.measure, lang))
     return t(key, lang, score=numbers.plain(case.measure, lang))
+
+
+def rules_card(lang: str) -> tuple[str, list[str]]:
+    """The rules behind the right answers, as a heading and Markdown blocks (lists included),
+    every figure from the rules file and the chest-pain evidence."""
+    card = f"{NS}.rules_card"
+    wells = "\n".join(
+        "- "
+        + t(
+            f"{card}.wells_item",
+            lang,
+            item=t(f"{NS}.wells_items.{key}", lang),
+            points=numbers.plain(points, lang),
+        )
+        for key, points in rules().points("wells").items()
+    )
+    marburg = "\n".join(
+        f"- {t(f'{card}.marburg_item', lang, item=t(f'{NS}.marburg_items.{k}', lang))}"
+        for k in rules().points("marburg")
+    )
+    evidence = default_evidence()
+    table = rules().families["chest_pain"]
+    condition = str(table["condition"])
+    pretest = {
+        s: _pct(evidence.pretests[condition, s].probability, lang) for s in evidence.settings
+    }
+    items = []
+    for finding in table["findings"]:
+        row = evidence.ratios[condition, finding]
+        items.append(
+            "- "
+            + t(
+                f"{card}.chest_pain_item",
+                lang,
+                finding=t(f"symptom_checker.findings.{finding}", lang),
+                lr_pos=numbers.significant(row.lr_pos, lang),
+                lr_neg=numbers.significant(row.lr_neg, lang),
+            )
+        )
+    sources = " — ".join(rules().source(f) for f in ("wells", "marburg", "chest_pain"))
+    return t(f"{card}.heading", lang), [
+        t(f"{card}.test_result", lang),
+        f"{t(f'{card}.wells', lang)}\n\n{wells}",
+        f"{t(f'{card}.marburg', lang)}\n\n{marburg}",
+        f"{t(f'{card}.chest_pain', lang, **pretest)}\n\n" + "\n".join(items),
+        t(f"{card}.sources", lang, sources=sources),
+    ]
