@@ -129,7 +129,9 @@ def collection(page: QuizPage) -> tuple[QuizCollection, list[str]]:
         above = lines[: quiz.source_line or 0]
         headings = [h.group(1) for line in above if (h := SECTION.match(line))]
         sections.append(headings[-1] if headings else "")
-    title = TITLE.search(text)
+    # The page's heading, not a "# comment" in its YAML front matter
+    body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+    title = TITLE.search(body)
     quizzes_of_page = QuizCollection(
         title=title.group(1).strip() if title else page.name,
         quizzes=quizzes,

@@ -154,6 +154,23 @@ def test_one_category_per_module(exported: Path, lang: str) -> None:
         assert categories[0].findtext("idnumber") == f"aimed-{lang}-{module.slug}"
 
 
+@pytest.mark.parametrize(("name", "lang", "source"), pages(), ids=lambda v: str(v))
+def test_questions_and_categories_are_named_after_the_page_heading(exported, name, lang, source):
+    """The bank shows the page's title, never a comment of its front matter (the final
+    assessment's names once read "Left out of the site search...")."""
+    raw = source.read_text(encoding="utf-8")
+    body = raw.split("\n---\n", 1)[1] if raw.startswith("---\n") else raw
+    heading = next(line[2:].strip() for line in body.splitlines() if line.startswith("# "))
+    module = next((m for m in MANIFEST.modules if m.slug == name), None)
+    label = module.titles[lang] if module else heading
+    root = ET.parse(exported / lang / f"{name}.xml").getroot()
+    for question in root.findall("question"):
+        if question.get("type") == "category":
+            assert text_of(text(question, "info")) == heading
+        else:
+            assert (question.findtext("name/text") or "").startswith(f"{label} · Q")
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_each_situation_of_the_final_assessment_is_a_category_moodle_can_draw_from(
     exported: Path, lang: str
