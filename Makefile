@@ -29,7 +29,7 @@ BENCH_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install serve site downloads guide qti moodle badges scorm scorm-runtime hub-proxy wheel test lint bench chromium servers clean
+.PHONY: install serve site downloads guide qti moodle moodle-check php badges scorm scorm-runtime hub-proxy wheel test lint bench chromium servers clean
 
 # One virtual environment, installed against the one constraints file CI uses too.
 $(STAMP): pyproject.toml constraints.txt
@@ -70,6 +70,18 @@ qti: $(STAMP)
 # build/moodle/<lang>/<page>.xml, one category per module (exercises/README.md says how)
 moodle: $(STAMP)
 	$(BIN)/python -m aimed.site.moodle build/moodle
+
+# Moodle's own importer on those files, from a Moodle source tree you name, under Debian's PHP
+# (tests/moodle/README.md): make moodle-check MOODLE_DIR=/var/www/moodle
+moodle-check: $(STAMP) php
+	@test -n "$(MOODLE_DIR)" || { echo "usage: make moodle-check MOODLE_DIR=/path/to/moodle"; exit 2; }
+	AIMED_MOODLE_DIR="$(MOODLE_DIR)" $(BIN)/python -m pytest -n 0 tests/site/test_moodle_import.py
+
+php:
+	@if ! command -v php >/dev/null || ! php -m | grep -qx xml; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y php-cli php-xml; \
+	fi
 
 # Signed attestations and Open Badges for the learners who met the rule (exercises/README.md,
 # "Attestations and Open Badges"): make badges INSTITUTION="CHU X" TRAINER="Dr Y"
