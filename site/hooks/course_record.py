@@ -142,6 +142,30 @@ TEXT = {
             "course. A difference may be chance, or practice with the questions, as much as "
             "what the course taught."
         ),
+        "bias_caption": (
+            "Automation-bias check, before module 7 and at the end: errors on the cases that "
+            "measure them"
+        ),
+        "bias_attempt": "Attempt",
+        "bias_date": "Taken on",
+        "bias_commission": "Wrong AI suggestions followed (commission)",
+        "bias_omission": "Problems missed when the AI was silent (omission)",
+        "bias_before": "Before module 7",
+        "bias_after": "At the end of the course",
+        "bias_difference": "Difference (end minus before)",
+        "bias_note": (
+            "What this comparison can and cannot show: each attempt has only four wrong "
+            "suggestions and two silences over a problem, so one answer changes a result a lot; "
+            "the two sets of cases are different but equally hard by the test's own measures; "
+            "and no group of physicians who did not take the course answered them, so a change "
+            "may come from chance or from practice with the test as much as from the course."
+        ),
+        "download": "Download my results for my trainer (JSON)",
+        "download_help": (
+            "A file with your placement check, final assessment and automation-bias results, "
+            "and the name typed above, for your trainer's cohort report (“aimed trainer "
+            "gain”). It is made in this browser; nothing is sent unless you send the file."
+        ),
         "not_recorded": "—",
         "empty": (
             "Nothing is recorded in this browser yet: no module marked as read, no quiz answered "
@@ -280,6 +304,34 @@ TEXT = {
             "question par module avant, trois après, sur des versions différentes, et aucun "
             "groupe de médecins n'ayant pas suivi le cours. Une différence peut tenir au "
             "hasard, ou à l'habitude des questions, autant qu'à ce que le cours a appris."
+        ),
+        "bias_caption": (
+            "Test du biais d'automatisation, avant le module 7 et à la fin\u202f: erreurs sur "
+            "les cas qui les mesurent"
+        ),
+        "bias_attempt": "Tentative",
+        "bias_date": "Passée le",
+        "bias_commission": "Suggestions erronées de l'IA suivies (commission)",
+        "bias_omission": "Problèmes manqués quand l'IA ne disait rien (omission)",
+        "bias_before": "Avant le module 7",
+        "bias_after": "À la fin du cours",
+        "bias_difference": "Écart (fin moins avant)",
+        "bias_note": (
+            "Ce que cette comparaison peut montrer et ce qu'elle ne peut pas montrer\u202f: "
+            "chaque tentative ne compte que quatre suggestions erronées et deux silences sur un "
+            "problème, si bien qu'une seule réponse fait beaucoup varier un résultat\u202f; les "
+            "deux séries de cas sont différentes mais de même difficulté selon les mesures du "
+            "test lui-même\u202f; et aucun groupe de médecins n'ayant pas suivi le cours n'y a "
+            "répondu, si bien qu'un changement peut tenir au hasard ou à l'habitude du test "
+            "autant qu'au cours."
+        ),
+        "download": "Télécharger mes résultats pour mon formateur (JSON)",
+        "download_help": (
+            "Un fichier avec votre test de positionnement, votre évaluation finale, vos "
+            "résultats au test du biais d'automatisation et le nom saisi ci-dessus, pour le "
+            "bilan de groupe de votre formateur («\u00a0aimed trainer gain\u00a0»). Il est "
+            "produit dans ce navigateur\u202f; rien n'est envoyé, sauf si vous envoyez le "
+            "fichier."
         ),
         "not_recorded": "—",
         "empty": (
@@ -606,4 +658,5 @@ def record_block(
         duration=format_duration(time.total, lang),
         modules=modules,
         assessments=assessments,
+        version=version,
     )

@@ -27,8 +27,9 @@
   var NAME_KEY = "aimed_record_name"; // the learner's name, typed on the record page
   // The trainer's file attached on the record page: {file, issuer, date, kind} read from it.
   var ATTACHMENT_KEY = "aimed_record_attachment";
-  // The final assessment's attempt in progress and every attempt (assessment.js).
-  var ATTEMPT_KEYS = ["aimed_assessment_current", "aimed_assessment_history"];
+  // The final assessment's attempt in progress and every attempt (assessment.js), and the
+  // automation-bias check's two attempts (bias-check.js).
+  var ATTEMPT_KEYS = ["aimed_assessment_current", "aimed_assessment_history", "aimed_bias_check"];
   var QUIZ_PREFIX = "quiz_progress_";
   var LOCALES = { en: "en-GB", fr: "fr-FR" };
   var TEXT = {

@@ -5,8 +5,9 @@
  *
  * Record (".aimed-record"): the name the learner types (kept in this browser only), the modules
  * read, the quizzes passed with their dates, and the final assessment's best result with every
- * attempt (date, score, the course's version); a print button (the browser's print dialogue
- * also saves a PDF).
+ * attempt (date, score, the course's version), the automation-bias check's two attempts and
+ * their difference (bias-check.js); a print button (the browser's print dialogue also saves a
+ * PDF) and a download of the results a trainer's cohort report reads ("aimed trainer gain").
  */
 (function () {
   "use strict";
@@ -278,6 +279,77 @@
     box.hidden = body.children.length === 0;
   }
 
+  // The automation-bias check's two attempts (bias-check.js keeps them) and their difference:
+  // errors counted on the cases that measure them, same denominators on both attempts.
+  function fillBias(record) {
+    var box = record.querySelector(".aimed-record__bias");
+    var check = window.aimedBiasCheck;
+    if (!box || !check) return false;
+    var before = check.result("before");
+    var after = check.result("after");
+    var text = words();
+    function show(stage, date, commission, omission) {
+      var row = box.querySelector("tr[data-stage=" + stage + "]");
+      row.querySelector(".aimed-record__bias-date").textContent = date;
+      row.querySelector(".aimed-record__bias-commission").textContent = commission;
+      row.querySelector(".aimed-record__bias-omission").textContent = omission;
+      row.hidden = !commission;
+    }
+    [["before", before], ["after", after]].forEach(function (pair) {
+      var entry = pair[1];
+      show(pair[0], entry ? progress.formatDate(entry.submitted) || text.none : "",
+           entry ? entry.commission[0] + " / " + entry.commission[1] : "",
+           entry ? entry.omission[0] + " / " + entry.omission[1] : "");
+    });
+    var both = before && after;
+    show("difference", "", both ? check.signed(after.commission[0] - before.commission[0]) : "",
+         both ? check.signed(after.omission[0] - before.omission[0]) : "");
+    box.hidden = !(before || after);
+    return !box.hidden;
+  }
+
+  // What the learner returns to a trainer ("aimed trainer gain" reads it): the placement
+  // check and the last final attempt per module, and the automation-bias check's attempts.
+  function resultsFile(record) {
+    var kept = progress.load("aimed_assessment_history", {});
+    function attempt(entry) {
+      if (!entry || typeof entry.correct !== "number" || !entry.total) return null;
+      return { date: entry.date, correct: entry.correct, total: entry.total,
+               modules: entry.modules && typeof entry.modules === "object" ? entry.modules : {} };
+    }
+    var placements = Array.isArray(kept.placement) ? kept.placement : [];
+    var finals = Array.isArray(kept.final) ? kept.final : [];
+    var bias = {};
+    var check = window.aimedBiasCheck;
+    (check ? check.STAGES : []).forEach(function (stage) {
+      var entry = check.result(stage);
+      if (entry) {
+        bias[stage] = { date: entry.submitted, series: entry.series, commission: entry.commission,
+                        omission: entry.omission, correct: entry.correct };
+      }
+    });
+    return {
+      format: "aimed-record", version: 1,
+      course_version: record.getAttribute("data-version") || "",
+      exported: new Date().toISOString(),
+      name: storedName(),
+      placement: attempt(placements[0]),
+      final: attempt(finals[finals.length - 1]),
+      automation_bias: bias,
+    };
+  }
+
+  function download(record) {
+    var data = JSON.stringify(resultsFile(record), null, 2);
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([data], { type: "application/json" }));
+    link.download = "aimed-record-" + new Date().toISOString().slice(0, 10) + ".json";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
+  }
+
   function fillRecord(record) {
     var text = words();
     var read = progress.readModules();
@@ -303,6 +375,7 @@
       fillGain(record);
       if (result.taken) anything = true;
     });
+    if (fillBias(record)) anything = true;
     record.querySelector(".aimed-record__today").textContent =
       progress.formatDate(new Date().toISOString());
     record.querySelector(".aimed-record__empty").hidden = anything;
@@ -347,6 +420,9 @@
       });
       record.querySelector(".aimed-record__print").addEventListener("click", function () {
         window.print();
+      });
+      record.querySelector(".aimed-record__download").addEventListener("click", function () {
+        download(record);
       });
     }
     fillRecord(record);

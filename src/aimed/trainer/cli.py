@@ -7,6 +7,7 @@
     aimed-trainer export --roster moodle.csv    # grades as CSV, for Moodle, training evidence
     aimed-trainer learners                      # learner ids and look-alike names
     aimed-trainer report                        # cohort analytics, CSV and HTML
+    aimed-trainer gain ~/returned-records/      # cohort gain per module, before / after
     aimed-trainer guide                         # build/guide/index.html (trainers only)
 
 Every command works on ``exercises/`` unless ``--course`` names another course folder.
@@ -344,6 +345,46 @@ def report(
     for learner, assignment, late in notes.late:
         console.print(f"late: {learner}, {assignment}: {late}", highlight=False)
     console.print(f"{csv_path}\n{html_path}")
+
+
+@app.command()
+@friendly
+def gain(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of the results files learners returned (*.json).")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="CSV file (default: <folder>/cohort-gain.csv).")
+    ] = None,
+) -> None:
+    """Cohort gain per module: placement check against final assessment, and the
+    automation-bias check's two attempts, from the files learners download from their record."""
+    from rich.markup import escape
+
+    from aimed.trainer.gain import CAVEAT, RecordError, gain_table, read_records, write_gain
+
+    try:
+        records, problems = read_records(folder)
+    except RecordError as error:
+        raise TrainerError(str(error)) from None
+    for name, reason in problems:
+        # a file's name is the learner's text: shown as written, never as rich markup
+        errors.print(f"[yellow]left out[/] {escape(name)}: {escape(reason)}", highlight=False)
+    if not records:
+        raise TrainerError(f"no readable results file in {folder} ({len(problems)} left out)")
+    rows = gain_table(records)
+    table = Table("module", "learners", "before", "after", "change", title="Cohort gain")
+    for row in rows:
+        cells = [row.before, row.after, row.change]
+        shown = [
+            "—" if v is None else f"{v:+.0f}" if i == 2 else f"{v:.0f}%"
+            for i, v in enumerate(cells)
+        ]
+        table.add_row(row.module, str(row.learners), *shown)
+    console.print(table)
+    console.print(CAVEAT, highlight=False)
+    path = write_gain(rows, out or Path(folder) / "cohort-gain.csv")
+    console.print(f"{len(records)} files read, {len(problems)} left out\n{path}", highlight=False)
 
 
 @app.command()
