@@ -305,3 +305,114 @@ def test_manual_grades_count_in_the_export_once_entered(course) -> None:
         row = next(r for r in csv.DictReader(handle) if r["learner"] == "eloise-durand-17")
     assert float(row["score"]) == float(row["max_score"])
     assert row["needs_manual_grade"] == "False"
+
+
+# ---------------------------------------------------------------- cohort gain (returned records)
+
+
+def _returned(placement: dict, final: dict, bias: dict) -> str:
+    """A results file as the record page's download writes it (record.js resultsFile)."""
+
+    def attempt(modules: dict) -> dict | None:
+        right = sum(pair[0] for pair in modules.values())
+        asked = sum(pair[1] for pair in modules.values())
+        return (
+            {
+                "date": "2026-12-01T10:00:00.000Z",
+                "correct": right,
+                "total": asked,
+                "modules": modules,
+            }
+            if modules
+            else None
+        )
+
+    return json.dumps(
+        {
+            "format": "aimed-record",
+            "version": 1,
+            "course_version": "1.0",
+            "exported": "2026-12-07T09:00:00.000Z",
+            "name": "Dr A",
+            "placement": attempt(placement),
+            "final": attempt(final),
+            "automation_bias": {
+                stage: {
+                    "date": "2026-12-02T10:00:00.000Z",
+                    "series": 2026,
+                    "commission": c,
+                    "omission": o,
+                    "correct": [15, 20],
+                }
+                for stage, (c, o) in bias.items()
+            },
+        }
+    )
+
+
+def test_gain_reports_the_cohort_per_module_and_leaves_out_malformed_files(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    (folder / "a.json").write_text(
+        _returned(
+            {"bias": [0, 1], "what-ai-is": [1, 1]},
+            {"bias": [3, 3], "what-ai-is": [2, 3]},
+            {"before": ([3, 4], [1, 2]), "after": ([1, 4], [0, 2])},
+        )
+    )
+    (folder / "b.json").write_text(
+        _returned(
+            {"bias": [1, 1]},
+            {"bias": [2, 3]},
+            {"before": ([2, 4], [1, 2])},
+        )
+    )
+    (folder / "[bold]broken.json").write_text('{"format": "aimed-record", "version": 1,')
+    (folder / "formula.json").write_text(_returned({"=cmd|' /C calc'!A0": [1, 1]}, {}, {}))
+    out = tmp_path / "gain.csv"
+    result = run("gain", folder, "--out", out)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # rich wraps long lines
+    assert "[bold]broken.json: not valid JSON" in said
+    assert "formula.json: 'placement' names a module that is not a module name" in said
+    assert "2 files read, 2 left out" in said
+    assert "no group who did not take the course" in said
+    rows = {row["module"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    assert list(rows) == [
+        "bias",
+        "what-ai-is",
+        "automation-bias-commission",
+        "automation-bias-omission",
+    ]
+    assert rows["bias"] == {
+        "module": "bias",
+        "learners": "2",
+        "before_percent": "50.0",
+        "after_percent": "83.3",
+        "change_points": "33.3",
+    }
+    assert rows["what-ai-is"]["learners"] == "1"
+    assert rows["what-ai-is"]["change_points"] == "-33.3"
+    # only the learner with both attempts counts: fewer errors is a negative change
+    assert rows["automation-bias-commission"] == {
+        "module": "automation-bias-commission",
+        "learners": "1",
+        "before_percent": "75.0",
+        "after_percent": "25.0",
+        "change_points": "-50.0",
+    }
+    assert rows["automation-bias-omission"]["change_points"] == "-50.0"
+
+
+def test_gain_without_a_readable_file_is_one_clear_line(tmp_path: Path) -> None:
+    missing = run("gain", tmp_path / "nowhere")
+    assert missing.exit_code == 2
+    assert "is not a folder of returned results files" in " ".join(missing.output.split())
+    (tmp_path / "x.json").write_bytes(b"\xff\xfe not text")
+    result = run("gain", tmp_path)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "x.json: not text in UTF-8" in said
+    assert "no readable results file" in said
