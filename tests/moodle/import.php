@@ -7,8 +7,9 @@
 //
 //   php tests/moodle/import.php /path/to/moodle FILE.xml...
 //
-// The tree is a Moodle checkout or a site's code folder (4.x or 5.x; 5.1 and later keep the
-// code under public/). Nothing is written to it.
+// The tree is a Moodle checkout or a site's code folder, Moodle 4.2 or later (what runs under
+// Debian 12's PHP 8.2); a tree that keeps its code under public/ is found too. Nothing is
+// written to it.
 
 if ($argc < 3) {
     fwrite(STDERR, "usage: php import.php MOODLE_DIR FILE.xml...\n");
@@ -81,8 +82,12 @@ foreach (array_slice($argv, 2) as $filename) {
         $wrong = array_filter($question->fraction ?? [],
             fn($f) => match_grade_options($options, $f, 'error') === false);
         if ($wrong) {
-            $format->messages[] = get_string('invalidgradequestion', 'question',
-                ['grades' => implode(', ', $wrong), 'question' => $question->name]);
+            $grades = implode(', ', $wrong);
+            $said = get_string('invalidgradequestion', 'question',
+                ['grades' => $grades, 'question' => $question->name]);
+            // Older Moodle (4.2) says it without the question's name.
+            $format->messages[] = str_starts_with($said, '[[') ?
+                get_string('invalidgrade', 'question', $grades) : $said;
         }
         $answers = [];
         foreach ($question->answer ?? [] as $key => $answer) {

@@ -165,8 +165,7 @@ def test_a_broken_file_makes_moodle_report_an_error(exported: Path, tmp_path: Pa
     report = moodle_import(*(tmp_path / f"{what}.xml" for what in broken))["files"]
     errors = {what: report[str(tmp_path / f"{what}.xml")]["errors"] for what in broken}
     assert errors["tag"] == ["Error parsing XML: Mismatched tag at line 20, char 19"]
-    assert errors["grade"] == [
-        "Grades (0.97) do not match grade options - question 'Bias · Q1' skipped."
-    ]
+    assert len(errors["grade"]) == 1
+    assert errors["grade"][0].startswith("Grades (0.97) do not match grade options")
     assert errors["type"] == ["Question type multichoise is not supported by XML import"]
     assert errors["name"] == ["Missing question name in XML file"]
