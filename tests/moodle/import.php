@@ -52,14 +52,29 @@ function field($value): array {
     return ['text' => $value['text'] ?? '', 'format' => $value['format'] ?? null];
 }
 
+// PHP's own warnings while Moodle reads a file (a document that is not a quiz, say).
+$warnings = [];
+set_error_handler(function ($level, $message, $file, $line) use (&$warnings) {
+    $warnings[] = basename($file) . ":{$line}: {$message}";
+    return true;
+});
+
 $report = [];
 $options = question_bank::fraction_options_full();
 foreach (array_slice($argv, 2) as $filename) {
     $MOODLE_DEBUGGING = [];
+    $warnings = [];
     $format = new reporting_qformat_xml();
     ob_start();
+    $questions = false;
     try {
-        $questions = $format->readquestions($format->lines($filename) ?: []);
+        // importprocess(): a file it cannot read, or that holds no question, stops the import.
+        $lines = $format->lines($filename);
+        if (!$lines) {
+            $format->messages[] = get_string('cannotread', 'question');
+        } else if (!$questions = $format->readquestions($lines)) {
+            $format->messages[] = get_string('noquestionsinfile', 'question');
+        }
     } catch (Throwable $e) {
         $format->messages[] = get_class($e) . ': ' . $e->getMessage();
         $questions = false;
@@ -121,6 +136,7 @@ foreach (array_slice($argv, 2) as $filename) {
         'errors' => $format->messages,
         'importerrors' => $format->importerrors,
         'debugging' => $MOODLE_DEBUGGING,
+        'warnings' => $warnings,
         'printed' => $printed,
         'questions' => $built,
     ];
