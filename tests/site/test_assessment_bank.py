@@ -40,7 +40,10 @@ def key(quiz: str) -> list[bool]:
 def test_both_languages_have_the_same_situations_and_versions() -> None:
     english, french = bank("en"), bank("fr")
     assert english == french
-    assert [s.id for s in english] == [f"{m}-{n}" for m in SLUGS for n in (1, 2, 3)]
+    # at least three situations for each module, in the course's order, numbered 1, 2...
+    counts = {m: sum(s.module == m for s in english) for m in SLUGS}
+    assert min(counts.values()) >= 3, f"a module with fewer than three situations: {counts}"
+    assert [s.id for s in english] == [f"{m}-{n + 1}" for m in SLUGS for n in range(counts[m])]
 
 
 def test_each_situation_has_at_least_two_versions() -> None:

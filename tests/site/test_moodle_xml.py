@@ -202,7 +202,7 @@ def test_each_situation_of_the_final_assessment_is_a_category_moodle_can_draw_fr
         expected[path] = [source_quizzes(source, lang)[i]["question"] for i in situation.versions]
         assert ids[path] == f"aimed-{lang}-final-assessment-{situation.id}"
     assert held == expected
-    assert len(held) == len(bank) == 3 * len(MANIFEST.modules)
+    assert len(held) == len(bank) >= 3 * len(MANIFEST.modules)  # three or more per module
 
 
 def test_the_structure_is_what_moodle_s_importer_reads(exported: Path) -> None:

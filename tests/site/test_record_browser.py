@@ -104,10 +104,10 @@ def test_all_right_answers_pass_and_the_result_survives_a_reload(
 ) -> None:
     page.goto(site_url + ASSESSMENT["en"])
     rules = page.locator(".aimed-assessment-rules")
-    expect(rules).to_contain_text("You pass with at least 24 correct answers out of 30 (80%)")
+    expect(rules).to_contain_text("You pass with at least 27 correct answers out of 33 (82%)")
     quizzes = drawn(page)
     total = quizzes.count()
-    assert total == 30
+    assert total == 33
 
     # choosing an answer reveals nothing, and there is no per-question submit to press
     first = quizzes.first
@@ -135,7 +135,7 @@ def test_all_right_answers_pass_and_the_result_survives_a_reload(
     submit.click()
     expect(status).to_be_focused()
     expect(status).to_contain_text(f"Your score: {total} of {total} correct (100%)")
-    expect(status).to_contain_text("The pass mark is 24.")
+    expect(status).to_contain_text("The pass mark is 27.")
     expect(status).to_contain_text("You passed the final assessment.")
     expect(submit).to_be_hidden()
     # every question now shows its feedback and its explanation
@@ -153,7 +153,7 @@ def test_all_right_answers_pass_and_the_result_survives_a_reload(
     page.goto(site_url + RECORD["en"])
     result = page.locator(".aimed-record__assessment-result")
     expect(result).to_have_text(
-        f"{total} of {total} correct (100%), pass mark 24: passed on {today('en')}"
+        f"{total} of {total} correct (100%), pass mark 27: passed on {today('en')}"
     )
     page.goto(site_url + "/")
     row = page.locator('.aimed-progress tr[data-assessment="final"]')
@@ -175,7 +175,7 @@ def test_all_right_answers_pass_and_the_result_survives_a_reload(
     expect(status).to_contain_text(f"Your record keeps your best result: {total} of {total}")
     page.goto(site_url + RECORD["en"])
     expect(result).to_have_text(
-        f"{total} of {total} correct (100%), pass mark 24: passed on {today('en')}"
+        f"{total} of {total} correct (100%), pass mark 27: passed on {today('en')}"
         " — best of 2 attempts"
     )
     attempts = page.locator(".aimed-record__attempts li")
@@ -215,11 +215,11 @@ def test_all_wrong_answers_fail_in_french(
     # the same result, whichever language the record is read in
     page.goto(site_url + RECORD["en"])
     expect(page.locator(".aimed-record__assessment-result")).to_have_text(
-        f"0 of {total} correct (0%), pass mark 24: not passed (taken on {today('en')})"
+        f"0 of {total} correct (0%), pass mark 27: not passed (taken on {today('en')})"
     )
     page.goto(site_url + RECORD["fr"])
     expect(page.locator(".aimed-record__assessment-result")).to_have_text(
-        f"0 bonne réponse sur {total} (0\u00a0%), seuil 24\u202f: non réussie "
+        f"0 bonne réponse sur {total} (0\u00a0%), seuil 27\u202f: non réussie "
         f"(passée le {today('fr')})"
     )
     assert offsite_requests == []

@@ -32,6 +32,8 @@ SANDBOX = "http://127.0.0.1:9/where-the-build-says"
 CP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
 WAIT = 60_000  # ms: two cores shared by many tests; waiting is not what is tested
+# The final assessment's questions (situations of its bank) and pass mark, from its page.
+FINAL = scorm.final_assessment(ROOT)
 
 LMS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
@@ -139,7 +141,7 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
     # One version of each situation is drawn; the key is read as anyone reading the source can.
     key = decode_key(course.locator(".aimed-assessment").get_attribute("data-key"))
     quizzes = course.locator(".md-content .quiz:not([hidden])")
-    expect(quizzes).to_have_count(30)
+    expect(quizzes).to_have_count(FINAL.questions)
     for index in range(quizzes.count()):
         quiz = quizzes.nth(index)
         (value,) = key[int(quiz.get_attribute("id").removeprefix("quiz-"))]
@@ -163,11 +165,12 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
     assert re.fullmatch(r"\d{4}:\d\d:\d\d", got["session"])
     assert 0 < len(got["suspend"]) <= 4096
     suspend = json.loads(got["suspend"])
-    assert suspend[3]["final"][:3] == [30, 30, 24]
+    assert suspend[3]["final"][:3] == [FINAL.questions, FINAL.questions, FINAL.pass_mark]
     # the attempt itself travels too: its draw, answers and the date it was submitted
     current, (attempt,) = suspend[6]["current"]["final"], suspend[6]["history"]["final"]
-    assert len(current[4]) == 30 and all(current[5]) and current[6]
-    assert attempt[:3] == [30, 30, 24] and attempt[4] == current[4]
+    assert len(current[4]) == FINAL.questions and all(current[5]) and current[6]
+    assert attempt[:3] == [FINAL.questions, FINAL.questions, FINAL.pass_mark]
+    assert attempt[4] == current[4]
 
     # Another device, where another learner left progress: the LMS's suspend data wins.
     page.evaluate(
@@ -190,7 +193,8 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
     expect(course.locator(".aimed-assessment__score")).to_have_attribute(
         "data-passed", "yes", timeout=WAIT
     )
-    expect(course.locator(".md-content .quiz:not([hidden]) input:checked")).to_have_count(30)
+    checked = course.locator(".md-content .quiz:not([hidden]) input:checked")
+    expect(checked).to_have_count(FINAL.questions)
     course.locator('a[href="index.html"]:visible').first.click()
     table = course.locator(".aimed-progress")
     expect(table.locator('tr[data-module="what-ai-is"]')).to_have_attribute(
@@ -258,4 +262,38 @@ def test_progress_beyond_4096_characters_keeps_the_final_assessment(
     assert len(suspend[5]["final-assessment.html"]) == 30
     assert 0 < len(suspend[5]) < 151  # module pages' answers left out first
     assert got["raw"] == "83"
+    assert offsite_requests == []
+
+
+def test_the_automation_bias_check_travels_in_the_suspend_data(
+    page, lms_url: str, offsite_requests: list[str]
+) -> None:
+    """The check's first attempt, taken in the LMS, is on the record on another device."""
+    page.goto(lms_url)
+    page.evaluate("launch(null)")
+    course = course_frame(page)
+    course.locator('a[href="automation-bias-before.html"]:visible').first.click()
+    cases = course.locator(".aimed-bias-check__case")
+    expect(cases).to_have_count(20, timeout=WAIT)
+    for number in range(20):
+        cases.nth(number).locator("input[value=clear]").check()
+    course.locator(".aimed-bias-check__submit").click()
+    commission = course.locator(".aimed-bias-check__commission")
+    expect(commission).to_have_attribute("data-total", "4", timeout=WAIT)
+    hits = commission.get_attribute("data-hits")
+    # sent once the attempt is submitted (its date, third field)
+    page.wait_for_function("((JSON.parse(received().suspend || '[]')[7] || {}).before || [])[2]")
+    stage = json.loads(page.evaluate("received().suspend"))[7]["before"]
+    assert stage[3] == "c" * 20 and stage[4] == [int(hits), 4]
+
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("lms.finished")
+    suspend = page.evaluate("received().suspend")
+    page.evaluate("localStorage.clear()")
+    page.goto(lms_url)
+    page.evaluate("stored => launch(stored)", {"suspend_data": suspend, "core": {}})
+    course = course_frame(page)
+    course.locator('a[href="my-record.html"]:visible').first.click()
+    row = course.locator(".aimed-record__bias tr[data-stage=before]")
+    expect(row.locator(".aimed-record__bias-commission")).to_have_text(f"{hits} / 4", timeout=WAIT)
     assert offsite_requests == []

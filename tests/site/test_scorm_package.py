@@ -20,7 +20,7 @@ def course_copy(tmp_path: Path) -> Path:
 
 def test_the_final_assessment_rules_come_from_its_page() -> None:
     rules = scorm.final_assessment(ROOT)
-    assert (rules.name, rules.questions, rules.pass_mark, rules.mastery) == ("final", 30, 24, 80)
+    assert (rules.name, rules.questions, rules.pass_mark, rules.mastery) == ("final", 33, 27, 82)
     assert rules.modules[0] == "what-ai-is" and len(rules.modules) == 10
 
 
@@ -30,7 +30,7 @@ def test_a_course_without_its_assessment_or_with_a_wrong_pass_mark_is_refused(
     course = course_copy(tmp_path)
     page = course / "course" / "final-assessment.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("pass_mark: 24", "pass_mark: 31"), encoding="utf-8")
+    page.write_text(text.replace("pass_mark: 27", "pass_mark: 34"), encoding="utf-8")
     with pytest.raises(scorm.ScormError, match="pass_mark"):
         scorm.final_assessment(course)
     page.unlink()

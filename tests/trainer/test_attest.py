@@ -383,3 +383,14 @@ def test_the_platform_s_results_are_read(tmp_path) -> None:
     assert A.read_finals(path) == {"a@b.org": A.FinalResult(24.0, 30.0, "2026-11-20")}
     assert A.read_finals(path)["a@b.org"].passed(0.8)
     assert not A.FinalResult(23.9, 30, "2026-11-20").passed(0.8)
+
+
+def test_the_final_pass_share_counts_the_questions_an_attempt_draws() -> None:
+    """One version of each situation per attempt: the pass mark over the situations, not over
+    every version of the bank; a result the platform rounded to two decimals keeps its pass."""
+    share = A.final_pass_share(ROOT / "course")
+    assert share == pytest.approx(27 / 33)
+    for max_score in (33, 100, 20, 10):
+        right = A.FinalResult(round(27 / 33 * max_score, 2), max_score, "2026-12-07")
+        short = A.FinalResult(round(26 / 33 * max_score, 2), max_score, "2026-12-07")
+        assert right.passed(share) and not short.passed(share), max_score
