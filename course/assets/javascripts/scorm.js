@@ -8,11 +8,12 @@
  * sees every change (the "storage" event of a same-origin document) and sends it on:
  *
  * - cmi.suspend_data: the modules read, quiz answers, the dates a quiz was passed, the final
- *   assessment's best result, its attempt in progress and past attempts (assessment.js), and
- *   the name on the record, encoded compactly (at most 4,096 characters: if more, the oldest
- *   attempts are left out, then the quiz answers of pages other than the final assessment,
- *   then the name); it is written back to this browser's storage when the course is
- *   launched again, on any device, and replaces what another learner left in this browser;
+ *   assessment's best result, its attempt in progress and past attempts (assessment.js), the
+ *   automation-bias check's two attempts (bias-check.js), and the name on the record,
+ *   encoded compactly (at most 4,096 characters: if more, the oldest attempts are left out,
+ *   then the quiz answers of pages other than the final assessment, then the name); it is
+ *   written back to this browser's storage when the course is launched again, on any device,
+ *   and replaces what another learner left in this browser;
  * - cmi.core.lesson_status: passed or failed once the final assessment is taken, else completed
  *   when every module is read, else incomplete; cmi.core.score.raw/min/max: the assessment's
  *   best result in percent;
@@ -48,7 +49,8 @@
 
   var KEYS = { read: "aimed_course_read", dates: "aimed_quiz_dates",
                results: "aimed_assessment_results", name: "aimed_record_name",
-               current: "aimed_assessment_current", history: "aimed_assessment_history" };
+               current: "aimed_assessment_current", history: "aimed_assessment_history",
+               bias: "aimed_bias_check" };
   var QUIZ_PREFIX = "quiz_progress_";
   var LIMIT = 4096; // SCORM 1.2's CMIString4096
   var FORMAT = "a1"; // the suspend data's own version, first field
@@ -126,7 +128,7 @@
     var store = storage();
     // The trainer's file attached on the record page is cleared at launch, never sent.
     var keys = [KEYS.read, KEYS.dates, KEYS.results, KEYS.name, "aimed_record_attachment",
-                KEYS.current, KEYS.history];
+                KEYS.current, KEYS.history, KEYS.bias];
     if (!store) return keys;
     for (var i = 0; i < store.length; i += 1) {
       var key = store.key(i);
@@ -204,7 +206,8 @@
   function collect() {
     var state = { read: readJSON(KEYS.read), dates: readJSON(KEYS.dates),
                   results: readJSON(KEYS.results), name: "", pages: {},
-                  attempts: { current: readJSON(KEYS.current), history: readJSON(KEYS.history) } };
+                  attempts: { current: readJSON(KEYS.current), history: readJSON(KEYS.history) },
+                  bias: readJSON(KEYS.bias) };
     var store = storage();
     if (!store) return state;
     state.name = store.getItem(KEYS.name) || "";
@@ -224,7 +227,7 @@
       results[name] = [r.correct, r.total, r.pass, r.attempts || 1, packDate(r.date)];
     });
     var data = [FORMAT, packDates(state.read), packDates(state.dates), results, state.name,
-                state.pages, packAttempts(state.attempts)];
+                state.pages, packAttempts(state.attempts), packBias(state.bias)];
     var text = JSON.stringify(data);
     // Too long: the oldest attempts go first (the best result stays in data[3]).
     var kept = data[6].history;
@@ -269,6 +272,43 @@
       });
     });
     return out;
+  }
+
+  // The automation-bias check's attempts (bias-check.js): per stage [series, started,
+  // submitted or "", answers as one letter per case (c, p or -), commission, omission, right].
+  function packBias(bias) {
+    var out = {};
+    ["before", "after"].forEach(function (stage) {
+      var a = bias[stage];
+      if (!a || typeof a !== "object" || !a.answers || typeof a.answers !== "object") return;
+      var letters = "";
+      for (var n = 1; n <= 40; n += 1) {
+        var answer = a.answers[String(n)];
+        letters += answer === "clear" ? "c" : answer === "problem" ? "p" : "-";
+      }
+      out[stage] = [a.series, packDate(a.started), a.submitted ? packDate(a.submitted) : "",
+                    letters.replace(/-+$/, ""), a.commission, a.omission, a.correct];
+    });
+    return out;
+  }
+
+  function unpackBias(data) {
+    var out = {};
+    var given = data && typeof data === "object" && !Array.isArray(data) ? data : {};
+    ["before", "after"].forEach(function (stage) {
+      var a = given[stage];
+      if (!Array.isArray(a) || typeof a[0] !== "number" || typeof a[3] !== "string") return;
+      var answers = {};
+      a[3].slice(0, 40).split("").forEach(function (letter, i) {
+        if (letter === "c" || letter === "p") {
+          answers[String(i + 1)] = letter === "c" ? "clear" : "problem";
+        }
+      });
+      out[stage] = { series: a[0], started: unpackDate(a[1]) || new Date().toISOString(),
+                     submitted: a[2] ? unpackDate(a[2]) || "" : "", answers: answers,
+                     commission: a[4], omission: a[5], correct: a[6] };
+    });
+    if (Object.keys(out).length) write(KEYS.bias, out);
   }
 
   function unpackAttempts(data) {
@@ -339,6 +379,7 @@
       if (Object.keys(answers).length) write(QUIZ_PREFIX + base + page, answers);
     });
     unpackAttempts(data[6]);
+    unpackBias(data[7]);
   }
 
   // ------------------------------------------------------------ what the LMS is told
