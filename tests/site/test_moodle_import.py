@@ -8,8 +8,9 @@ break on purpose makes Moodle report an error.
 
 Moodle is on none of the package registries this project installs from, and the repository
 carries none of Moodle's (GPL) source: the test runs where ``AIMED_MOODLE_DIR`` names a Moodle
-checkout or a Moodle site's code folder, and is skipped elsewhere. tests/moodle/README.md says
-what runs and what stands in for the rest of a Moodle site.
+checkout or a Moodle site's code folder (``make moodle-check MOODLE_DIR=...``), and is left out
+of the run elsewhere (marker ``moodle``, tests/conftest.py). tests/moodle/README.md says what
+runs and what stands in for the rest of a Moodle site.
 """
 
 from __future__ import annotations
@@ -27,12 +28,7 @@ from aimed.site import moodle
 from aimed.site.hooks.course_record import assessment_bank
 
 MOODLE_DIR = os.environ.get("AIMED_MOODLE_DIR", "")
-if not MOODLE_DIR:
-    pytest.skip(
-        "set AIMED_MOODLE_DIR to a Moodle source tree to run Moodle's own importer "
-        "(tests/moodle/README.md)",
-        allow_module_level=True,
-    )
+pytestmark = pytest.mark.moodle
 
 IMPORT = Path(__file__).resolve().parents[1] / "moodle" / "import.php"
 HTML = "1"  # FORMAT_HTML
