@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from aimed import __version__
 from aimed.trainer.cli import app
-from aimed.trainer.course import TrainerError
-from aimed.trainer.export import EVIDENCE_COLUMNS, PASS_MARK, read_roster
+from aimed.trainer.course import TrainerError, open_course
+from aimed.trainer.export import EVIDENCE_COLUMNS, PASS_MARK, export_grades, read_roster
 from aimed.trainer.synthetic import copy_course, solutions, submission_for
 
 ENGLISH = "reading-performance-en"
@@ -71,6 +71,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     inbox.mkdir(parents=True)
     (inbox / NOTEBOOK).write_bytes(_notebook(root, FRENCH, "correct"))
     assert run("collect", FRENCH, inbox.parent, "--course", root).exit_code == 0
+    # Moodle's user 42, who came in by LTI: the hub's nbgrader collects the account lti-42
+    lti = root / "submitted" / "lti-42" / FRENCH
+    lti.mkdir(parents=True)
+    (lti / NOTEBOOK).write_bytes(_notebook(root, FRENCH, "correct"))
+    (lti / "timestamp.txt").write_text("2026-03-03 09:00:00 UTC")
     autograde_all(root, workers=2, progress=False, timeout=10)
     # The trainer grades the free-text answers of all but Denis in the formgrader.
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
@@ -113,7 +118,7 @@ def test_the_moodle_file_has_the_columns_moodle_maps(graded) -> None:
 
 
 @pytest.mark.slow
-def test_the_moodle_file_holds_only_learners_moodle_can_identify(graded) -> None:
+def test_the_moodle_file_holds_only_learners_moodle_can_identify(graded, tmp_path) -> None:
     rows = {r["Learner"]: r for r in _rows(graded["reports"] / "moodle-grades.csv")}
     # Zoé is in the roster and handed nothing in: named, 0, and told so.
     assert sorted(rows) == ["", "alice-martin-11", "bruno-petit-12", "chloe-durand", "denis-roy-13"]
@@ -126,6 +131,11 @@ def test_the_moodle_file_holds_only_learners_moodle_can_identify(graded) -> None
     output = " ".join(graded["output"].split())
     assert "Not in moodle-grades.csv" in output and "eve-blanc-14" in output
     assert "not in the roster" in output
+    # Moodle's import maps one column per file: with a roster, the LTI learner is left out
+    roster = graded["base"] / "moodle-participants.csv"
+    done = export_grades(open_course(graded["root"]), tmp_path, roster)
+    why = "Moodle user 42 (LTI): export without --roster, mapped by User ID"
+    assert ("lti-42", "", why) in done.left_out_of_moodle
 
 
 @pytest.mark.slow
@@ -172,11 +182,16 @@ def test_the_evidence_file_lists_each_assessed_exercise_with_its_date(graded) ->
 
 
 @pytest.mark.slow
-def test_without_a_roster_the_moodle_file_has_its_header_and_no_row(graded, tmp_path) -> None:
+def test_without_a_roster_the_moodle_file_maps_lti_learners_by_moodles_user_id(
+    graded, tmp_path
+) -> None:
     result = run("export", "--course", graded["root"], "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    assert _rows(tmp_path / "moodle-grades.csv") == []
-    assert _header(tmp_path / "moodle-grades.csv")[0] == "Email address"
+    # Moodle's import: map from "User ID" to its user id; the others need the roster
+    assert _header(tmp_path / "moodle-grades.csv")[0] == "User ID"
+    (row,) = _rows(tmp_path / "moodle-grades.csv")
+    assert (row["User ID"], row["Learner"]) == ("42", "lti-42")
+    assert row["reading-performance (Real)"] == "-"  # its free text is not graded yet
     assert "no roster given" in " ".join(result.output.split())
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import zipfile
 from dataclasses import astuple, dataclass, field, fields
 from datetime import UTC, datetime
@@ -427,6 +428,17 @@ ROSTER_HEADERS = {
     "Username": ("username", "nom d'utilisateur"),
 }
 IDENTIFIERS = ("Email address", "ID number", "Username")  # Moodle's "Map to" choices
+# A learner who came in from Moodle with LTI 1.3 is the hub's account ``lti-<sub>``, and
+# Moodle's ``sub`` is its user id (aimed.hub.lti.hub_username keeps a short one as it is):
+# Moodle's import maps that column to its "User ID" (``userid``), no roster needed.
+USER_ID = "User ID"
+LTI_ACCOUNT = re.compile(r"lti-([0-9]{1,19})")
+
+
+def lms_user_id(learner: str) -> str | None:
+    """Moodle's user id of a learner who came in by LTI (``lti-42``: ``42``), else None."""
+    found = LTI_ACCOUNT.fullmatch(learner)
+    return found[1] if found else None
 
 
 @dataclass(frozen=True)
@@ -570,14 +582,22 @@ def moodle_table(
     the previous row's learner for a row with an empty identifier. A person of the roster
     who handed nothing in gets 0 and a sentence saying so.
     """
-    identifier = roster.identifier if roster else IDENTIFIERS[0]
+    learners = sorted(set(exercises["learner"]) - {""})
+    from_lms = {x: i for x in learners if (i := lms_user_id(x))}
+    identifier = roster.identifier if roster else USER_ID if from_lms else IDENTIFIERS[0]
     topics = sorted(set(exercises["exercise"]))
     columns = [identifier, "Full name", "Learner"]
     for exercise in topics:
         columns += [f"{exercise} (Real)", f"{exercise} (Feedback)"]
     display = Registry.load(course).names()
-    learners = sorted(set(exercises["learner"]) - {""})
     matches, left_out = match_roster(course, learners, roster)
+    if from_lms and roster is None:  # Moodle maps them by its user id: no roster needed
+        matches = from_lms
+        left_out = [x for x in left_out if x[0] not in from_lms]
+    elif from_lms:  # one identifier per file, and theirs is not the roster's
+        why = "Moodle user {} (LTI): export without --roster, mapped by User ID"
+        left_out = [(x, n, why.format(from_lms[x]) if x in from_lms else w)
+                    for x, n, w in left_out]  # fmt: skip
     keys = [(value, learner) for learner, value in matches.items()]
     if roster is not None:  # the roster's people nobody collected: a row of "missing"
         keys += [(v, "") for v, _n in roster.people if v not in matches.values()]
