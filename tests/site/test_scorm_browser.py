@@ -106,7 +106,7 @@ def test_each_language_has_a_package_an_lms_can_read(packages: list[Path]) -> No
         assert resource.get("href") == scorm.LAUNCH
         listed = {file.get("href") for file in resource.iter(f"{CP}file")}
         assert listed == names - {"imsmanifest.xml"}
-        assert manifest.findtext(f".//{CP}item/{ADLCP}masteryscore") == "80"
+        assert manifest.findtext(f".//{CP}item/{ADLCP}masteryscore") == str(FINAL.mastery)
         lang = "fr" if "-fr-" in path.name else "en"
         assert f'lang="{lang}"' in launch
         assert ("fr/index.html" in launch) == (lang == "fr")
