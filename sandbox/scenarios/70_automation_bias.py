@@ -7,8 +7,6 @@ browser session (``st.session_state``, nothing stored or sent) and lays out the 
 
 from __future__ import annotations
 
-from typing import cast
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -19,20 +17,23 @@ from aimed.engines.automation_bias import (
     PROBLEM,
     Case,
     Condition,
-    Fact,
     Rate,
     Series,
     Summary,
+    case_stem,
     check_answer,
+    explanation_text,
+    fact_text,
     make_series,
+    option_text,
     published_figures,
-    rules,
+    rule_result,
     score,
     scripted_answers,
     to_csv,
     to_json,
 )
-from aimed.engines.chest_pain import default_evidence
+from aimed.engines.automation_bias.wording import rules_card as rules_card_text
 from aimed.sandbox import model_charts, sandbox_ui
 from aimed.texts import numbers
 from aimed.texts.i18n import t
@@ -110,46 +111,7 @@ def pct(value: float | None, lang: str) -> str:
 
 
 def option(case: Case, answer: str, lang: str) -> str:
-    return t(f"{NS}.families.{case.family}.{answer}", lang)
-
-
-def setting_name(setting: str, lang: str) -> str:
-    name = t(f"symptom_checker.settings.{setting}", lang)
-    return name[:1].lower() + name[1:]
-
-
-def fact_text(case: Case, fact: Fact, lang: str) -> str:
-    family, values = case.family, fact.values
-    if family == "test_result":
-        value = cast(float, values["value"])  # a test-result fact holds its share
-        return t(f"{NS}.facts.test_result.{fact.key}", lang, value=pct(value, lang))
-    if family == "chest_pain":
-        name = t(f"symptom_checker.findings.{fact.key}", lang)
-        return t(
-            f"{NS}.facts.chest_pain.{'present' if fact.present else 'absent'}", lang, finding=name
-        )
-    if family == "marburg" and fact.key == "age_sex":
-        return t(f"{NS}.facts.marburg.age_sex.{values['sex']}", lang, age=values["age"])
-    state = "present" if fact.present else "absent"
-    return t(f"{NS}.facts.{family}.{fact.key}.{state}", lang, **dict(values))
-
-
-def case_sex(case: Case) -> str | None:
-    """``"woman"`` or ``"man"`` when a fact of the case gives the patient's sex, else None."""
-    for fact in case.facts:
-        if "sex" in fact.values:
-            return str(fact.values["sex"])
-    return None
-
-
-def rule_result(case: Case, lang: str) -> str:
-    """What the rule gives for this case, in words: the number behind the right answer."""
-    key = f"{NS}.families.{case.family}.measure"
-    if case.family == "test_result":
-        return t(key, lang, ppv=pct(case.measure, lang))
-    if case.family == "chest_pain":
-        return t(key, lang, before=pct(case.baseline, lang), after=pct(case.measure, lang))
-    return t(key, lang, score=numbers.plain(case.measure, lang))
+    return option_text(case, answer, lang)
 
 
 def show_case(series: Series, case: Case, lang: str) -> None:
@@ -161,14 +123,8 @@ def show_case(series: Series, case: Case, lang: str) -> None:
     family = f"{NS}.families.{case.family}"
     title = t(f"{family}.title", lang)
     st.subheader(t(f"{NS}.page.case_title", lang, number=case.number, title=title))
-    if case.setting:
-        stem = t(f"{family}.stem", lang, setting=setting_name(case.setting, lang))
-    elif sex := case_sex(case):
-        stem = t(f"{family}.stem_{sex}", lang)  # "Une patiente …" before "Femme de 74 ans"
-    else:
-        stem = t(f"{family}.stem", lang)
     facts = "\n".join(f"- {fact_text(case, f, lang)}" for f in case.facts)
-    st.markdown(f"{stem}\n\n{facts}")
+    st.markdown(f"{case_stem(case, lang)}\n\n{facts}")
     if case.condition is Condition.ALONE:
         st.markdown(f"*{t(f'{NS}.page.alone', lang)}*")
     elif case.suggestion is None:
@@ -176,9 +132,7 @@ def show_case(series: Series, case: Case, lang: str) -> None:
     else:
         text = t(f"{NS}.page.ai_suggests", lang, answer=option(case, case.suggestion, lang))
         if case.explained:
-            shown = [fact_text(case, case.fact(key), lang) for key in case.explanation]
-            joined = model_charts.list_separator(lang).join(shown)
-            text += "\n\n" + t(f"{NS}.page.ai_weighed", lang, facts=joined)
+            text += "\n\n" + explanation_text(case, lang)
         st.info(text, icon=AI_ICON)
     st.radio(
         t(f"{family}.question", lang),
@@ -202,47 +156,11 @@ def show_case(series: Series, case: Case, lang: str) -> None:
 
 
 def rules_card(lang: str) -> None:
-    card = f"{NS}.rules_card"
-    with st.expander(t(f"{card}.heading", lang)):
-        st.markdown(t(f"{card}.test_result", lang))
-        wells = "\n".join(
-            "- "
-            + t(
-                f"{card}.wells_item",
-                lang,
-                item=t(f"{NS}.wells_items.{key}", lang),
-                points=numbers.plain(points, lang),
-            )
-            for key, points in rules().points("wells").items()
-        )
-        st.markdown(f"{t(f'{card}.wells', lang)}\n\n{wells}")
-        marburg = "\n".join(
-            f"- {t(f'{card}.marburg_item', lang, item=t(f'{NS}.marburg_items.{k}', lang))}"
-            for k in rules().points("marburg")
-        )
-        st.markdown(f"{t(f'{card}.marburg', lang)}\n\n{marburg}")
-        evidence = default_evidence()
-        table = rules().families["chest_pain"]
-        condition = str(table["condition"])
-        pretest = {
-            s: pct(evidence.pretests[condition, s].probability, lang) for s in evidence.settings
-        }
-        items = []
-        for finding in table["findings"]:
-            row = evidence.ratios[condition, finding]
-            items.append(
-                "- "
-                + t(
-                    f"{card}.chest_pain_item",
-                    lang,
-                    finding=t(f"symptom_checker.findings.{finding}", lang),
-                    lr_pos=numbers.significant(row.lr_pos, lang),
-                    lr_neg=numbers.significant(row.lr_neg, lang),
-                )
-            )
-        st.markdown(f"{t(f'{card}.chest_pain', lang, **pretest)}\n\n" + "\n".join(items))
-        sources = " — ".join(rules().source(f) for f in ("wells", "marburg", "chest_pain"))
-        st.markdown(t(f"{card}.sources", lang, sources=sources))
+    """The rules behind the right answers (the engine's wording, shared with the site)."""
+    heading, blocks = rules_card_text(lang)
+    with st.expander(heading):
+        for block in blocks:
+            st.markdown(block)
 
 
 # --- The summary --------------------------------------------------------------------------
