@@ -1,10 +1,12 @@
 """The exercise server's line to the checking worker (``python -m aimed.trainer.selfcheck``).
 
 The checks run outside the server's own process and outside the learner's kernel: one worker
-process, started at the first need and kept (its grading sandbox stays warm between checks),
-answers one JSON line per request. One request at a time; a worker that dies or stops
-answering is stopped and started again at the next request. The worker ends with the server
-(its standard input closes, and it is in the server's process group).
+process, kept (its grading sandbox stays warm between checks), answers one JSON line per
+request. The exercise server starts and warms it before it answers its first request
+(:meth:`Checker.warm_up`), so that no check, the first included, waits for Python, imports or
+a sandbox to start. One request at a time; a worker that dies or stops answering is stopped
+and started again at the next request. The worker ends with the server (its standard input
+closes, and it is in the server's process group).
 """
 
 from __future__ import annotations
@@ -61,6 +63,22 @@ class Checker:
                 self._stop()
                 return dict(FAILED)
             return reply
+
+    def warm_up(self, sources: list[str], wait: float) -> dict | None:
+        """Start the worker and warm it for ``sources`` (source notebooks), in the background;
+        wait up to ``wait`` seconds for its reply (``None`` if it has not come by then). A
+        check asked for meanwhile waits its turn behind the warm-up."""
+        done = threading.Event()
+        replies: list[dict] = []
+
+        def run() -> None:
+            try:
+                replies.append(self.ask({"warm": sources}, timeout=600.0))
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="aimed check warm-up", daemon=True).start()
+        return replies[0] if done.wait(wait) and replies else None
 
     def _stop(self) -> None:
         process, self.process = self.process, None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -263,6 +264,33 @@ def warm(settings: dict, assignment: str) -> None:
         IOLoop.current().run_in_executor(None, checker.ask, {"warm": str(source)})
 
 
+WARM_WAIT = 90.0  # seconds the server waits for a warm checker before it starts answering
+
+
+def warm_all(settings: dict, log: Any) -> None:
+    """Warm the checking worker for every released exercise before the server answers.
+
+    The server's first answer comes only once the worker has started, imported what the
+    checks import and started its sandbox, so that the first check is no slower than the
+    next. Past ``WARM_WAIT`` seconds (a busy machine) the server starts anyway; the
+    warm-up goes on, and a check asked for meanwhile waits for it.
+    """
+    release: Path = settings["aimed_workspace"].release
+    names = sorted(p.name for p in release.iterdir()) if release.is_dir() else []
+    sources = [str(s) for s in (source_of(settings, name) for name in names) if s is not None]
+    if not sources:
+        return
+    began = time.monotonic()
+    checker: Checker = settings["aimed_checker"]
+    reply = checker.warm_up(sources, WARM_WAIT)
+    if reply == {"warm": True}:
+        log.info("aimed.lab: checking is warm (%.1f s)", time.monotonic() - began)
+    elif reply is None:
+        log.warning("aimed.lab: checking is not warm after %.0f s; it goes on warming", WARM_WAIT)
+    else:
+        log.warning("aimed.lab: checking could not warm up (%s)", reply.get("unavailable"))
+
+
 def code(text: str) -> Markup:
     """Escape ``text``; the parts marked ``\\x00…\\x01`` (file and folder names) become code."""
     escaped = html.escape(text)
@@ -304,5 +332,6 @@ def load(serverapp: Any) -> None:
     log.info("aimed.lab: exercises from %s, work in %s", workspace.release, workspace.root)
     if checking and sources.is_dir():
         log.info("aimed.lab: 'Check my answers' runs the checks of %s", sources)
+        warm_all(web_app.settings, log)
     else:
         log.info("aimed.lab: 'Check my answers' is %s", "off" if not checking else "without checks")

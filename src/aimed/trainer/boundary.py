@@ -246,8 +246,10 @@ class Sandbox:
         secrets: list[Path],
         limits: Limits | None = None,
         warm: bool = True,
+        warm_code: tuple[str, ...] = (),
     ) -> None:
         self.modules = tuple(dict.fromkeys((*(BASE_PRELOAD if warm else ()), *modules)))
+        self.warm_code = warm_code  # released set-up cells the warm parent runs once (inside.py)
         self.secrets = secrets
         self.limits = limits or Limits()
         self.process: subprocess.Popen | None = None
@@ -283,6 +285,7 @@ class Sandbox:
             "mount_proc": as_root,
             "user": list(_nobody()) if as_root else None,
             "preload": list(self.modules),
+            "warm": list(self.warm_code),
             "trial": {"timeout": 10, "limits": asdict(self.limits), "home": HOME, "spool": SPOOL},
         }
         assert self.process.stdin and self.process.stdout  # both are pipes, opened above

@@ -532,6 +532,12 @@ def main() -> None:
             importlib.import_module(name)
         except Exception as error:  # the learner's cell will report it
             print(f"preload {name}: {error}", file=sys.stderr)
+    warm: dict = {"__name__": "__warm__"}  # released set-up cells, in notebook order, never
+    for code in config.get("warm", []):  # a learner's: the engines' caches they fill come
+        try:  # with every fork (Check my answers)
+            exec(compile(code, "<warm-up cell>", "exec"), warm)
+        except Exception as error:
+            print(f"warm-up cell: {error}", file=sys.stderr)
     shell = make_shell()
     _warm_up(config.get("preload", []))
     gc.collect()

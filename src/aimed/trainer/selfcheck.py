@@ -12,17 +12,21 @@ question's number, the part of the notebook it sits in, the module (notebook met
 closest to the question's. Never the expected value, a check's code or a traceback.
 
 The exercise server is a surface of its own and imports nothing of the trainer's: it runs
-``python -m aimed.trainer.selfcheck --serve``, one worker process that keeps its sandbox
-warm between checks and answers one JSON line per request (see :func:`serve`).
+``python -m aimed.trainer.selfcheck --serve``, one worker process that answers one JSON line
+per request (see :func:`serve`). The server has it warm before it answers (:func:`warm`): one
+sandbox for every exercise, their modules imported in it before each check's fork, and the
+hidden checks' imports loaded here, so the first check waits for nothing more than the next.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import os
 import re
 import sys
+import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,7 +36,7 @@ import nbformat
 from aimed.course_manifest import ManifestError, find_manifest, load_manifest
 from aimed.settings import PACKAGE, default_course
 from aimed.texts.i18n import LANGUAGES, t
-from aimed.trainer.boundary import BoundaryError, check_available, sandbox_for
+from aimed.trainer.boundary import BoundaryError, Sandbox, check_available
 from aimed.trainer.checks import (
     Exercise,
     Outcome,
@@ -353,17 +357,104 @@ def check_notebook(source: Path, learner: Path, release: Path | None = None) -> 
 
 def run_in_sandbox(exercise: Exercise, folder: Path, plan: list[dict]) -> Report:
     """The learner's cells behind the grading boundary, on a private copy of ``folder``."""
-    secrets = [exercise.path.parent.parent]  # the source notebooks: never inside
-    sandbox = sandbox_for(exercise.modules, secrets)
-    return Report(sandbox.run(folder, plan, CELL_SECONDS))
+    return Report(shared_sandbox([exercise]).run(folder, plan, CELL_SECONDS))
 
 
-def warm(source: Path) -> None:
-    """Start the sandbox a check of ``source`` will use, so the first check is quick."""
-    exercise = load_exercise(source)
+_SHARED: dict[str, Sandbox] = {}  # per folder of source notebooks: the one sandbox in use
+
+
+def shared_sandbox(exercises: list[Exercise]) -> Sandbox:
+    """The worker's one sandbox for these exercises, their modules all imported before a fork.
+
+    One for every exercise (not one per exercise as in grading): once warm, no check waits
+    for a sandbox to start. An exercise whose modules it lacks replaces it with one that
+    preloads both sets (its next check starts it). Before any fork, the sandbox also runs
+    the exercises' released set-up cells once (:func:`set_up_cells`).
+    """
+    secrets = sorted({e.path.parent.parent for e in exercises})  # the sources: never inside
+    key = os.pathsep.join(map(str, secrets))
+    current = _SHARED.get(key)
+    wanted = {m for e in exercises for m in e.modules}
+    if current is not None and wanted <= set(current.modules):
+        return current
+    if current is not None:
+        wanted |= set(current.modules)
+        current.close()
+    _SHARED[key] = Sandbox(tuple(sorted(wanted)), list(secrets), warm_code=set_up_cells(exercises))
+    return _SHARED[key]
+
+
+def set_up_cells(exercises: list[Exercise]) -> tuple[str, ...]:
+    """The released notebooks' own set-up cells (locked, neither answer nor check) in order,
+    each once, English notebooks last (the helpers' language is left as a notebook starts).
+
+    Taken from the release, never the source: what the learner already has. Run once in the
+    sandbox's warm parent, they fill the engines' caches (trained models, simulated
+    cohorts), so that a check's fork finds them as a kernel that ran the notebook would.
+    """
+    cells: dict[str, None] = {}
+    for exercise in sorted(exercises, key=lambda e: e.language == LANGUAGES[0]):
+        release = _release_of(exercise.path)
+        try:
+            notebook = json.loads(release.read_text(encoding="utf-8")) if release else {}
+        except (OSError, ValueError):
+            continue
+        for cell in notebook.get("cells", []):
+            info = grading_info(cell)
+            answer_or_check = info.get("grade") or info.get("solution")
+            if cell.get("cell_type") == "code" and info.get("locked") and not answer_or_check:
+                cells[cell_text(cell)] = None
+    return tuple(cells)
+
+
+def _close_shared() -> None:
+    while _SHARED:
+        _SHARED.popitem()[1].close()
+
+
+atexit.register(_close_shared)
+
+
+def warm(sources: list[Path]) -> None:
+    """Everything a first check would wait for, done before it: the sandbox (one, preloading
+    every exercise's modules) starts while the hidden checks' set-up cells run here once
+    (their imports and the engines' caches then stay loaded), and then one whole check."""
+    exercises = [load_exercise(source) for source in sources]
     check_available()
-    sandbox_for(exercise.modules, [exercise.path.parent.parent]).start()
-    check_answers(exercise, {})  # the set-up cells once: their imports are then loaded here
+    sandbox = shared_sandbox(exercises)
+    first = not _WARMED
+    exercises = [e for e in exercises if e.path not in _WARMED]
+    if sandbox.process is not None and not exercises:
+        return  # all done already (an exercise opened after the server's start)
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            sandbox.start()
+        except BaseException as error:  # raised below, in the worker's own thread
+            failed.append(error)
+
+    starting = threading.Thread(target=start, name="sandbox start")
+    starting.start()  # the sandbox's own process imports; this one waits on a pipe
+    for exercise in exercises:
+        check_answers(exercise, {})
+    starting.join()
+    if failed:
+        raise failed[0]
+    _WARMED.update(e.path for e in exercises)
+    release = _release_of(exercises[0].path) if first and exercises else None
+    if release is not None:  # the release as handed out: every step a learner's check takes
+        check_notebook(exercises[0].path, release, release)
+
+
+_WARMED: set[Path] = set()  # the source notebooks whose set-up cells ran in this process
+
+
+def _release_of(source: Path) -> Path | None:
+    """The released notebook of a source notebook (nbgrader's ``release/`` beside
+    ``source/``), if there is one."""
+    release = source.parent.parent.parent / "release" / source.parent.name / source.name
+    return release if release.is_file() else None
 
 
 # ------------------------------------------------------------------ the worker
@@ -375,7 +466,8 @@ def answer(request: object) -> dict:
         return {"unavailable": "unreadable"}
     try:
         if "warm" in request:
-            warm(Path(str(request["warm"])))
+            given = request["warm"]
+            warm([Path(str(p)) for p in (given if isinstance(given, list) else [given])])
             return {"warm": True}
         release = request.get("release")
         result = check_notebook(
