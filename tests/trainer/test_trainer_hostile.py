@@ -1,10 +1,12 @@
 """A cohort of correct, partial, blank, broken and hostile submissions: each gets its exact score.
 
 One autograde run (two workers) grades every kind of learner of ``aimed.trainer.synthetic``
-(``hostile.py`` for the attacks) on the real release of the reading-performance exercise;
-the run never stops for one. Then: honest learners score as in a run of honest learners
-alone, the gradebook's schema is nbgrader's, no process and no temporary file of the run
-is left, and no line of a hidden test or a solution reaches any feedback page.
+(``hostile.py`` for the attacks) on the real release of the reading-performance exercise,
+and, beside them, an honest notebook of every other assignment of the course (each from a
+learner of the same cohort); the run never stops for one. Then: honest learners score in
+every assignment as honest learners alone do (``test_every_exercise_graded.py``), the
+gradebook's schema is nbgrader's, no process and no temporary file of the run is left, and
+no line of a hidden test or a solution reaches any feedback page.
 """
 
 from __future__ import annotations
@@ -12,17 +14,21 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from aimed.trainer.course import open_course
+from aimed.trainer.course import Course, open_course
+from aimed.trainer.export import question_grades
 from aimed.trainer.feedback import MAX_PAGE_BYTES, generate_feedback, own_lines
 from aimed.trainer.grading import Summary, autograde_all
 from aimed.trainer.hostile import PROCESS_NAME
@@ -32,34 +38,59 @@ from aimed.trainer.synthetic import (
     KINDS,
     OUTSIDE_FILE,
     autograded_answers,
-    build_cohort,
     solutions,
+    submit,
 )
 
 ASSIGNMENT = "reading-performance-en"
 NOTEBOOK = "reading-performance.ipynb"
 
 
-def _points(course_root: Path) -> tuple[list[str], dict[str, float]]:
-    """The autograded answers in order, and the points of the test cell after each one."""
-    source = json.loads((course_root / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
+def _tests(course_root: Path, assignment: str) -> tuple[list[str], dict[str, tuple[str, float]]]:
+    """The autograded answers in order, and each test cell's answer (the one before) and points."""
+    (path,) = (course_root / "source" / assignment).glob("*.ipynb")
+    source = json.loads(path.read_text("utf-8"))
     answers = autograded_answers(source)
-    points: dict[str, float] = {}
+    tests: dict[str, tuple[str, float]] = {}
     current = None
     for cell in source["cells"]:
         info = cell.get("metadata", {}).get("nbgrader", {})
         if info.get("grade_id") in answers:
             current = info["grade_id"]
         elif info.get("grade") and cell["cell_type"] == "code" and current:
-            points[current] = points.get(current, 0) + float(info["points"])
+            tests[info["grade_id"]] = (current, float(info["points"]))
+    return answers, tests
+
+
+def _points(course_root: Path) -> tuple[list[str], dict[str, float]]:
+    """The autograded answers in order, and the points of the test cells after each one."""
+    answers, tests = _tests(course_root, ASSIGNMENT)
+    points: dict[str, float] = {}
+    for answer, value in tests.values():
+        points[answer] = points.get(answer, 0) + value
     return answers, points
+
+
+def _honest_elsewhere(course: Course) -> dict[tuple[str, str], str]:
+    """One honest submission of every other assignment: ``(learner, assignment) -> kind``.
+
+    Each comes from a learner of the cohort (the n-th by id), so honest notebooks of other
+    exercises are graded between hostile ones; in each exercise one language is answered
+    fully and the other by half.
+    """
+    others = [a for a in course.assignments() if a.name != ASSIGNMENT]
+    exercises = sorted({a.exercise for a in others})
+    return {
+        (f"learner-{n:03d}", a.name): FAIR_KINDS[(exercises.index(a.exercise) + n) % 2]
+        for n, a in enumerate(others, start=1)
+    }
 
 
 _STARTED: dict[str, int] = {}
 
 
-def _processes() -> dict[int, tuple[str, int, int]]:
-    """Every live process: pid -> (name, uid, start time in clock ticks since boot)."""
+def _processes() -> dict[int, tuple[str, int, int, int]]:
+    """Every live process: pid -> (name, uid, start time in clock ticks since boot, parent)."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -72,7 +103,7 @@ def _processes() -> dict[int, tuple[str, int, int]]:
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
         if fields[0] != "Z":  # a zombie is over; only its parent's bookkeeping is left
-            found[int(entry.name)] = (name, uid, int(fields[19]))
+            found[int(entry.name)] = (name, uid, int(fields[19]), int(fields[1]))
     return found
 
 
@@ -81,19 +112,44 @@ def _ticks_now() -> int:
 
 
 def _left_behind(since: int) -> list[tuple[str, int]]:
-    """Processes of a grading run still alive: the sandbox, its user, the detached one."""
+    """Processes of a grading run still alive: the sandbox, its user, the detached one.
+
+    Not those of another run on a shared machine: still under another Python process
+    older than this run (a process left behind is re-parented to init or a service).
+    """
+    processes = _processes()
+
+    def someone_elses(pid: int) -> bool:
+        while pid in processes and pid not in (1, os.getpid()):
+            pid = processes[pid][3]
+            name, _, start, _ = processes.get(pid, ("", 0, since, 0))
+            if start < since and name.startswith(("python", "pytest")) and pid != os.getpid():
+                return True
+        return False
+
     return [
         (name, pid)
-        for pid, (name, uid, start) in _processes().items()
-        if name == PROCESS_NAME or (start >= since and (name == "bwrap" or uid == 65534))
+        for pid, (name, uid, start, _) in processes.items()
+        if name == PROCESS_NAME
+        or (start >= since and (name == "bwrap" or uid == 65534) and not someone_elses(pid))
     ]
 
 
-def _grade(root: Path, temp: Path, kinds: tuple[str, ...], seed: int) -> tuple[dict, Summary]:
-    """Build and grade a cohort with temporary files in ``temp`` (checked empty after)."""
-    cohort = build_cohort(
-        root, learners=len(kinds), seed=seed, kinds=kinds, assignments=[ASSIGNMENT]
-    )
+def _grade(root: Path, temp: Path, seed: int) -> tuple[dict, Summary]:
+    """Submit and grade the cohort with temporary files in ``temp`` (checked empty after).
+
+    ``root`` is a copy of the released course; every kind of ``KINDS`` is one learner of
+    ``ASSIGNMENT`` (``seed`` shuffles who is which), plus ``_honest_elsewhere``.
+    """
+    course = open_course(root)
+    (target,) = course.select([ASSIGNMENT])
+    kinds = list(KINDS)
+    random.Random(seed).shuffle(kinds)
+    cohort = {f"learner-{n:03d}": kind for n, kind in enumerate(kinds, start=1)}
+    for learner, kind in cohort.items():
+        submit(course, learner, target, kind)
+    for (learner, name), kind in _honest_elsewhere(course).items():
+        submit(course, learner, course.select([name])[0], kind)
     temp.mkdir()
     stale = temp / "aimed-grading-999999999-killed"  # left by a run killed mid-way
     stale.mkdir()
@@ -112,26 +168,21 @@ def _grade(root: Path, temp: Path, kinds: tuple[str, ...], seed: int) -> tuple[d
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Summary]:
+def graded(
+    tmp_path_factory: pytest.TempPathFactory, copy_released: Callable[[Path], Path]
+) -> tuple[Path, dict[str, str], Summary]:
     base = tmp_path_factory.mktemp("hostile")
     started = _STARTED["hostile"] = _ticks_now()
-    cohort, summary = _grade(base / "course", base / "temp", KINDS, seed=7)
+    cohort, summary = _grade(copy_released(base / "course"), base / "temp", seed=7)
     deadline = time.monotonic() + 10  # the kernel ends a namespace's processes at once
     while _left_behind(started) and time.monotonic() < deadline:
         time.sleep(0.1)
     return base / "course", cohort, summary
 
 
-@pytest.fixture(scope="module")
-def honest_alone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    base = tmp_path_factory.mktemp("honest")
-    cohort, _ = _grade(base / "course", base / "temp", FAIR_KINDS, seed=1)
-    return base / "course", cohort
-
-
 def _by_kind(graded) -> dict[str, object]:
     _, cohort, summary = graded
-    return {cohort[s.learner]: s for s in summary.submissions}
+    return {cohort[s.learner]: s for s in summary.submissions if s.assignment == ASSIGNMENT}
 
 
 @pytest.mark.slow
@@ -287,7 +338,7 @@ def test_a_second_check_reports_the_same_repairs(graded) -> None:
     root, cohort, summary = graded
     course = open_course(root)
     assignment = course.select([ASSIGNMENT])[0]
-    first = {s.learner: s for s in summary.submissions}
+    first = {s.learner: s for s in summary.submissions if s.assignment == ASSIGNMENT}
     for learner, kind in cohort.items():
         if kind in ("deleted_tests", "renamed", "missing", "invalid_json", "not_notebook"):
             again = check_submission(course, assignment, learner)
@@ -298,25 +349,28 @@ def test_a_second_check_reports_the_same_repairs(graded) -> None:
             ], kind
 
 
-def _question_scores(root: Path, cohort: dict[str, str], kinds) -> dict[str, dict]:
-    """Per kind of learner, the score of each question, from the gradebook itself."""
-    from nbgrader.api import Gradebook
-
-    scores = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for learner, kind in cohort.items():
-            if kind in kinds:
-                notebook = gb.find_submission_notebook(NOTEBOOK[:-6], ASSIGNMENT, learner)
-                scores[kind] = {g.name: g.score for g in notebook.grades}
-    return scores
+def _alone(root: Path, assignment: str, kind: str) -> dict[str, float]:
+    """Each autograded question's score of an honest ``kind`` learner graded alone: all its
+    points where answered, none elsewhere (``test_every_exercise_graded.py`` checks it)."""
+    answers, tests = _tests(root, assignment)
+    answered = {"correct": answers, "partial": answers[: len(answers) // 2], "blank": []}[kind]
+    return {test: (value if answer in answered else 0.0) for test, (answer, value) in tests.items()}
 
 
 @pytest.mark.slow
-def test_honest_learners_score_as_in_a_run_of_honest_learners_alone(graded, honest_alone) -> None:
+def test_honest_learners_score_as_alone_in_every_assignment(graded) -> None:
     root, cohort, _ = graded
-    alone = _question_scores(*honest_alone, FAIR_KINDS)
-    assert set(alone) == set(FAIR_KINDS)
-    assert _question_scores(root, cohort, FAIR_KINDS) == alone
+    course = open_course(root)
+    honest = {(learner, ASSIGNMENT): kind for learner, kind in cohort.items() if kind in FAIR_KINDS}
+    honest |= _honest_elsewhere(course)
+    assert {name for _, name in honest} == {a.name for a in course.assignments()}
+    assert len(course.assignments()) == 20
+    scores: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for grade in question_grades(course):
+        if grade.kind == "auto" and (grade.learner, grade.assignment) in honest:
+            scores[grade.learner, grade.assignment][grade.question] = grade.score
+    for (learner, name), kind in sorted(honest.items(), key=lambda item: item[0][::-1]):
+        assert scores[learner, name] == _alone(root, name, kind), f"{name}, {kind} learner"
 
 
 def _schema(root: Path) -> list[tuple]:
@@ -327,10 +381,10 @@ def _schema(root: Path) -> list[tuple]:
 
 
 @pytest.mark.slow
-def test_the_gradebook_keeps_nbgraders_schema(graded, honest_alone) -> None:
+def test_the_gradebook_keeps_nbgraders_schema(graded, released_course) -> None:
     root, _, _ = graded
     schema = _schema(root)
-    assert schema == _schema(honest_alone[0])
+    assert schema == _schema(released_course["root"])  # as nbgrader made it at release
     assert not [row for row in schema if row[0] in ("trigger", "view") or "pwned" in row[1]]
 
 
@@ -374,7 +428,7 @@ def _as_read(page: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def feedback(graded) -> list[Path]:
-    return generate_feedback(open_course(graded[0]))
+    return generate_feedback(open_course(graded[0]), [ASSIGNMENT])
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ import shutil
 from pathlib import Path
 
 from aimed.trainer.checks import load_exercise
-from aimed.trainer.course import CONFIG_NAME, Course, default_course_dir, open_course
+from aimed.trainer.course import CONFIG_NAME, Assignment, Course, default_course_dir, open_course
 from aimed.trainer.hostile import BLANK, HOSTILE_KINDS, disguise
 
 KINDS: tuple[str, ...] = (
@@ -178,29 +178,33 @@ def build_cohort(
         learner = f"learner-{n:03d}"
         cohort[learner] = kind
         for assignment in chosen:
-            folder = course.submitted / learner / assignment.name
-            folder.mkdir(parents=True, exist_ok=True)
-            release = json.loads(
-                (course.release / assignment.name / assignment.notebook).read_text("utf-8")
-            )
-            source = course.source / assignment.name / assignment.notebook
-            answers = solutions(source)
-            context = {
-                "gradebook": str(course.gradebook),
-                "source": str(source),
-                "assignment": assignment.name,
-                "notebook": assignment.notebook,
-                "parent": os.getpid(),
-                "secrets": load_exercise(source).secrets,
-            }
-            made = submission_for(kind, release, answers, context)
-            if made is None:
-                (folder / "notes.txt").write_text("I could not save my notebook.\n")
-                continue
-            suffix, content = made
-            stem = assignment.notebook.removesuffix(".ipynb")
-            (folder / f"{stem}{suffix}.ipynb").write_bytes(content)
+            submit(course, learner, assignment, kind)
     return cohort
+
+
+def submit(course: Course, learner: str, assignment: Assignment, kind: str) -> None:
+    """Put a ``kind`` learner's submission of a released ``assignment`` in ``submitted/``."""
+    folder = course.submitted / learner / assignment.name
+    folder.mkdir(parents=True, exist_ok=True)
+    release = json.loads(
+        (course.release / assignment.name / assignment.notebook).read_text("utf-8")
+    )
+    source = course.source / assignment.name / assignment.notebook
+    context = {
+        "gradebook": str(course.gradebook),
+        "source": str(source),
+        "assignment": assignment.name,
+        "notebook": assignment.notebook,
+        "parent": os.getpid(),
+        "secrets": load_exercise(source).secrets,
+    }
+    made = submission_for(kind, release, solutions(source), context)
+    if made is None:
+        (folder / "notes.txt").write_text("I could not save my notebook.\n")
+        return
+    suffix, content = made
+    stem = assignment.notebook.removesuffix(".ipynb")
+    (folder / f"{stem}{suffix}.ipynb").write_bytes(content)
 
 
 def build_benchmark_course(course_dir: Path, learners: int = 8, seed: int = 0) -> int:
