@@ -11,12 +11,20 @@ Version 2 where the host has it with the memory and pids controllers delegated t
 version 1 otherwise (``/sys/fs/cgroup/memory`` and ``/sys/fs/cgroup/pids``, writable by
 root). Where neither can be made (a non-root trainer without delegation), ``host()``
 says why and the grader falls back to fewer workers and the per-process limits.
+
+Version 2 lets a group give its children controllers only while no process sits in the
+group itself, and a delegated group (``systemd-run --scope -p Delegate=yes``) holds the
+grader: the grader first moves itself into a leaf of its own. Its workers then inherit
+its choice (``INHERITED``) rather than look again from inside that leaf. The selection
+(``find_host``) reads the two kernel files as text, so it is tested on both versions'
+formats; these machines have version 1 only, so version 2 runs for real elsewhere only.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import itertools
 import os
 import sys
@@ -27,6 +35,7 @@ from pathlib import Path
 ROOT = Path("/sys/fs/cgroup")
 PREFIX = "aimed-grading-"
 FALLBACK_WORKERS = 2  # grading processes at most without a group per submission
+INHERITED = "AIMED_GRADING_CGROUPS"  # the grader's choice for its workers, one a line
 
 
 @dataclass(frozen=True)
@@ -39,24 +48,26 @@ class Host:
     why: str = ""
 
 
-def _own_paths() -> dict[str, str]:
-    """This process's group per controller ("" for version 2), from /proc/self/cgroup."""
+def own_paths(cgroup: str) -> dict[str, str]:
+    """A process's group per controller ("" for version 2), from its /proc/<pid>/cgroup."""
     paths: dict[str, str] = {}
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/cgroup").read_text().splitlines():
-            _, controllers, path = line.split(":", 2)
-            for name in controllers.split(","):
-                paths[name] = path
+    for line in cgroup.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) == 3:
+            for name in parts[1].split(","):
+                paths[name] = parts[2]
     return paths
 
 
-def _mounted(path: Path, kind: str) -> bool:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/mountinfo").read_text().splitlines():
-            before, _, after = line.partition(" - ")
-            if before.split()[4] == str(path) and after.split()[0] == kind:
-                return True
-    return False
+def mounts(mountinfo: str) -> set[tuple[str, str]]:
+    """``(mount point, file system type)`` of each line of a /proc/<pid>/mountinfo."""
+    found = set()
+    for line in mountinfo.splitlines():
+        before, _, after = line.partition(" - ")
+        fields, kind = before.split(), after.split()
+        if len(fields) > 4 and kind:
+            found.add((fields[4], kind[0]))
+    return found
 
 
 def _under(mount: Path, own: str) -> Path:
@@ -69,36 +80,76 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-def _v2(own: dict[str, str]) -> Host | None:
-    mount = next((p for p in (ROOT, ROOT / "unified") if _mounted(p, "cgroup2")), None)
+def _v2(own: dict[str, str], mounted: set[tuple[str, str]], root: Path) -> Host | None:
+    mount = next((p for p in (root, root / "unified") if (str(p), "cgroup2") in mounted), None)
     if mount is None:
         return None
     parent = _under(mount, own.get("", ""))
     try:
         available = (parent / "cgroup.controllers").read_text().split()
+        enabled = set((parent / "cgroup.subtree_control").read_text().split())
     except OSError:
         return None
     if not {"memory", "pids"} <= set(available):
         return None
-    enabled = set((parent / "cgroup.subtree_control").read_text().split())
-    if not {"memory", "pids"} <= enabled:
-        try:  # refused (EBUSY) while processes sit in the parent itself
-            (parent / "cgroup.subtree_control").write_text("+memory +pids")
-        except OSError as error:
-            return Host(0, why=f"cgroup v2 controllers not delegated to {parent} ({error})")
     if not _writable(parent):
         return Host(0, why=f"{parent} is not writable by this account")
+    if not {"memory", "pids"} <= enabled:
+        try:
+            _enable(parent)
+        except OSError as error:
+            return Host(0, why=f"cgroup v2 controllers not delegated to {parent} ({error})")
     return Host(2, parent, parent)
 
 
-def _v1(own: dict[str, str]) -> Host | None:
-    memory, pids = ROOT / "memory", ROOT / "pids"
-    if not (_mounted(memory, "cgroup") and _mounted(pids, "cgroup")):
+def _enable(parent: Path) -> None:
+    """Give ``parent``'s children the memory and pids controllers (version 2).
+
+    Refused (EBUSY) while a process sits in ``parent`` itself: when that is this grader,
+    it moves into a leaf of its own (its sandboxes' home) and asks again; another
+    process there (a login shell) keeps it refused, and the run says so.
+    """
+    try:
+        _write(parent / "cgroup.subtree_control", "+memory +pids")
+    except OSError as error:
+        if error.errno != errno.EBUSY:
+            raise
+        _write(_home(parent) / "cgroup.procs", os.getpid())
+        _write(parent / "cgroup.subtree_control", "+memory +pids")
+
+
+def _v1(own: dict[str, str], mounted: set[tuple[str, str]], root: Path) -> Host | None:
+    memory, pids = root / "memory", root / "pids"
+    if not ((str(memory), "cgroup") in mounted and (str(pids), "cgroup") in mounted):
         return None
     memory, pids = _under(memory, own.get("memory", "")), _under(pids, own.get("pids", ""))
     if not (_writable(memory) and _writable(pids)):
         return Host(0, why="the cgroup v1 memory and pids folders are writable by root only")
     return Host(1, memory, pids)
+
+
+def find_host(cgroup: str, mountinfo: str, root: Path = ROOT) -> Host:
+    """Where submission groups can go, from a process's /proc/<pid>/cgroup and mountinfo.
+
+    Version 2 when this process is in a version 2 group whose memory and pids controllers
+    it may give its children; version 1 otherwise; else ``Host(0)`` and why.
+    """
+    own, mounted = own_paths(cgroup), mounts(mountinfo)
+    found = _v2(own, mounted, root) if "" in own else None
+    if found is None or not found.version:
+        found = (
+            _v1(own, mounted, root) or found or Host(0, why="no cgroup memory and pids controllers")
+        )
+    return found
+
+
+def _inherited() -> Host | None:
+    """The grading process's choice, in one of its workers (``INHERITED``)."""
+    parts = os.environ.get(INHERITED, "").split("\n")
+    if len(parts) != 3 or parts[0] not in ("1", "2"):
+        return None
+    memory, pids = Path(parts[1]), Path(parts[2])
+    return Host(int(parts[0]), memory, pids) if memory.is_dir() and pids.is_dir() else None
 
 
 _HOST: list[Host] = []
@@ -107,15 +158,22 @@ _HOST: list[Host] = []
 def host() -> Host:
     """Where submission groups go on this machine (looked up once per process)."""
     if not _HOST:
-        own = _own_paths()
-        found = _v2(own) if "" in own else None
-        if found is None or not found.version:
-            found = _v1(own) or found or Host(0, why="no cgroup memory and pids controllers")
+        found = _inherited()
+        if found is None:
+            texts = []
+            for name in ("cgroup", "mountinfo"):
+                try:
+                    texts.append(Path(f"/proc/self/{name}").read_text())
+                except OSError:
+                    texts.append("")
+            found = find_host(texts[0], texts[1])
         if found.version:
             try:  # a trial group, as a submission's would be
                 Group(found, 64 * 1024 * 1024, 4).remove()
             except OSError as error:
                 found = Host(0, why=f"a cgroup cannot be made here ({error})")
+        if found.version:  # the workers, started after, use the same parent groups
+            os.environ[INHERITED] = f"{found.version}\n{found.memory}\n{found.pids}"
         _HOST.append(found)
     return _HOST[0]
 
@@ -157,12 +215,17 @@ def send_home(pid: int) -> None:
         _write(where.memory / "cgroup.procs", pid)
         _write(where.pids / "cgroup.procs", pid)
         return
+    _write(_home(where.memory) / "cgroup.procs", pid)
+
+
+def _home(parent: Path) -> Path:
+    """This process's group without caps under ``parent`` (version 2), made once."""
     if not _HOMES:
-        home = where.memory / f"{PREFIX}{os.getpid()}-sandboxes"
+        home = parent / f"{PREFIX}{os.getpid()}-sandboxes"
         home.mkdir(mode=0o755, exist_ok=True)
         _HOMES.append(home)
         atexit.register(_remove_home, home)
-    _write(_HOMES[0] / "cgroup.procs", pid)
+    return _HOMES[0]
 
 
 class Group:
