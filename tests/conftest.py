@@ -21,26 +21,31 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # The suite runs on two pytest-xdist workers (`-n 2`, pyproject.toml). The tests of one file go
 # to one worker, so a module's fixtures are made once, and so do the files of a group:
-# - "grading", every trainer file but those listed here: learner code runs behind bubblewrap,
-#   and the hostile cohort checks that no sandbox process is left anywhere on the machine, so
-#   no other grading (PostgreSQL's cycle included) may run beside it;
-# - "site-with-sandbox": the site built to link to this run's sandbox server, made once.
-TRAINER_WITHOUT_GRADING = {
-    "test_course_folder.py",
-    "test_exercises.py",  # stock nbgrader runs the kernel itself, outside bubblewrap
-    "test_identities.py",
-    "test_trainer_guide.py",
-    "test_zip_alone.py",
-}
+# "site-with-sandbox", the site built to link to this run's sandbox server, made once.
+# Grading runs may go side by side: each learner's code is capped in its own control group,
+# and the hostile cohort counts as left behind only processes of its own run.
 SITE_WITH_SANDBOX = {"tests/site/test_module_links_browser.py", "tests/site/test_site_browser.py"}
 
 
 def xdist_group_of(path: str) -> str:
     """The pytest-xdist group of a test file (its path relative to the repository)."""
-    folder, _, name = path.rpartition("/")
-    if folder == "tests/trainer" and name not in TRAINER_WITHOUT_GRADING:
-        return "grading"
     return "site-with-sandbox" if path in SITE_WITH_SANDBOX else path
+
+
+# The longest files (measured in CI), handed out first so that no worker ends with one alone;
+# the others follow in collection order (``--no-loadscope-reorder``: xdist would otherwise put
+# the files with most tests first, whatever their length).
+LONGEST_FIRST = (
+    "tests/hub/test_cycle.py",
+    "tests/trainer/test_every_exercise_graded.py",
+    "tests/trainer/test_trainer_cycle.py",
+    "tests/trainer/test_trainer_guide.py",
+    "tests/trainer/test_zip_alone.py",
+    "tests/test_lint.py",
+    "tests/trainer/test_trainer_hostile.py",
+    "tests/hub/test_lti.py",
+    "tests/trainer/test_exercises.py",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,6 +68,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if out:
         config.hook.pytest_deselected(items=out)
         items[:] = [item for item in items if item not in out]
+    first = {path: rank for rank, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
