@@ -5,10 +5,22 @@
 # real deployment. Needs root or sudo (packages, PostgreSQL's own account).
 #
 #   bash deploy/trial.sh                  # PORT=8080 REPLICAS=2 by default
+#   bash deploy/trial.sh --hub            # and JupyterHub at /hub/, with trial accounts
+#
+# --hub also starts JupyterHub on loopback behind the same nginx, with nbgrader's exchange:
+# local accounts trial-trainer, trial-learner1 and trial-learner2 (passwords printed), two
+# exercises released (English and French); Ctrl-C or SIGTERM stops the hub, its proxy and
+# the learners' servers, and removes the accounts with their homes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8080}
 REPLICAS=${REPLICAS:-2}
+HUB=()
+case "${1:-}" in
+    --hub) HUB=(--hub --release reading-performance-en --release reading-performance-fr) ;;
+    "") ;;
+    *) echo "usage: bash deploy/trial.sh [--hub]" >&2; exit 2 ;;
+esac
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
@@ -33,5 +45,11 @@ fi
 GRADEBOOK="postgresql:///aimed_gradebook?host=/var/run/postgresql"
 echo "Gradebook: export AIMED_GRADEBOOK_URL='$GRADEBOOK'  (then aimed-trainer as usual)"
 
-# 3. The sandbox replicas and nginx, until Ctrl-C.
-exec .venv/bin/python -m aimed.servers.balancer trial --replicas "$REPLICAS" --port "$PORT"
+# 3. With --hub: JupyterHub's proxy (npm) for the hub.
+if [ ${#HUB[@]} -gt 0 ]; then make hub-proxy; fi
+
+# 4. The sandbox replicas and nginx (and the hub), until Ctrl-C. The hub makes local
+#    accounts: as root.
+if [ ${#HUB[@]} -gt 0 ]; then RUN=$SUDO; else RUN=; fi
+exec $RUN .venv/bin/python -m aimed.servers.balancer trial --replicas "$REPLICAS" --port "$PORT" \
+    "${HUB[@]}"

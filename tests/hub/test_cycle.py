@@ -11,19 +11,23 @@ hub restart in the middle of the cohort (work kept).
 from __future__ import annotations
 
 import csv
-import http.cookiejar
 import json
-import re
 import subprocess
 import sys
-import urllib.parse
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from aimed.hub.run import COURSE, HubError, ready_for_exchange, request
+from aimed.hub.run import (
+    COURSE,
+    HubError,
+    assignment_action,
+    assignments,
+    ready_for_exchange,
+    server_call,
+    sign_in,
+)
 from aimed.trainer.synthetic import solutions, submission_for
 
 pytestmark = pytest.mark.slow
@@ -33,32 +37,20 @@ TRAINER = ("-c", "from aimed.trainer.cli import app; app()")
 
 
 def _server(hub, user, token, method, path, body=None, form=False):
-    return request(method, f"{hub.url}/user/{user}{path}", token, body, form)
+    return server_call(hub.url, user, token, method, path, body, form)
 
 
 def _assignments(hub, user, token) -> dict[str, dict]:
-    answer = _server(hub, user, token, "GET", f"/assignments?course_id={COURSE}")
-    assert answer["success"], answer
-    return {item["assignment_id"]: item for item in answer["value"]}
+    return assignments(hub.url, user, token)
 
 
 def _action(hub, user, token, action, assignment) -> dict:
-    body = {"course_id": COURSE, "assignment_id": assignment}
-    return _server(hub, user, token, "POST", f"/assignments/{action}", body, form=True)
+    return assignment_action(hub.url, user, token, action, assignment)
 
 
 def _sign_in(hub, user: str, password: str) -> int:
     """PAM sign-in through the hub's login form; the status of the page it ends on."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{hub.url}/hub/login") as page:
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode()).group(1)
-    form = urllib.parse.urlencode({"username": user, "password": password, "_xsrf": xsrf})
-    try:
-        with opener.open(f"{hub.url}/hub/login", form.encode()) as page:
-            return page.status if "/hub/login" not in page.url else 403
-    except urllib.error.HTTPError as error:
-        return error.code
+    return sign_in(hub.url, user, password)[0]
 
 
 def _answer(hub, course, user, token, assignment, kind) -> str:

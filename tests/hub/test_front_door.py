@@ -1,38 +1,77 @@
-"""One host name for the whole platform: the deployment's nginx in front of the course site, a
-sandbox replica and JupyterHub, tested together (deploy/nginx/aimed.conf, as
-``aimed.servers.balancer`` fills it in).
+"""One host name for the whole platform, as a person trying it starts it: the trial
+(``deploy/trial.sh --hub``, that is ``python -m aimed.servers.balancer trial --hub``) puts the
+deployment's nginx (deploy/nginx/aimed.conf) in front of the course site, a sandbox replica
+and JupyterHub, with trial accounts it prints.
 
-Through nginx only: the site's pages, the sandbox, the hub's sign-in, and a learner's own
-notebook server down to a kernel that answers over its WebSocket, which is what JupyterLab
-needs of a proxy.
+Through nginx only: the site's pages, the sandbox, the hub's sign-in with a printed account,
+and a learner's own notebook server down to a kernel that answers over its WebSocket, which
+is what JupyterLab needs of a proxy. Then SIGTERM, as a service manager or a terminal
+closing sends it: nothing the trial started still runs, and its accounts are gone.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
+import contextlib
 import json
+import os
+import pwd
 import re
+import signal
+import subprocess
+import sys
+import time
 import urllib.error
-import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
-from websockets.sync.client import connect
 
-from aimed.hub.run import request
+from aimed.hub.run import PROXY, HubError, free_port, request, run_in_kernel, sign_in
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _descendants(pid: int) -> list[int]:
+    table = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    children: dict[int, list[int]] = {}
+    for line in table.stdout.splitlines():
+        child, parent = map(int, line.split())
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo += children.get(found[-1], [])
+    return found
 
 
 @pytest.fixture(scope="module")
-def front_door(cohort_hub, built_site: Path):
-    from aimed.servers.balancer import running_balancer
-
-    hub, _ = cohort_hub
-    with running_balancer(1, built_site, hub=f"127.0.0.1:{hub.port}") as balancer:
-        yield balancer, hub
+def trial(built_site: Path):
+    """The trial with the hub, until its "Ready." line: (address, {account: password},
+    nginx's access log, the process)."""
+    if os.geteuid() != 0 or not PROXY.exists():
+        pytest.skip("needs root (trial accounts) and JupyterHub's proxy (make hub-proxy)")
+    prefix = f"door{os.getpid() % 100000:05d}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aimed.servers.balancer", "trial", "--hub", "--replicas", "1",
+         "--port", str(free_port()), "--site-dir", str(built_site), "--accounts-prefix", prefix],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    printed = []
+    for line in process.stdout:
+        printed.append(line)
+        if line.startswith("Ready.") or process.poll() is not None:
+            break
+    text = "".join(printed)
+    assert "Ready." in text, text
+    url = re.search(r"Course site: (\S+)", text)[1]
+    accounts = dict(re.findall(r"account (\S+)  password (\S+)", text))
+    log = Path(re.search(r"Access log: +(\S+)", text)[1])
+    yield url, accounts, log, process
+    if process.poll() is None:  # the test stopped early: stop the trial all the same
+        process.send_signal(signal.SIGTERM)
+        process.wait(120)
 
 
 def _get(url: str, token: str | None = None) -> tuple[int, str]:
@@ -44,36 +83,10 @@ def _get(url: str, token: str | None = None) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", "replace")
 
 
-def _run_in_kernel(base: str, user: str, token: str, kernel: str, code: str) -> str:
-    """Execute ``code`` in the kernel over its WebSocket, through nginx; what it printed."""
-    url = f"ws{base.removeprefix('http')}user/{user}/api/kernels/{kernel}/channels"
-    msg_id = uuid.uuid4().hex
-    message = {
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user,
-                   "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-    }  # fmt: skip
-
-    # websockets' blocking client: the test's worker may already run an event loop (Playwright)
-    headers = {"Authorization": f"token {token}"}
-    with connect(url, additional_headers=headers, open_timeout=60) as ws:
-        ws.send(json.dumps(message))
-        printed = ""
-        while True:
-            reply = json.loads(ws.recv(timeout=60))
-            if reply.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            if reply["msg_type"] == "stream":
-                printed += reply["content"]["text"]
-            if reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle":
-                return printed
-
-
-def test_site_sandbox_and_hub_behind_one_host_name(front_door, accounts) -> None:
-    balancer, hub = front_door
-    base, learner = balancer.url, accounts["learner1"]
+def test_site_sandbox_and_hub_behind_one_host_name_stopped_by_sigterm(trial) -> None:
+    base, accounts, log, process = trial
+    learner = next(name for name in accounts if name.endswith("-learner1"))
+    assert {name.rsplit("-", 1)[1] for name in accounts} == {"trainer", "learner1", "learner2"}
 
     # the course site, from nginx's disk, in both languages
     status, page = _get(base)
@@ -83,35 +96,42 @@ def test_site_sandbox_and_hub_behind_one_host_name(front_door, accounts) -> None
     # the sandbox replica
     assert _get(f"{base}sandbox/_stcore/health") == (200, "ok")
 
-    # the hub's sign-in page and a learner's PAM sign-in, through nginx (cookies, XSRF)
-    jar = http.cookiejar.CookieJar()
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with browser.open(f"{base}hub/login") as login:
-        form = login.read().decode()
-    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form).group(1)
-    fields = {"username": learner, "password": f"pw-{learner}", "_xsrf": xsrf}
-    with browser.open(f"{base}hub/login", urllib.parse.urlencode(fields).encode()) as signed:
-        assert signed.status == 200 and "/hub/login" not in signed.url
-        assert signed.url.startswith(base), "nginx's address stays the learner's address"
-    wrong = {**fields, "password": "not-the-password"}
-    try:
-        with browser.open(f"{base}hub/login", urllib.parse.urlencode(wrong).encode()) as page:
-            refused = "/hub/login" in page.url
-    except urllib.error.HTTPError as error:
-        refused = error.code == 403
-    assert refused
+    # the hub's sign-in page and a learner's PAM sign-in with the printed password, through
+    # nginx (cookies, XSRF); signing in starts the learner's server
+    status, landed = sign_in(base.rstrip("/"), learner, accounts[learner])
+    assert status == 200
+    assert landed.startswith(base), "nginx's address stays the learner's address"
+    assert sign_in(base.rstrip("/"), learner, "not-the-password")[0] == 403
 
     # the learner's own server, then a kernel that runs code over its WebSocket through nginx
-    hub.start_server(learner)
-    token = hub.user_token(learner)
-    try:
-        status, body = _get(f"{base}user/{learner}/api/status", token)
-        assert status == 200 and "started" in json.loads(body)
-        kernel = request("POST", f"{base}user/{learner}/api/kernels", token, {"name": "python3"})
-        assert _run_in_kernel(base, learner, token, kernel["id"], "print(6 * 7)") == "42\n"
-        request("DELETE", f"{base}user/{learner}/api/kernels/{kernel['id']}", token)
-    finally:
-        hub.stop_server(learner)
+    auth = {"auth": {"username": learner, "password": accounts[learner]}, "note": "test"}
+    token = request("POST", f"{base}hub/api/users/{learner}/tokens", None, auth)["token"]
+    with contextlib.suppress(HubError):  # already asked by the sign-in's spawn page
+        request("POST", f"{base}hub/api/users/{learner}/server", token)
+    deadline = time.monotonic() + 120
+    while (
+        not request("GET", f"{base}hub/api/users/{learner}", token)["servers"]
+        .get("", {})
+        .get("ready")
+    ):
+        assert time.monotonic() < deadline, "the learner's server did not start"
+        time.sleep(0.5)
+    status, body = _get(f"{base}user/{learner}/api/status", token)
+    assert status == 200 and "started" in json.loads(body)
+    kernel = request("POST", f"{base}user/{learner}/api/kernels", token, {"name": "python3"})
+    assert run_in_kernel(base, learner, token, kernel["id"], "print(6 * 7)") == "42\n"
     # every request above went through nginx
-    log = balancer.access_log.read_text(encoding="utf-8")
-    assert f"/user/{learner}/api/kernels" in log and "/hub/login" in log
+    logged = log.read_text(encoding="utf-8")
+    assert f"/user/{learner}/api/kernels" in logged and "/hub/login" in logged
+    started = _descendants(process.pid)
+    assert len(started) >= 5  # replica, nginx and its workers, hub, proxy, server, kernel
+
+    # SIGTERM: the trial stops the servers, the hub (its proxy, the learner's server and
+    # kernel) and removes its accounts
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(120) != 0  # "stopped."
+    still = [pid for pid in started if Path(f"/proc/{pid}").exists()]
+    assert not still, f"still running after SIGTERM: {still}"
+    for name in accounts:
+        with pytest.raises(KeyError):
+            pwd.getpwnam(name)

@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import pwd
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from aimed.hub.lti import Platform, hub_username
-from aimed.hub.run import COURSE, Hub, exchange_folder
-from aimed.trainer.synthetic import copy_course
+from aimed.hub.run import Hub, remove_accounts, running_cohort
 
 pytestmark = pytest.mark.slow
 
@@ -182,45 +176,19 @@ def lti_accounts():
     """Accounts the hub made at launches (their names, added by the test), removed after."""
     made: list[str] = []
     yield made
-    left = {}
-    for name in made:
-        try:
-            pwd.getpwnam(name)
-        except KeyError:  # a refused launch makes no account
-            continue
-        done = subprocess.run(["pgrep", "-a", "-u", name], capture_output=True, text=True)
-        left[name] = done.stdout.splitlines()
-        subprocess.run(["pkill", "-KILL", "-u", name], check=False)
-        time.sleep(0.2)
-        subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
-    assert not any(left.values()), f"processes left running: {left}"
+    left = remove_accounts(made)
+    assert not left, f"processes left running: {left}"
 
 
 @pytest.fixture(scope="module")
 def lti_hub(accounts, lti_accounts, lms):
     """A hub learners enter from the LMS, and one French exercise the trainer released."""
-    base = Path(tempfile.mkdtemp(prefix="aimed-lti-"))
-    os.chmod(base, 0o755)
-    exchange = exchange_folder(base / "exchange")
     trainer = accounts["trainer"]
-    course = Path("/home") / trainer / COURSE
-    copy_course(course)
-    subprocess.run(["chown", "-R", f"{trainer}:{trainer}", str(course)], check=True)
-    hub = Hub(base / "hub", learners=[], trainer=trainer, exchange=exchange, lti=lms.platform())
-    hub.start()
-    children = subprocess.run(["pgrep", "-P", str(hub.process.pid)], capture_output=True)
-    proxy = [int(pid) for pid in children.stdout.split()]
-    hub.run_as(trainer, *TRAINER, "release", EXERCISE, "--course", str(course),
-               "--downloads", str(course / "downloads"))  # fmt: skip
-    hub.run_as(trainer, "-m", "nbgrader", "release_assignment", EXERCISE, cwd=course)
-    yield hub
-    hub.stop()
-    deadline = time.monotonic() + 20  # the proxy, told to stop by the hub, may still be ending
-    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in proxy):
-        time.sleep(0.2)
-    still = [pid for pid in proxy if Path(f"/proc/{pid}").exists()]
-    shutil.rmtree(base, ignore_errors=True)
-    assert not still, f"the hub's proxy or servers still run: {still}"
+    with running_cohort(trainer, [], lti=lms.platform(), prefix="aimed-lti-") as (hub, course):
+        hub.run_as(trainer, *TRAINER, "release", EXERCISE, "--course", str(course),
+                   "--downloads", str(course / "downloads"))  # fmt: skip
+        hub.run_as(trainer, "-m", "nbgrader", "release_assignment", EXERCISE, cwd=course)
+        yield hub
 
 
 def test_a_launch_opens_the_activitys_exercise_in_the_learners_own_server(

@@ -12,17 +12,25 @@ With ``Hub(lti=Platform(...))`` learners enter from the LMS with LTI 1.3 instead
 
 from __future__ import annotations
 
+import contextlib
+import http.cookiejar
 import json
 import os
+import pwd
+import re
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +52,47 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def add_accounts(names: list[str], passwords: dict[str, str] | None = None) -> None:
+    """Local accounts with a home only they read, each with its password (``pw-<name>``
+    unless given) (root only: the hub signs learners in with PAM and runs each server as
+    its account). An account that exists already is refused before any is made."""
+    taken = [name for name in names if _exists(name)]
+    if taken:
+        raise HubError(f"account(s) already on this machine: {', '.join(taken)}")
+    for name in names:
+        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
+        os.chmod(Path("/home") / name, 0o700)
+        password = (passwords or {}).get(name, f"pw-{name}")
+        subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
+
+
+def _exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def processes_of(user: str) -> list[str]:
+    """What still runs as ``user`` (``pgrep -a``), one line a process."""
+    done = subprocess.run(["pgrep", "-a", "-u", user], capture_output=True, text=True)
+    return done.stdout.splitlines()
+
+
+def remove_accounts(names: list[str]) -> dict[str, list[str]]:
+    """Remove the accounts and their homes; what was still running as each, killed first."""
+    left = {}
+    for name in names:
+        if not _exists(name):  # never made (an LTI launch that was refused)
+            continue
+        left[name] = processes_of(name)
+        subprocess.run(["pkill", "-KILL", "-u", name], check=False)
+        time.sleep(0.2)
+        subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+    return {name: lines for name, lines in left.items() if lines}
 
 
 def exchange_folder(root: Path) -> Path:
@@ -320,15 +369,92 @@ class Hub:
         raise HubError(f"{user}'s server did not stop in {timeout:g} s")
 
 
-def request(method: str, url: str, token: str, body: dict | None = None, form: bool = False):
-    """One HTTP call with a token; JSON in and out (``form``: url-encoded body)."""
+def children(pid: int) -> list[int]:
+    done = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in done.stdout.split()]
+
+
+@contextlib.contextmanager
+def running_cohort(
+    trainer: str,
+    learners: list[str],
+    *,
+    lti: Platform | None = None,
+    course: Path | None = None,
+    prefix: str = "aimed-hub-",
+) -> Iterator[tuple[Hub, Path]]:
+    """A started hub for these accounts, its exchange, and the trainer's course folder.
+
+    The course (``~trainer/ai-in-medicine`` unless ``course``) holds the course's settings
+    and source notebooks, owned by the trainer. On the way out the hub stops, and with it
+    the proxy and the learners' servers: HubError if any of them still runs.
+    """
+    from aimed.trainer.synthetic import copy_course
+
+    # a private temporary folder (pytest's, root's) could not be reached by the accounts
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(base, 0o755)
+    exchange = exchange_folder(base / "exchange")
+    course = course or Path("/home") / trainer / COURSE
+    copy_course(course)
+    subprocess.run(["chown", "-R", f"{trainer}:{trainer}", str(course)], check=True)
+    hub = Hub(base / "hub", learners=learners, trainer=trainer, exchange=exchange, lti=lti)
+    try:
+        hub.start()
+        assert hub.process is not None
+        started = children(hub.process.pid)
+        yield hub, course
+    finally:
+        hub.stop()
+        shutil.rmtree(base, ignore_errors=True)
+    deadline = time.monotonic() + 20  # the proxy, told to stop by the hub, may still be ending
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in started):
+        time.sleep(0.2)
+    still = [pid for pid in started if Path(f"/proc/{pid}").exists()]
+    if still:
+        raise HubError(f"the hub's proxy or servers still run: {still}")
+
+
+TRAINER_COMMAND = ("-c", "from aimed.trainer.cli import app; app()")  # aimed-trainer, as is
+
+
+@contextlib.contextmanager
+def trial_cohort(
+    release: tuple[str, ...] = (), learners: int = 2, prefix: str = "trial"
+) -> Iterator[tuple[Hub, dict[str, str]]]:
+    """A hub for a person trying the platform (deploy/trial.sh --hub): accounts
+    ``trial-trainer`` and ``trial-learner1``... (``prefix``) with fresh passwords
+    (``{account: password}``, for the caller to print) and the exercises ``release``
+    released to the exchange. On the way out the hub stops and the accounts go, with
+    their homes."""
+    if os.geteuid() != 0:
+        raise HubError("the hub's trial needs root: it makes a local account for each person")
+    if not re.fullmatch(r"[a-z][a-z0-9]{0,15}", prefix):
+        raise HubError(f"accounts' prefix {prefix!r}: up to 16 lowercase letters and digits")
+    trainer = f"{prefix}-trainer"
+    names = [trainer, *(f"{prefix}-learner{n}" for n in range(1, learners + 1))]
+    passwords = {name: secrets.token_urlsafe(9) for name in names}
+    add_accounts(names, passwords)
+    try:
+        with running_cohort(trainer, names[1:], prefix="aimed-trial-hub-") as (hub, course):
+            if release:
+                hub.run_as(trainer, *TRAINER_COMMAND, "release", *release, "--course",
+                           str(course), "--downloads", str(course / "downloads"))  # fmt: skip
+                for exercise in release:
+                    hub.run_as(trainer, "-m", "nbgrader", "release_assignment", exercise,
+                               cwd=course)  # fmt: skip
+            yield hub, passwords
+    finally:
+        remove_accounts(names)
+
+
+def request(method: str, url: str, token: str | None, body: dict | None = None, form: bool = False):
+    """One HTTP call with a token (None: without); JSON in and out (``form``: url-encoded)."""
     data = None
-    headers = {"Authorization": f"token {token}"}
+    headers = {"Authorization": f"token {token}"} if token else {}
     if body is not None:
         if form:
-            from urllib.parse import urlencode
-
-            data = urlencode(body).encode()
+            data = urllib.parse.urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         else:
             data = json.dumps(body).encode()
@@ -341,6 +467,73 @@ def request(method: str, url: str, token: str, body: dict | None = None, form: b
         detail = error.read().decode("utf-8", "replace")[:500]
         raise HubError(f"{method} {url}: {error.code} {detail}") from None
     return json.loads(text) if text.strip() else None
+
+
+def sign_in(url: str, user: str, password: str) -> tuple[int, str]:
+    """PAM sign-in through the hub's login form at ``url`` (the hub, or nginx in front), as
+    a browser keeping its cookies: the status of the page it ends on (403 if back at the
+    login) and that page's address. Signing in starts the learner's server (the spawn page).
+    """
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with browser.open(f"{url}/hub/login") as page:
+        found = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode())
+    if found is None:
+        raise HubError(f"{url}/hub/login shows no sign-in form")
+    form = urllib.parse.urlencode({"username": user, "password": password, "_xsrf": found[1]})
+    try:
+        with browser.open(f"{url}/hub/login", form.encode()) as page:
+            return (page.status if "/hub/login" not in page.url else 403), page.url
+    except urllib.error.HTTPError as error:
+        return error.code, error.url
+
+
+def server_call(url: str, user: str, token: str, method: str, path: str, body=None, form=False):
+    """Call ``user``'s own server through the hub at ``url`` (``/user/<user>`` + path)."""
+    return request(method, f"{url}/user/{user}{path}", token, body, form)
+
+
+def assignments(url: str, user: str, token: str) -> dict[str, dict]:
+    """What nbgrader's Assignments API of ``user``'s server lists, by assignment."""
+    answer = server_call(url, user, token, "GET", f"/assignments?course_id={COURSE}")
+    if not answer["success"]:
+        raise HubError(f"{user}'s assignments: {answer}")
+    return {item["assignment_id"]: item for item in answer["value"]}
+
+
+def assignment_action(url: str, user: str, token: str, action: str, assignment: str) -> dict:
+    """fetch, submit, fetch_feedback... as the Assignments tab asks ``user``'s server."""
+    body = {"course_id": COURSE, "assignment_id": assignment}
+    return server_call(url, user, token, "POST", f"/assignments/{action}", body, form=True)
+
+
+def run_in_kernel(url: str, user: str, token: str, kernel: str, code: str) -> str:
+    """Execute ``code`` in ``user``'s kernel over its WebSocket, as JupyterLab does (through
+    the hub's proxy, or nginx in front, at ``url``); what it printed."""
+    from websockets.sync.client import connect
+
+    ws_url = f"ws{url.removeprefix('http').rstrip('/')}/user/{user}/api/kernels/{kernel}/channels"
+    msg_id = uuid.uuid4().hex
+    message = {
+        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user,
+                   "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": False,
+                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+    }  # fmt: skip
+    # websockets' blocking client: the caller may already run an event loop (Playwright)
+    headers = {"Authorization": f"token {token}"}
+    with connect(ws_url, additional_headers=headers, open_timeout=60) as ws:
+        ws.send(json.dumps(message))
+        printed = ""
+        while True:
+            reply = json.loads(ws.recv(timeout=60))
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if reply["msg_type"] == "stream":
+                printed += reply["content"]["text"]
+            if reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle":
+                return printed
 
 
 def which_proxy() -> str | None:

@@ -10,6 +10,7 @@ garbage collection after every script run (a pass over scikit-learn's, pandas' a
 objects; Python's own collector still runs).
 
     python -m aimed.servers.balancer trial --replicas 2 --port 8080    # until Ctrl-C
+    python -m aimed.servers.balancer trial --hub --release reading-performance-en   # root
     python -m aimed.servers.balancer config --site-dir /srv/aimed/site --server-name ai.example.org
 
 nginx's templates are the repository's ``deploy/nginx/`` files: run it from a clone.
@@ -230,19 +231,42 @@ def upstream_of(access_log: Path, marker: str) -> list[str]:
     return [line.rsplit("upstream=", 1)[1].split()[0] for line in lines if marker in line]
 
 
-def trial(replicas: int = 2, port: int = 8080, site_dir: Path = ROOT / "build" / "site") -> None:
-    """Run until Ctrl-C: the trial of deploy/README.md."""
+def trial(
+    replicas: int = 2,
+    port: int = 8080,
+    site_dir: Path = ROOT / "build" / "site",
+    hub: bool = False,
+    release: tuple[str, ...] = (),
+    accounts_prefix: str = "trial",
+) -> None:
+    """Run until Ctrl-C: the trial of deploy/README.md; ``hub``: with JupyterHub behind the same
+    nginx (aimed.hub.run.trial_cohort: local accounts, printed, removed at the end) and the
+    exercises ``release`` released to its exchange."""
     if not (site_dir / "index.html").is_file():
         raise SystemExit(f"{site_dir} holds no built site: run `make site` first.")
     # Stopped by a signal (timeout, a service manager): stop the servers on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped."))
-    with running_balancer(replicas, site_dir, port=port) as balancer:
+    with contextlib.ExitStack() as stack:
+        address, watched = HUB, []
+        accounts: dict[str, str] = {}
+        if hub:
+            from aimed.hub.run import trial_cohort
+
+            print("Starting JupyterHub (accounts, exchange, released exercises)...", flush=True)
+            started, accounts = stack.enter_context(trial_cohort(release, prefix=accounts_prefix))
+            address, watched = f"127.0.0.1:{started.port}", [started.process]
+        balancer = stack.enter_context(running_balancer(replicas, site_dir, port=port, hub=address))
         print(f"Course site: {balancer.url}   (French: {balancer.url}fr/)")
         print(f"Sandbox:     {balancer.sandbox_url}   ({replicas} replicas)")
+        if hub:
+            print(f"Notebooks:   {balancer.url}hub/   (JupyterHub; these accounts go at the end)")
+            for name, password in accounts.items():
+                print(f"  account {name}  password {password}")
         print(f"Access log:  {balancer.access_log}")
-        print("Ready. Press Ctrl-C to stop.")
+        print("Ready. Press Ctrl-C to stop.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             servers = [*balancer.replicas.values(), *([balancer.nginx] if balancer.nginx else [])]
+            servers += [p for p in watched if p is not None]
             while all(p.poll() is None for p in servers):
                 time.sleep(1)
             raise SystemExit("a server stopped; stopping the rest.")
@@ -258,9 +282,17 @@ if __name__ == "__main__":
         replicas: int = typer.Option(2, min=1, max=16, help="Identical sandbox replicas."),
         port: int = typer.Option(8080, min=1, max=65535, help="Port nginx listens on."),
         site_dir: Path = typer.Option(ROOT / "build" / "site", help="The built course site."),
+        hub: bool = typer.Option(False, help="JupyterHub too, with trial accounts (root)."),
+        release: list[str] = typer.Option(  # noqa: B008
+            [], help="--hub: an exercise to release to the hub's exchange (repeat)."
+        ),
+        accounts_prefix: str = typer.Option("trial", help="--hub: <prefix>-trainer, ..."),
     ) -> None:
         """Start the replicas and nginx on loopback; Ctrl-C stops them."""
-        trial(replicas, port, site_dir if site_dir.is_absolute() else ROOT / site_dir)
+        if release and not hub:
+            raise typer.BadParameter("--release needs --hub (exercises go to the hub's exchange)")
+        site = site_dir if site_dir.is_absolute() else ROOT / site_dir
+        trial(replicas, port, site, hub, tuple(release), accounts_prefix)
 
     @cli.command("config")
     def config_command(
