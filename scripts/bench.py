@@ -942,26 +942,37 @@ def bench_self_check(report: Report, workdir: Path, checks: int) -> None:
 
 
 def bench_scale(
-    report: Report, levels: list[int], moves: int, seconds: float, workdir: Path
+    report: Report,
+    levels: list[int],
+    moves: int,
+    seconds: float,
+    workdir: Path,
+    setups: list[str] | None = None,
 ) -> None:
-    """Simulated learners (Streamlit's protocol) on one replica and on two behind nginx."""
+    """Simulated learners (Streamlit's protocol) on one replica, and on two and four behind
+    nginx with one server core and two (the client pinned to its own core)."""
     from aimed.servers import load_test
     from aimed.servers.balancer import NGINX
 
     if not Path(NGINX).is_file():
         report.skipped["scale"] = f"no nginx at {NGINX} (make servers installs it)"
         return
+    unknown = set(setups or ()) - set(load_test.SETUPS)
+    if unknown:
+        raise typer.BadParameter(f"unknown set-up(s): {', '.join(sorted(unknown))}")
     figures = load_test.measure_scale(
         workdir / "scale",
         tuple(levels),
         moves,
         seconds,
+        tuple(setups or load_test.SETUPS),
         progress=lambda text: console.print(text),
     )
     for fig in figures:
-        where = f"{fig.setup}, {fig.users} learners ({fig.server_cpus} server core(s))"
+        shared = ", the client on one of them" if fig.client_shares_a_core else ""
+        where = f"{fig.setup}, {fig.users} learners ({fig.server_cpus} server core(s){shared})"
         report.add("scale", f"{where}: interactions/s", fig.per_second, "/s")
-        report.add("scale", f"{where}: p95, page loads included", fig.p95, "s")
+        report.add("scale", f"{where}: p95, page loads included", fig.p95, "s", 1.0)
         report.add("scale", f"{where}: p95 of widget moves", fig.p95_widget, "s")
         report.add("scale", f"{where}: errors", fig.errors, "", 0)
         report.add("scale", f"{where}: server CPU per interaction", fig.cpu_per_interaction, "s")
@@ -972,7 +983,7 @@ def bench_scale(
 # --------------------------------------------------------------------------- main
 
 
-SURFACES = ("site", "sandbox", "sandbox-latency", "grading", "self-check", "scale")
+SURFACES = ("site", "sandbox", "sandbox-latency", "grading", "self-check", "scale", "hub")
 
 
 def _absolute(path: Path) -> Path:
@@ -1001,17 +1012,25 @@ def main(
     only: list[str] = typer.Option(  # noqa: B008
         [],
         help="Measure only these surfaces: site, sandbox, sandbox-latency, grading, self-check, "
-        "scale.",
+        "scale, hub.",
     ),
     repeat: int = typer.Option(200, min=5, help="Calls per engine measurement."),
     page_reruns: int = typer.Option(30, min=3, help="Reruns per sandbox page."),
     learners: int = typer.Option(50, min=1, help="Synthetic learners for grading."),
     checks: int = typer.Option(3, min=1, help="self-check: checks again per exercise."),
     scale_users: list[int] = typer.Option(  # noqa: B008
-        [1, 5, 10], min=1, max=50, help="Learners at once, per scale level (repeatable)."
+        [1, 5, 10, 20, 50], min=1, max=50, help="Learners at once, per scale level (repeatable)."
     ),
     scale_moves: int = typer.Option(6, min=1, max=30, help="Widget moves per learner."),
     scale_seconds: float = typer.Option(120, min=10, max=600, help="Time limit per level."),
+    scale_setup: list[str] = typer.Option(  # noqa: B008
+        [],
+        help="scale: set-ups to run (aimed.servers.load_test.SETUPS: serve, 1r1c, 2r1c, "
+        "2r2c, 4r1c, 4r2c; default all).",
+    ),
+    hub_learners: list[int] = typer.Option(  # noqa: B008
+        [1, 5, 10], min=1, max=30, help="hub: learners per cohort (repeatable)."
+    ),
     moves: int = typer.Option(
         16, min=2, max=200, help="sandbox-latency: timed interactions per page, half guided."
     ),
@@ -1049,7 +1068,12 @@ def main(
             bench_self_check(report, workdir, checks)
         if "scale" in surfaces:
             console.print("[bold]scale[/] …")
-            bench_scale(report, scale_users, scale_moves, scale_seconds, workdir)
+            bench_scale(report, scale_users, scale_moves, scale_seconds, workdir, scale_setup)
+        if "hub" in surfaces:
+            console.print("[bold]hub[/] …")
+            from bench_hub import bench_hub  # scripts/bench_hub.py, beside this file
+
+            bench_hub(report, hub_learners, workdir)
         if "sandbox-latency" in surfaces:
             console.print("[bold]sandbox-latency[/] …")
             bench_latency(report, moves, cold, url or None, _absolute(latency_csv))

@@ -10,9 +10,9 @@ learner exploring it would (next option, one step of a slider or a number box, a
 button), and waits for the run to finish.
 
 Traffic goes to 127.0.0.1 only, and every run is bounded in users, interactions and seconds:
-it stops by itself. ``scripts/bench.py --only scale`` runs it against one replica and against
-two behind nginx; ``python -m aimed.servers.load_test --url http://127.0.0.1:8501`` against a
-running sandbox.
+it stops by itself. ``scripts/bench.py --only scale`` runs it against one replica, and against
+two and four behind nginx on one server core and on two (``SETUPS``);
+``python -m aimed.servers.load_test --url http://127.0.0.1:8501`` against a running sandbox.
 """
 
 from __future__ import annotations
@@ -495,20 +495,43 @@ class LevelFigures:
     client_cpu_share: float  # of the client's one core: it must stay well below 1
     server_cpus: int
     memory_mb: float  # resident memory of the servers (replicas + nginx) after the level
+    replicas: int = 1
+    client_shares_a_core: bool = False  # the client's core is also one of the servers'
 
 
-# Set-up name -> (replicas, deployment options and nginx in front).
-SETUPS: dict[str, tuple[int, bool]] = {
-    "1 replica as make serve runs it": (1, False),
-    "1 replica, deployment settings, behind nginx": (1, True),
-    "2 replicas, deployment settings, behind nginx": (2, True),
+@dataclass(frozen=True)
+class Setup:
+    """What serves the simulated learners: replicas, settings, and how many cores they get."""
+
+    name: str
+    replicas: int
+    deployment: bool  # the deployment's settings, nginx in front
+    cores: int = 1  # 1: the cores the client is not on; 2: every core (the client shares one)
+
+
+# Short name (``bench.py --scale-setup``) -> set-up.
+SETUPS: dict[str, Setup] = {
+    "serve": Setup("1 replica as make serve runs it", 1, False),
+    "1r1c": Setup("1 replica, deployment settings, behind nginx", 1, True),
+    "2r1c": Setup("2 replicas behind nginx, 1 server core", 2, True),
+    "2r2c": Setup("2 replicas behind nginx, 2 server cores", 2, True, 2),
+    "4r1c": Setup("4 replicas behind nginx, 1 server core", 4, True),
+    "4r2c": Setup("4 replicas behind nginx, 2 server cores", 4, True, 2),
 }
 
 
-def split_cpus() -> tuple[set[int], set[int]]:
-    """One core for the client, the others for the servers (all of them on one core)."""
+def split_cpus(cores: int = 1) -> tuple[set[int], set[int]]:
+    """The client's core and the servers' cores.
+
+    ``cores=1``: the client alone on the first core, the servers on the others (all on one
+    core if there is one). More: the servers on that many cores from the first, so on a
+    two-core machine the client shares the first with them (it takes a few percent of it,
+    reported as its share).
+    """
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
-    return {cpus[0]}, set(cpus[1:]) or {cpus[0]}
+    if cores <= 1:
+        return {cpus[0]}, set(cpus[1:]) or {cpus[0]}
+    return {cpus[0]}, set(cpus[:cores])
 
 
 @contextlib.contextmanager
@@ -532,35 +555,44 @@ def measure_scale(
     levels: tuple[int, ...] = (1, 5, 10),
     moves: int = 6,
     max_seconds: float = 120.0,
-    setups: dict[str, tuple[int, bool]] = SETUPS,
+    setups: tuple[str, ...] = ("serve", "1r1c", "2r1c"),
     progress=print,
 ) -> list[LevelFigures]:
-    """Every set-up at every load level, on fresh servers warmed by one pass over every page.
+    """Every set-up (names of ``SETUPS``) at every load level, on fresh servers warmed by one
+    pass over every page on every replica.
 
     The same learners (seeded) make the same moves on every set-up, so set-ups compare.
     """
-    client, servers = split_cpus()
     own = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
     figures: list[LevelFigures] = []
+    pages = scenario_pages()  # once: every set-up and level opens the same pages
     try:
-        for name, (replicas, deployment) in setups.items():
-            with _servers(replicas, deployment, workdir / name.replace(" ", "-")) as (url, pids):
+        for key in setups:
+            setup = SETUPS[key]
+            client, servers = split_cpus(setup.cores)
+            where = workdir / key
+            with _servers(setup.replicas, setup.deployment, where) as (url, pids):
                 pin_to_cpus(servers, pids)
                 pin_to_cpus(client)
-                progress(f"  {name}: warming up")
-                warm_up = 2 * len(scenario_pages())
-                asyncio.run(run_load(url, warm_up, 2, seed=999, max_seconds=max_seconds))
+                progress(f"  {setup.name}: warming up")
+                # each replica trains its own models: enough tabs that every one sees each page
+                warm_up = min(200, 2 * setup.replicas * len(pages))
+                asyncio.run(
+                    run_load(url, warm_up, 2, pages=pages, seed=999, max_seconds=max_seconds)
+                )
                 for level, users in enumerate(levels, start=1):
-                    progress(f"  {name}: {users} learners")
+                    progress(f"  {setup.name}: {users} learners")
                     before, client_before = cpu_seconds(pids), time.process_time()
                     result = asyncio.run(
-                        run_load(url, users, moves, seed=level, max_seconds=max_seconds)
+                        run_load(
+                            url, users, moves, pages=pages, seed=level, max_seconds=max_seconds
+                        )
                     )
                     spent = cpu_seconds(pids) - before
                     done = len(result.done)
                     figures.append(
                         LevelFigures(
-                            setup=name,
+                            setup=setup.name,
                             users=users,
                             interactions=done,
                             errors=len(result.errors),
@@ -571,7 +603,14 @@ def measure_scale(
                             client_cpu_share=(time.process_time() - client_before) / result.seconds,
                             server_cpus=len(servers),
                             memory_mb=memory_mb(pids),
+                            replicas=setup.replicas,
+                            client_shares_a_core=bool(client & servers),
                         )
+                    )
+                    last = figures[-1]
+                    progress(
+                        f"    {last.per_second:.1f} interactions/s, p95 {last.p95:.2f} s, "
+                        f"{last.cpu_per_interaction:.3f} CPU-s each, {last.errors} errors"
                     )
                 pin_to_cpus(own)
     finally:
