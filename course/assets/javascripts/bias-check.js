@@ -115,6 +115,7 @@
 
   Check.prototype.attempt = function () {
     var attempt = storedAttempt(this.stage);
+    if (attempt && attempt.submitted && !result(this.stage)) attempt = null; // tallies damaged
     if (attempt && attempt.series === this.series) return attempt;
     if (attempt && attempt.submitted) return attempt; // another series, kept: its result stands
     return { series: this.series, started: new Date().toISOString(), answers: {}, submitted: "" };
