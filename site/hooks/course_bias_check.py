@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
 
 from markupsafe import Markup
 
@@ -92,7 +93,9 @@ def with_bold(text: str) -> Markup:
     return Markup(BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False)))
 
 
+@cache
 def course_pair() -> dict[str, Series]:
+    """Drawn once per build (the search for the second series takes about half a second)."""
     before, after = paired_series(CHECK_SEED)
     return {"before": before, "after": after}
 
