@@ -53,6 +53,8 @@ def as_number(value: object) -> float | None:
     """The value as a float, or None when it is not a number at all (empty box, text)."""
     if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, int | float):  # at once: a protocol check is slow, engines call often
+        return float(value)
     if not isinstance(value, str | bytes | SupportsFloat | SupportsIndex):
         return None
     try:
