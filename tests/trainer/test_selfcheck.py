@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -199,6 +202,57 @@ def test_the_exercise_servers_worker_answers_and_survives_bad_requests(
         assert checker.ask(missing) == {"unavailable": "unreadable"}
     finally:
         checker.close()
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid``, with its command line."""
+    found: dict[int, str] = {}
+    queue = [pid]
+    while queue:
+        parent = queue.pop()
+        children: list[str] = []
+        for task in Path(f"/proc/{parent}/task").glob("*"):  # a thread's children too
+            try:
+                children += (task / "children").read_text().split()
+            except OSError:
+                continue
+        for child in map(int, children):
+            try:
+                found[child] = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            queue.append(child)
+    return {pid: command.decode("utf-8", "replace") for pid, command in found.items()}
+
+
+def test_the_exercise_server_answers_only_with_its_checker_warm(
+    released_course, tmp_path: Path
+) -> None:
+    """When the server first answers, its worker and the worker's one sandbox already run,
+    outside the server's process: the learner's first check starts nothing."""
+    from aimed.servers.lab import running_lab
+
+    course = released_course["root"]
+    with running_lab(tmp_path / "workspace", course / "release") as lab:
+        port = f"--ServerApp.port={lab.url.rsplit(':', 1)[1]}"
+        servers = [p for p, command in descendants(os.getpid()).items() if port in command]
+        assert len(servers) == 1
+        below = descendants(servers[0])
+        workers = [
+            p for p, command in below.items() if "aimed.trainer.selfcheck --serve" in command
+        ]
+        assert len(workers) == 1, below
+        inside = sorted(descendants(workers[0]).values())
+        warm_parents = [
+            c for c in inside if c.startswith(f"{sys.executable} -m aimed.trainer.inside")
+        ]
+        assert len(warm_parents) == 1, inside  # one sandbox for every exercise
+        learner_notebook(course, "bias-fr", tmp_path / "workspace", 2, 1)
+        with urllib.request.urlopen(lab.request("/aimed/check/bias-fr"), timeout=300) as reply:
+            page = reply.read().decode("utf-8")
+        assert page.count('data-state="right"') == 2, page
+        assert page.count('data-state="not_yet"') == 1, page
+        assert sorted(descendants(workers[0]).values()) == inside  # nothing started for it
 
 
 def test_the_trainer_turns_checking_off_with_a_setting() -> None:

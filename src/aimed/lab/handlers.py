@@ -264,7 +264,7 @@ def warm(settings: dict, assignment: str) -> None:
         IOLoop.current().run_in_executor(None, checker.ask, {"warm": str(source)})
 
 
-WARM_WAIT = 90.0  # seconds the server waits for a warm checker before it starts answering
+WARM_WAIT = 60.0  # seconds the server waits for a warm checker before it starts answering
 
 
 def warm_all(settings: dict, log: Any) -> None:

@@ -428,17 +428,19 @@ def warm(sources: list[Path]) -> None:
         return  # all done already (an exercise opened after the server's start)
     failed: list[BaseException] = []
 
-    def start() -> None:
+    def set_up() -> None:  # one language of each exercise: the other imports the same
         try:
-            sandbox.start()
-        except BaseException as error:  # raised below, in the worker's own thread
+            for exercise in {e.path.name: e for e in exercises}.values():
+                check_answers(exercise, {})
+        except BaseException as error:  # raised below, in the main thread
             failed.append(error)
 
-    starting = threading.Thread(target=start, name="sandbox start")
-    starting.start()  # the sandbox's own process imports; this one waits on a pipe
-    for exercise in exercises:
-        check_answers(exercise, {})
-    starting.join()
+    setting_up = threading.Thread(target=set_up, name="set-up cells")
+    setting_up.start()  # while the sandbox's own process imports, and this one waits on a pipe
+    try:
+        sandbox.start()  # from this thread: bwrap dies with the thread that started it
+    finally:
+        setting_up.join()
     if failed:
         raise failed[0]
     _WARMED.update(e.path for e in exercises)
