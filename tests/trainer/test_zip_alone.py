@@ -1,10 +1,11 @@
 """A physician alone can run a downloaded exercise: the zip carries what Python needs.
 
-The zips are released from a copy of the course; each one is unzipped into its own folder
-and installed into a clean virtual environment from what the zip holds (the core's wheel)
-plus what runs a notebook (nbclient, ipykernel), pinned by the constraints file. The
-release notebook then runs with the source's answers filled in, and with a percentage typed
-for a proportion, where the visible check answers in the notebook's language.
+The zips are released from a copy of the course; each one is unzipped into its own folder. A
+clean virtual environment gets what one zip holds (the core's wheel; every zip carries the
+same bytes) plus what runs a notebook (nbclient, ipykernel), pinned by the constraints file.
+Each release notebook then runs there with the source's answers filled in, and with a
+percentage typed for a proportion, where the visible check answers in the notebook's
+language.
 """
 
 from __future__ import annotations
@@ -25,28 +26,45 @@ from support import told
 
 ROOT = Path(__file__).resolve().parents[2]
 SURFACES = ("streamlit", "mkdocs", "nbgrader", "jupyter_book", "altair", "matplotlib", "jupyterlab")
-RUN_NOTEBOOK = """
+RUN_NOTEBOOKS = """
 import json, sys
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-notebook = nbformat.read(sys.argv[1], as_version=4)
-client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True)
-client.execute(cwd=sys.argv[2])
-code = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()]
-errors = [
-    {"id": cell.get("id"), "ename": out["ename"], "evalue": out["evalue"]}
-    for cell in code for out in cell.get("outputs", []) if out.get("output_type") == "error"
-]
-said = {
-    cell.get("id"): "".join(
-        out.get("text", "") or out.get("data", {}).get("text/plain", "")
-        for out in cell.get("outputs", []) if out.get("output_type") in ("stream", "display_data")
-    )
-    for cell in code
-}
-ran = sum(cell.get("execution_count") is not None for cell in code)
-print(json.dumps({"errors": errors, "said": said, "ran": ran, "cells": len(code)}))
+# One kernel for every notebook, its names cleared and its folder changed before each one:
+# what a learner's "Run All" needs is in the notebook itself, not left by the one before.
+kernel = KernelManager(kernel_name="python3")
+kernel.start_kernel()
+results = []
+try:
+    for path in sys.argv[1:]:
+        notebook = nbformat.read(path, as_version=4)
+        folder = path.rsplit("/", 1)[0]
+        fresh = nbformat.v4.new_code_cell(f"%reset -f\\n%cd {folder!r}")
+        notebook.cells.insert(0, fresh)
+        NotebookClient(notebook, km=kernel, timeout=120, allow_errors=True).execute()
+        assert all(out.get("output_type") != "error" for out in fresh.get("outputs", []))
+        del notebook.cells[0]
+        code = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()]
+        errors = [
+            {"id": cell.get("id"), "ename": out["ename"], "evalue": out["evalue"]}
+            for cell in code for out in cell.get("outputs", [])
+            if out.get("output_type") == "error"
+        ]
+        said = {
+            cell.get("id"): "".join(
+                out.get("text", "") or out.get("data", {}).get("text/plain", "")
+                for out in cell.get("outputs", [])
+                if out.get("output_type") in ("stream", "display_data")
+            )
+            for cell in code
+        }
+        ran = sum(cell.get("execution_count") is not None for cell in code)
+        results.append({"errors": errors, "said": said, "ran": ran, "cells": len(code)})
+finally:
+    kernel.shutdown_kernel(now=True)
+print(json.dumps(results))
 """
 
 
@@ -138,7 +156,7 @@ def test_each_zip_installs_and_runs_with_python_alone(
     assert [z.stem for z in zips] == sorted(
         p.name for p in (root / "source").iterdir() if p.is_dir()
     )
-    wheels = set()
+    wheels, answered, checks = set(), {}, {}
     for zip_path in zips:
         assignment = zip_path.stem
         exercise, lang = assignment.rsplit("-", 1)
@@ -151,24 +169,20 @@ def test_each_zip_installs_and_runs_with_python_alone(
         assert f"pip install {wheel.name} jupyterlab" in readme
         assert f"jupyter lab {exercise}.ipynb" in readme
         assert ("Décompressez" in readme) == (lang == "fr")
-        # the wheel of this very zip goes in (the same bytes in every zip: a no-op reinstall)
-        reinstall = subprocess.run(
-            [str(learner_python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-             "--no-deps", "--force-reinstall", wheel.name],
-            capture_output=True, text=True, cwd=folder,
-        )  # fmt: skip
-        assert reinstall.returncode == 0, reinstall.stderr
-
         release = json.loads((folder / f"{exercise}.ipynb").read_text("utf-8"))
         answers = solutions(root / "source" / assignment / f"{exercise}.ipynb")
-        answered = folder / "answered.ipynb"
-        answered.write_text(json.dumps(filled(release, answers)), encoding="utf-8")
-        run = run_notebook(learner_python, answered)
+        answered[assignment] = folder / "answered.ipynb"
+        answered[assignment].write_text(json.dumps(filled(release, answers)), encoding="utf-8")
+        checks[assignment] = [
+            c.get("id") for c in release["cells"] if grade_id(c).startswith("test_")
+        ]
+    # the wheel the learner's Python holds (from one zip) is the very wheel of every zip
+    assert len(wheels) == 1, "every zip carries the same wheel"
+    runs = run_notebooks(learner_python, *answered.values())
+    for assignment, run in zip(answered, runs, strict=True):
         assert run["errors"] == [], f"{assignment}: a cell failed"
         assert run["ran"] == run["cells"], f"{assignment}: every cell ran"
-        checks = [c.get("id") for c in release["cells"] if grade_id(c).startswith("test_")]
-        assert not any(run["said"][c] for c in checks), f"{assignment}: a visible check spoke"
-    assert len(wheels) == 1, "every zip carries the same wheel"
+        assert not any(run["said"][c] for c in checks[assignment]), f"{assignment}: a check spoke"
 
 
 @pytest.mark.slow
@@ -184,7 +198,7 @@ def test_a_wrong_form_answer_gets_the_visible_checks_message(
     answers = solutions(released["root"] / "source" / assignment / "reading-performance.ipynb")
     wrong = folder / "wrong.ipynb"
     wrong.write_text(json.dumps(filled(release, answers, answer_q2="9.2")), encoding="utf-8")
-    run = run_notebook(learner_python, wrong)
+    (run,) = run_notebooks(learner_python, wrong)
 
     check = next(c for c in release["cells"] if grade_id(c) == "test_q2")
     helpers.set_language(lang)
@@ -200,18 +214,19 @@ def test_a_wrong_form_answer_gets_the_visible_checks_message(
     # the notebook as released, nothing answered: it runs to its end, each check saying so
     blank = folder / "blank.ipynb"
     blank.write_text(json.dumps(release), encoding="utf-8")
-    run = run_notebook(learner_python, blank)
+    (run,) = run_notebooks(learner_python, blank)
     assert run["errors"] == [] and run["ran"] == run["cells"]
     checks = [c.get("id") for c in release["cells"] if grade_id(c).startswith("test_")]
     missing = {"en": "has no answer yet", "fr": "n'a pas encore de réponse"}[lang]
     assert all(missing in run["said"][c] for c in checks), run["said"]
 
 
-def run_notebook(python: Path, notebook: Path) -> dict:
-    """The notebook run by the learner's Python: its errors, what each code cell printed or
-    showed (``said``, by cell id), and how many of its ``cells`` ran."""
-    script = notebook.parent / "run_notebook.py"
-    script.write_text(RUN_NOTEBOOK, encoding="utf-8")
+def run_notebooks(python: Path, *notebooks: Path) -> list[dict]:
+    """The notebooks run in turn by the learner's Python, in one kernel: for each, its errors,
+    what each code cell printed or showed (``said``, by cell id), and how many of its
+    ``cells`` ran."""
+    script = notebooks[0].parent / "run_notebooks.py"
+    script.write_text(RUN_NOTEBOOKS, encoding="utf-8")
     probe = (
         "import importlib.util, aimed\n"
         "assert 'site-packages' in aimed.__file__, aimed.__file__\n"
@@ -221,11 +236,11 @@ def run_notebook(python: Path, notebook: Path) -> dict:
     checked = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     run = subprocess.run(
-        [str(python), str(script), str(notebook), str(notebook.parent)],
+        [str(python), str(script), *map(str, notebooks)],
         capture_output=True,
         text=True,
-        cwd=notebook.parent,
-        timeout=300,
+        cwd=notebooks[0].parent,
+        timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     return json.loads(run.stdout.strip().splitlines()[-1])
