@@ -250,10 +250,14 @@ def trial(
         address, watched = HUB, []
         accounts: dict[str, str] = {}
         if hub:
-            from aimed.hub.run import trial_cohort
+            from aimed.hub.run import HubError, trial_cohort
 
             print("Starting JupyterHub (accounts, exchange, released exercises)...", flush=True)
-            started, accounts = stack.enter_context(trial_cohort(release, prefix=accounts_prefix))
+            try:
+                cohort = trial_cohort(release, prefix=accounts_prefix)
+                started, accounts = stack.enter_context(cohort)
+            except HubError as error:  # not root, an account already there, no proxy...
+                raise SystemExit(f"the hub did not start: {error}") from None
             address, watched = f"127.0.0.1:{started.port}", [started.process]
         balancer = stack.enter_context(running_balancer(replicas, site_dir, port=port, hub=address))
         print(f"Course site: {balancer.url}   (French: {balancer.url}fr/)")
