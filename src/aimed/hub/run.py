@@ -22,6 +22,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -433,7 +434,8 @@ def trial_cohort(
         raise HubError(f"accounts' prefix {prefix!r}: up to 16 lowercase letters and digits")
     trainer = f"{prefix}-trainer"
     names = [trainer, *(f"{prefix}-learner{n}" for n in range(1, learners + 1))]
-    passwords = {name: secrets.token_urlsafe(9) for name in names}
+    letters = string.ascii_letters + string.digits  # no "-" a shell or a reader could take wrongly
+    passwords = {name: "".join(secrets.choice(letters) for _ in range(14)) for name in names}
     add_accounts(names, passwords)
     try:
         with running_cohort(trainer, names[1:], prefix="aimed-trial-hub-") as (hub, course):
