@@ -136,7 +136,7 @@ test: $(STAMP) chromium bwrap servers scorm-runtime hub-proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and weight of every surface against the issue's budgets; never part of `make test`.
-bench: $(STAMP) chromium bwrap servers
+bench: $(STAMP) chromium bwrap servers hub-proxy
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
