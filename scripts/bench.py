@@ -802,10 +802,15 @@ def _not_graded(course: Path, notebooks: int) -> int:
 
 
 def bench_grading(report: Report, learners: int, workdir: Path) -> None:
-    """One cohort, graded three times from the same start: stock nbgrader, then ours."""
+    """One cohort, graded three times from the same start: stock nbgrader, then ours.
+
+    Ours with its caps on (a control group per submission, memory and processes) where
+    this machine can make them; the figures say which, and a run that fell back says so.
+    """
     try:
         cohort = importlib.import_module("aimed.trainer.synthetic")
         boundary = importlib.import_module("aimed.trainer.boundary")
+        cgroups = importlib.import_module("aimed.trainer.cgroups")
     except ImportError as error:
         report.skipped["grading"] = f"trainer package not available ({error})"
         return
@@ -814,6 +819,13 @@ def bench_grading(report: Report, learners: int, workdir: Path) -> None:
     except Exception as error:  # no bwrap here: our grader refuses to run without it
         report.skipped["grading"] = str(error)
         return
+    caps, limits = cgroups.host(), boundary.Limits()
+    capped = (
+        f"caps on: cgroup v{caps.version}, {limits.total_memory_mb} MB and "
+        f"{limits.processes} processes per submission"
+        if caps.version
+        else f"caps OFF ({caps.why})"
+    )
     built = workdir / "cohort"
     notebooks = cohort.build_benchmark_course(built, learners=learners)
     runs = {
@@ -836,6 +848,9 @@ def bench_grading(report: Report, learners: int, workdir: Path) -> None:
         if done.returncode != 0 and "aimed-trainer" in label:
             report.skipped[f"grading: {label}"] = (done.stdout + done.stderr)[-1500:]
             continue
+        note = ""
+        if "aimed-trainer" in label:  # its first line says when it fell back to no caps
+            note = "caps OFF" if "no memory cap per submission" in done.stderr else capped
         report.add(
             "grading",
             f"{label}: notebooks not graded (must be 0)",
@@ -844,7 +859,8 @@ def bench_grading(report: Report, learners: int, workdir: Path) -> None:
         )
         report.add("grading", f"{label}: {notebooks} notebooks", wall, "s")
         budget = 0.5 if label.endswith("2 workers") else None
-        report.add("grading", f"{label}: seconds per notebook", wall / notebooks, "s", budget)
+        measure = f"{label}: seconds per notebook" + (f" ({note})" if note else "")
+        report.add("grading", measure, wall / notebooks, "s", budget)
         report.add("grading", f"{label}: CPU seconds per notebook", cpu / notebooks, "s")
         per_core[label] = cpu / notebooks
         shutil.rmtree(course, ignore_errors=True)
