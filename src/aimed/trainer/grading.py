@@ -16,14 +16,16 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aimed.trainer.boundary import check_available
+from aimed.trainer.boundary import RUN_MODULES_ENV, check_available
 from aimed.trainer.cgroups import say_if_uncapped
-from aimed.trainer.course import Course, TrainerError, open_course
+from aimed.trainer.checks import load_exercise
+from aimed.trainer.course import Assignment, Course, TrainerError, open_course
 from aimed.trainer.execute import METADATA_KEY
 from aimed.trainer.handgrades import after_regrade, before_regrade
 from aimed.trainer.intake import check_submission
@@ -246,7 +248,10 @@ def autograde_all(
     bar = _progress(len(to_grade)) if progress and to_grade else None
     try:
         _remove_stale_run_folders()
-        with tempfile.TemporaryDirectory(prefix=f"{RUN_PREFIX}{os.getpid()}-") as run_dir:
+        with (
+            tempfile.TemporaryDirectory(prefix=f"{RUN_PREFIX}{os.getpid()}-") as run_dir,
+            _run_modules(course, [by_name[a] for a in sorted({a for a, _ in to_grade})]),
+        ):
             outcomes = _grade(course, to_grade, workers, overrides, Path(run_dir), bar)
             # A submission whose grading failed is graded once more, alone: a worker can
             # die for reasons that are not the learner's (memory taken by another one).
@@ -273,6 +278,22 @@ def autograde_all(
     summary = Summary(sorted(subs.values(), key=lambda s: (s.learner, s.assignment)), workers)
     save_results(course, summary)
     return summary
+
+
+@contextmanager
+def _run_modules(course: Course, assignments: list[Assignment]) -> Iterator[None]:
+    """Name every module the run's exercises import to its workers (one warm sandbox each)."""
+    sources = [course.source / a.name / a.notebook for a in assignments]
+    modules = {m for path in sources if path.is_file() for m in load_exercise(path).modules}
+    saved = os.environ.get(RUN_MODULES_ENV)
+    os.environ[RUN_MODULES_ENV] = ",".join(sorted(modules))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(RUN_MODULES_ENV, None)
+        else:
+            os.environ[RUN_MODULES_ENV] = saved
 
 
 def _remove_stale_run_folders() -> None:
