@@ -15,7 +15,14 @@ from typer.testing import CliRunner
 from aimed import __version__
 from aimed.trainer.cli import app
 from aimed.trainer.course import TrainerError, open_course
-from aimed.trainer.export import EVIDENCE_COLUMNS, PASS_MARK, export_grades, read_roster
+from aimed.trainer.export import (
+    EVIDENCE_COLUMNS,
+    PASS_MARK,
+    exercise_table,
+    export_grades,
+    moodle_table,
+    read_roster,
+)
 from aimed.trainer.synthetic import copy_course, solutions, submission_for
 
 ENGLISH = "reading-performance-en"
@@ -193,6 +200,18 @@ def test_without_a_roster_the_moodle_file_maps_lti_learners_by_moodles_user_id(
     assert (row["User ID"], row["Learner"]) == ("42", "lti-42")
     assert row["reading-performance (Real)"] == "-"  # its free text is not graded yet
     assert "no roster given" in " ".join(result.output.split())
+
+
+def test_without_a_roster_or_an_lti_learner_the_moodle_file_has_its_header_and_no_row(
+    graded,
+) -> None:
+    """Learners who came in by download need the roster: without it none is written."""
+    course = open_course(graded["root"])
+    exercises = exercise_table(course)
+    downloads = exercises[exercises["learner"] != "lti-42"]
+    table, left_out = moodle_table(course, downloads, None)
+    assert table.empty and list(table.columns)[0] == "Email address"
+    assert {learner for learner, _, _ in left_out} == set(downloads["learner"]) - {""}
 
 
 def test_a_roster_in_french_or_with_id_numbers_is_read(tmp_path: Path) -> None:
