@@ -283,8 +283,14 @@ def autograde_all(
 @contextmanager
 def _run_modules(course: Course, assignments: list[Assignment]) -> Iterator[None]:
     """Name every module the run's exercises import to its workers (one warm sandbox each)."""
-    sources = [course.source / a.name / a.notebook for a in assignments]
-    modules = {m for path in sources if path.is_file() for m in load_exercise(path).modules}
+    modules: set[str] = set()
+    for assignment in assignments:
+        try:
+            modules |= set(
+                load_exercise(course.source / assignment.name / assignment.notebook).modules
+            )
+        except Exception:  # a source it cannot read: its submissions fail alone, saying why
+            continue
     saved = os.environ.get(RUN_MODULES_ENV)
     os.environ[RUN_MODULES_ENV] = ",".join(sorted(modules))
     try:
