@@ -32,6 +32,15 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _running(pid: int) -> bool:
+    """Whether the process is alive (not gone, not a zombie waiting for its parent)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
 def _descendants(pid: int) -> list[int]:
     table = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
     children: dict[int, list[int]] = {}
@@ -130,7 +139,10 @@ def test_site_sandbox_and_hub_behind_one_host_name_stopped_by_sigterm(trial) -> 
     # kernel) and removes its accounts
     process.send_signal(signal.SIGTERM)
     assert process.wait(120) != 0  # "stopped."
-    still = [pid for pid in started if Path(f"/proc/{pid}").exists()]
+    # a process ended but not yet reaped by init is a zombie: over, only its entry is left
+    deadline = time.monotonic() + 15
+    while (still := [pid for pid in started if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert not still, f"still running after SIGTERM: {still}"
     for name in accounts:
         with pytest.raises(KeyError):
