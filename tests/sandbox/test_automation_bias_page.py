@@ -231,7 +231,7 @@ def test_the_test_in_the_browser_stays_local_and_accessible(
     page.get_by_text(t("common.try_this", lang), exact=True).click()
     page.get_by_role("button", name=t(f"{NS}.try_follow.button", lang)).click()
     wait_for_app_run(page)
-    expect(page.get_by_text(t(f"{NS}.try_follow.done", lang))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(t(f"{NS}.try_follow.done", lang))).to_be_visible(timeout=120_000)
     expect(page.get_by_text(t(f"{NS}.try_follow.why", lang))).to_be_visible()
     expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(2, timeout=30_000)
     expect(page.locator("[data-testid='stTable']").first).to_be_visible()
