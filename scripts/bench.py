@@ -781,9 +781,16 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 
 
 def _timed_run(command: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall-clock and CPU seconds (the command and everything it started) of one run."""
+    """Wall-clock and CPU seconds (the command and everything it started) of one run.
+
+    Everything: this process is a subreaper, so a descendant that outlives its parent (the
+    grader's fork server, a worker) is reaped here, its CPU time counted with the rest.
+    """
     import resource
 
+    from aimed.trainer.namespaces import become_subreaper
+
+    become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     bin_dir = str(Path(sys.executable).parent)
@@ -791,9 +798,21 @@ def _timed_run(command: list[str], cwd: Path) -> tuple[float, float, subprocess.
     env.pop("AIMED_GRADEBOOK_URL", None)
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
+    _reap_orphans(time.monotonic() + 60)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, done
+
+
+def _reap_orphans(deadline: float) -> None:
+    """Wait for the run's left-over descendants (they end once their parent has ended)."""
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:  # none left
+            return
+        if pid == 0:
+            time.sleep(0.05)
 
 
 def _not_graded(course: Path, notebooks: int) -> int:

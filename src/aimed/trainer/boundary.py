@@ -443,19 +443,16 @@ def _host_pid(outer: int, inner: object) -> int | None:
 
 
 _SANDBOXES: dict[tuple, Sandbox] = {}
-# The modules of every exercise of a grading run (``grading.autograde_all`` sets it for its
-# workers): each worker then starts one warm sandbox for the whole run, not one per exercise.
-RUN_MODULES_ENV = "AIMED_GRADING_MODULES"
 
 
-def sandbox_for(modules: tuple[str, ...], secrets: list[Path]) -> Sandbox:
-    """This process's sandbox for these preloaded modules (started on first use), with the
-    run's other exercises' modules too where a grading run named them."""
-    run = (m for m in os.environ.get(RUN_MODULES_ENV, "").split(",") if m)
-    modules = tuple(sorted({*modules, *run}))
-    key = (modules, tuple(sorted(str(s) for s in secrets)))
+def sandbox_for(
+    modules: tuple[str, ...], secrets: list[Path], warm_code: tuple[str, ...] = ()
+) -> Sandbox:
+    """This process's sandbox for these preloaded modules and warm-up cells (started on
+    first use)."""
+    key = (tuple(sorted(modules)), tuple(sorted(str(s) for s in secrets)), warm_code)
     if key not in _SANDBOXES:
-        _SANDBOXES[key] = Sandbox(modules, secrets)
+        _SANDBOXES[key] = Sandbox(key[0], secrets, warm_code=warm_code)
     return _SANDBOXES[key]
 
 

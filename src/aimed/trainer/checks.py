@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
+import io
 import json
 import re
 import signal
@@ -20,6 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aimed.texts.i18n import LANGUAGES
 from aimed.trainer.course import TrainerError
 
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
@@ -266,6 +269,9 @@ def _run(code: str, namespace: dict, label: str) -> None:
     if not code.strip():
         return
     compiled = compile(code, label, "exec")
+    # A visible check tells an unanswered question's learner what to do; outside a notebook
+    # that is a print, which the trainer's terminal must not get once per learner.
+    quiet = contextlib.redirect_stdout(io.StringIO())
     main = threading.current_thread() is threading.main_thread()
     if main:
 
@@ -275,7 +281,8 @@ def _run(code: str, namespace: dict, label: str) -> None:
         previous = signal.signal(signal.SIGALRM, stop)
         signal.setitimer(signal.ITIMER_REAL, CHECK_SECONDS)
     try:
-        exec(compiled, namespace)
+        with quiet:
+            exec(compiled, namespace)
     finally:
         if main:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -322,3 +329,36 @@ def check_answers(exercise: Exercise, reported: dict[str, dict]) -> dict[str, Ou
         else:
             outcomes[item] = Outcome(item, "passed", not_plain=not_plain)
     return outcomes
+
+
+# ------------------------------------------------------------------ warm sandboxes
+
+
+def release_of(source: Path) -> Path | None:
+    """The released notebook of a source notebook (nbgrader's ``release/`` beside
+    ``source/``), if there is one."""
+    release = source.parent.parent.parent / "release" / source.parent.name / source.name
+    return release if release.is_file() else None
+
+
+def set_up_cells(exercises: list[Exercise]) -> tuple[str, ...]:
+    """The released notebooks' own set-up cells (locked, neither answer nor check) in order,
+    each once, English notebooks last (the helpers' language is left as a notebook starts).
+
+    Taken from the release, never the source: what the learner already has. Run once in the
+    sandbox's warm parent, they fill the engines' caches (trained models, simulated
+    cohorts), so that a check's fork finds them as a kernel that ran the notebook would.
+    """
+    cells: dict[str, None] = {}
+    for exercise in sorted(exercises, key=lambda e: e.language == LANGUAGES[0]):
+        release = release_of(exercise.path)
+        try:
+            notebook = json.loads(release.read_text(encoding="utf-8")) if release else {}
+        except (OSError, ValueError):
+            continue
+        for cell in notebook.get("cells", []):
+            info = grading_info(cell)
+            answer_or_check = info.get("grade") or info.get("solution")
+            if cell.get("cell_type") == "code" and info.get("locked") and not answer_or_check:
+                cells[cell_text(cell)] = None
+    return tuple(cells)

@@ -18,7 +18,9 @@ notebook's metadata, ``aimed_grading``, for the trainer's summary.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 from pathlib import Path
 
@@ -29,10 +31,14 @@ from traitlets import Integer
 
 from aimed.texts.i18n import t
 from aimed.trainer.boundary import sandbox_for
-from aimed.trainer.checks import Exercise, Outcome, check_answers, load_exercise
+from aimed.trainer.checks import Exercise, Outcome, check_answers, load_exercise, set_up_cells
 from aimed.trainer.jail import MARKER
 
 METADATA_KEY = "aimed_grading"
+# The source notebooks of every exercise of a grading run (``grading.autograde_all`` sets it
+# for its workers): each worker then starts one warm sandbox for the whole run, not one per
+# exercise, with every exercise's modules imported and released set-up cells run once.
+RUN_SOURCES_ENV = "AIMED_GRADING_SOURCES"
 MAX_OUTPUTS = 50
 MAX_TEXT = 100_000
 MIME_TYPES = (
@@ -221,6 +227,27 @@ def _forget_unknown_grading(nb: NotebookNode, exercise: Exercise, tests: dict[in
             del cell.metadata["nbgrader"]
 
 
+@functools.cache
+def _run_exercises(sources: str) -> tuple[Exercise, ...]:
+    found = []
+    for path in filter(None, sources.split(os.pathsep)):
+        try:
+            found.append(load_exercise(Path(path)))
+        except Exception:  # a source it cannot read: its submissions fail alone, saying why
+            continue
+    return tuple(found)
+
+
+def _warm_parts(exercise: Exercise, sources: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The modules a sandbox preloads and the set-up cells its warm parent runs: the run's
+    exercises' (``RUN_SOURCES_ENV``) where it names them, else this exercise's."""
+    exercises = [*_run_exercises(sources)] or [exercise]
+    if exercise.path not in {e.path for e in exercises}:
+        exercises.append(exercise)
+    modules = tuple(sorted({m for e in exercises for m in e.modules}))
+    return modules, set_up_cells(exercises)
+
+
 class BoundaryExecute(NbGraderPreprocessor):
     """Run a submission behind the OS boundary, then its checks outside (see module doc)."""
 
@@ -238,7 +265,8 @@ class BoundaryExecute(NbGraderPreprocessor):
         plan, tests = build_plan(nb, exercise)
         _forget_unknown_grading(nb, exercise, tests)
         secrets = [Path(coursedir.root), *_database_files(coursedir)]
-        sandbox = sandbox_for(exercise.modules, secrets)
+        modules, warm_code = _warm_parts(exercise, os.environ.get(RUN_SOURCES_ENV, ""))
+        sandbox = sandbox_for(modules, secrets, warm_code)
         report = Report(sandbox.run(submitted, plan, float(self.timeout)))
         reported = {tests[i]: v for i, v in report.values.items() if i in tests}
         outcomes = check_answers(exercise, reported)

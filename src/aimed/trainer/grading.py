@@ -22,13 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aimed.trainer.boundary import RUN_MODULES_ENV, check_available
+from aimed.trainer.boundary import check_available
 from aimed.trainer.cgroups import say_if_uncapped
-from aimed.trainer.checks import load_exercise
 from aimed.trainer.course import Assignment, Course, TrainerError, open_course
-from aimed.trainer.execute import METADATA_KEY
+from aimed.trainer.execute import METADATA_KEY, RUN_SOURCES_ENV
 from aimed.trainer.handgrades import after_regrade, before_regrade
 from aimed.trainer.intake import check_submission
+from aimed.trainer.metadata_check import SANITIZE_STEPS
 from aimed.trainer.nbgrader_api import ensure_tools_on_path, last_line, make_api
 from aimed.trainer.workers import Outcome, Pool
 
@@ -81,6 +81,7 @@ AUTOGRADE_STEPS = [
 def _overrides(timeout: int | None) -> dict[str, object]:
     """Grading settings that hold whatever the course's nbgrader_config.py says."""
     values: dict[str, object] = {
+        "Autograde.sanitize_preprocessors": SANITIZE_STEPS,
         "Autograde.autograde_preprocessors": AUTOGRADE_STEPS,
         "OverwriteCells.add_missing_cells": False,  # the intake puts deleted cells back, once
         "AssignLatePenalties.plugin_class": "aimed.trainer.deadlines.LatePenalty",  # the rule set
@@ -119,29 +120,31 @@ class _ScoreCopier:
         self.sources: dict[str, Any] = {}  # nbgrader's Gradebook, untyped
 
     def copy(self, worker_db: str, job: tuple[str, str]) -> None:
-        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.api import Assignment, Comment, Grade, Gradebook, SubmittedAssignment
 
         if worker_db not in self.sources:
             self.sources[worker_db] = Gradebook(f"sqlite:///{worker_db}")
         source, target = self.sources[worker_db], self.target
         assignment, learner = job
-        try:
-            graded = source.find_submission(assignment, learner)
-        except MissingEntry:  # nbgrader failed before it recorded anything
+        graded = (
+            source.db.query(SubmittedAssignment.timestamp)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .filter(Assignment.name == assignment, SubmittedAssignment.student_id == learner)
+            .one_or_none()
+        )
+        if graded is None:  # nbgrader failed before it recorded anything
             return
         target.update_or_create_student(learner)
         target.update_or_create_submission(assignment, learner, timestamp=graded.timestamp)
-        for notebook in graded.notebooks:
-            mine = target.find_submission_notebook(notebook.name, assignment, learner)
-            grades = {grade.name: grade for grade in mine.grades}
-            for grade in notebook.grades:
-                grades[grade.name].auto_score = grade.auto_score
-                grades[grade.name].needs_manual_grade = grade.needs_manual_grade or (
-                    grades[grade.name].manual_score is not None
-                )
-            comments = {comment.name: comment for comment in mine.comments}
-            for comment in notebook.comments:
-                comments[comment.name].auto_comment = comment.auto_comment
+        grades = _cells(target, Grade, job)
+        for key, grade in _cells(source, Grade, job).items():
+            grades[key].auto_score = grade.auto_score
+            grades[key].needs_manual_grade = grade.needs_manual_grade or (
+                grades[key].manual_score is not None
+            )
+        comments = _cells(target, Comment, job)
+        for key, comment in _cells(source, Comment, job).items():
+            comments[key].auto_comment = comment.auto_comment
         target.db.commit()
         source.db.expire_all()  # the worker goes on writing: read afresh next time
 
@@ -149,6 +152,26 @@ class _ScoreCopier:
         for gradebook in (*self.sources.values(), self.target):
             gradebook.close()
         self.sources.clear()
+
+
+def _cells(gradebook: Any, model: Any, job: tuple[str, str]) -> dict[tuple[str, str], Any]:
+    """One submission's grades (or comments) by notebook and cell name, in one query.
+
+    nbgrader's objects would load each row's notebook and cell one query at a time.
+    """
+    from nbgrader.api import Assignment, BaseCell, Notebook, SubmittedAssignment, SubmittedNotebook
+
+    assignment, learner = job
+    rows = (
+        gradebook.db.query(model, Notebook.name, BaseCell.name)
+        .join(SubmittedNotebook, model.notebook_id == SubmittedNotebook.id)
+        .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+        .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+        .join(BaseCell, model.cell_id == BaseCell.id)
+        .filter(Assignment.name == assignment, SubmittedAssignment.student_id == learner)
+    )
+    return {(notebook, cell): row for row, notebook, cell in rows}
 
 
 # ------------------------------------------------------------------ parent side
@@ -250,7 +273,7 @@ def autograde_all(
         _remove_stale_run_folders()
         with (
             tempfile.TemporaryDirectory(prefix=f"{RUN_PREFIX}{os.getpid()}-") as run_dir,
-            _run_modules(course, [by_name[a] for a in sorted({a for a, _ in to_grade})]),
+            _run_exercises(course, [by_name[a] for a in sorted({a for a, _ in to_grade})]),
         ):
             outcomes = _grade(course, to_grade, workers, overrides, Path(run_dir), bar)
             # A submission whose grading failed is graded once more, alone: a worker can
@@ -281,25 +304,19 @@ def autograde_all(
 
 
 @contextmanager
-def _run_modules(course: Course, assignments: list[Assignment]) -> Iterator[None]:
-    """Name every module the run's exercises import to its workers (one warm sandbox each)."""
-    modules: set[str] = set()
-    for assignment in assignments:
-        try:
-            modules |= set(
-                load_exercise(course.source / assignment.name / assignment.notebook).modules
-            )
-        except Exception:  # a source it cannot read: its submissions fail alone, saying why
-            continue
-    saved = os.environ.get(RUN_MODULES_ENV)
-    os.environ[RUN_MODULES_ENV] = ",".join(sorted(modules))
+def _run_exercises(course: Course, assignments: list[Assignment]) -> Iterator[None]:
+    """Name every exercise of the run to its workers (one warm sandbox each, see
+    ``execute.RUN_SOURCES_ENV``)."""
+    sources = [str(course.source / a.name / a.notebook) for a in assignments]
+    saved = os.environ.get(RUN_SOURCES_ENV)
+    os.environ[RUN_SOURCES_ENV] = os.pathsep.join(sources)
     try:
         yield
     finally:
         if saved is None:
-            os.environ.pop(RUN_MODULES_ENV, None)
+            os.environ.pop(RUN_SOURCES_ENV, None)
         else:
-            os.environ[RUN_MODULES_ENV] = saved
+            os.environ[RUN_SOURCES_ENV] = saved
 
 
 def _remove_stale_run_folders() -> None:

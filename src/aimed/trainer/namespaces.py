@@ -25,6 +25,7 @@ MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_DUMPABLE = 4
 _PR_CAPBSET_DROP = 24
 _PR_SET_NO_NEW_PRIVS = 38
@@ -78,6 +79,12 @@ def set_dumpable(dumpable: bool) -> None:
 
 def die_with_parent(signal_number: int) -> None:
     _prctl(_PR_SET_PDEATHSIG, signal_number, "pdeathsig")
+
+
+def become_subreaper() -> None:
+    """Orphans among this process's descendants become its children (and their CPU time
+    its children's time once it reaps them), not init's."""
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1, "child_subreaper")
 
 
 def write_id_maps(uid: int, gid: int) -> None:

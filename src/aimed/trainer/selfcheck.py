@@ -44,6 +44,8 @@ from aimed.trainer.checks import (
     check_answers,
     grading_info,
     load_exercise,
+    release_of,
+    set_up_cells,
 )
 from aimed.trainer.course import TrainerError
 from aimed.trainer.execute import Report, build_plan
@@ -369,7 +371,7 @@ def shared_sandbox(exercises: list[Exercise]) -> Sandbox:
     One for every exercise (not one per exercise as in grading): once warm, no check waits
     for a sandbox to start. An exercise whose modules it lacks replaces it with one that
     preloads both sets (its next check starts it). Before any fork, the sandbox also runs
-    the exercises' released set-up cells once (:func:`set_up_cells`).
+    the exercises' released set-up cells once (:func:`checks.set_up_cells`).
     """
     secrets = sorted({e.path.parent.parent for e in exercises})  # the sources: never inside
     key = os.pathsep.join(map(str, secrets))
@@ -382,29 +384,6 @@ def shared_sandbox(exercises: list[Exercise]) -> Sandbox:
         current.close()
     _SHARED[key] = Sandbox(tuple(sorted(wanted)), list(secrets), warm_code=set_up_cells(exercises))
     return _SHARED[key]
-
-
-def set_up_cells(exercises: list[Exercise]) -> tuple[str, ...]:
-    """The released notebooks' own set-up cells (locked, neither answer nor check) in order,
-    each once, English notebooks last (the helpers' language is left as a notebook starts).
-
-    Taken from the release, never the source: what the learner already has. Run once in the
-    sandbox's warm parent, they fill the engines' caches (trained models, simulated
-    cohorts), so that a check's fork finds them as a kernel that ran the notebook would.
-    """
-    cells: dict[str, None] = {}
-    for exercise in sorted(exercises, key=lambda e: e.language == LANGUAGES[0]):
-        release = _release_of(exercise.path)
-        try:
-            notebook = json.loads(release.read_text(encoding="utf-8")) if release else {}
-        except (OSError, ValueError):
-            continue
-        for cell in notebook.get("cells", []):
-            info = grading_info(cell)
-            answer_or_check = info.get("grade") or info.get("solution")
-            if cell.get("cell_type") == "code" and info.get("locked") and not answer_or_check:
-                cells[cell_text(cell)] = None
-    return tuple(cells)
 
 
 def _close_shared() -> None:
@@ -444,19 +423,12 @@ def warm(sources: list[Path]) -> None:
     if failed:
         raise failed[0]
     _WARMED.update(e.path for e in exercises)
-    release = _release_of(exercises[0].path) if first and exercises else None
+    release = release_of(exercises[0].path) if first and exercises else None
     if release is not None:  # the release as handed out: every step a learner's check takes
         check_notebook(exercises[0].path, release, release)
 
 
 _WARMED: set[Path] = set()  # the source notebooks whose set-up cells ran in this process
-
-
-def _release_of(source: Path) -> Path | None:
-    """The released notebook of a source notebook (nbgrader's ``release/`` beside
-    ``source/``), if there is one."""
-    release = source.parent.parent.parent / "release" / source.parent.name / source.name
-    return release if release.is_file() else None
 
 
 # ------------------------------------------------------------------ the worker

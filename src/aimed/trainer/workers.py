@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import SpawnProcess
+from multiprocessing.context import ForkServerProcess
 from pathlib import Path
 
 from aimed.trainer.boundary import TEMP_ENV, close_all
@@ -40,7 +40,7 @@ class Outcome:
 
 @dataclass
 class _Worker:
-    process: SpawnProcess
+    process: ForkServerProcess
     connection: Connection
     database: str | None
     job: Job | None = None
@@ -110,6 +110,17 @@ def _serve(root: str, database: str | None, overrides: dict, run_dir: str, conne
         connection.send((job, *answer))
 
 
+PRELOAD = ("aimed.trainer.workers", "aimed.trainer.execute", "nbgrader.apps", "sqlalchemy")
+
+
+def _as_started_now(environ: dict[str, str], serve: Callable, args: tuple) -> None:
+    """Run ``serve(*args)`` with the environment the run has now (the fork server's is that
+    of its own start)."""
+    os.environ.clear()
+    os.environ.update(environ)
+    serve(*args)
+
+
 class Pool:
     """``workers`` grading processes for one run (use as a context manager)."""
 
@@ -128,7 +139,11 @@ class Pool:
         self.overrides = overrides
         self.run_dir = run_dir
         self.template = template
-        self.context = get_context("spawn")
+        # Workers are forked from one server process that has the grader's modules imported
+        # (started once per process and kept: later runs fork at once); each worker then
+        # takes this process's environment and folder as they are now, as a new one would.
+        self.context = get_context("forkserver")
+        self.context.set_forkserver_preload(list(PRELOAD))
         self.workers: list[_Worker] = []
         self.databases: dict[str, list[Job]] = {}
         self._count = 0
@@ -142,8 +157,12 @@ class Pool:
             self.databases[database] = []
         parent, child = self.context.Pipe()
         process = self.context.Process(
-            target=self.serve,
-            args=(str(self.course.root), database, self.overrides, str(self.run_dir), child),
+            target=_as_started_now,
+            args=(
+                dict(os.environ),
+                self.serve,
+                (str(self.course.root), database, self.overrides, str(self.run_dir), child),
+            ),
             daemon=True,
         )
         process.start()

@@ -4,6 +4,7 @@ suggestion.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -294,8 +295,13 @@ def _trust_first(order: Sequence[Condition]) -> bool:
     return all(c is Condition.AI_RIGHT for c in shown)
 
 
+@functools.lru_cache(maxsize=64)
 def make_series(seed: int = 0) -> Series:
-    """The 20 cases of one series; the same seed always gives the same cases in the same order."""
+    """The 20 cases of one series; the same seed always gives the same cases in the same order.
+
+    Kept once made (a series is frozen): a grader's checks rebuild the same few series for
+    every learner's notebook.
+    """
     seed = check_seed(seed, SEED_LABEL)
     rng = np.random.default_rng(seed)
     slots = _slots(rng)

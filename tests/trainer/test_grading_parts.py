@@ -1,0 +1,157 @@
+"""Pieces the grader runs for every notebook: each must decide exactly as what it replaced.
+
+nbgrader's metadata check with its schema compiled once, the hidden checks kept off the
+trainer's terminal, one warm sandbox per grading run, and automation-bias series made once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.nbgraderformat import MetadataValidator
+
+from aimed.engines.automation_bias.series import make_series
+from aimed.trainer.checks import check_answers, load_exercise, set_up_cells
+from aimed.trainer.course import default_course_dir
+from aimed.trainer.execute import _warm_parts
+from aimed.trainer.metadata_check import CheckCellMetadata, _validator
+
+COURSE = default_course_dir()
+SOURCE = COURSE / "source" / "bias-en" / "bias.ipynb"
+
+
+def _first(nb: nbformat.NotebookNode, cell_type: str, **flags: bool) -> nbformat.NotebookNode:
+    return next(
+        cell
+        for cell in nb.cells
+        if cell.cell_type == cell_type
+        and "nbgrader" in cell.metadata
+        and all(cell.metadata["nbgrader"].get(k) == v for k, v in flags.items())
+    )
+
+
+def _spoil(how: str) -> nbformat.NotebookNode:
+    """The bias exercise's source with one cell's grading metadata spoilt in one way."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    graded = _first(nb, "code", grade=True)["metadata"]["nbgrader"]
+    written = _first(nb, "markdown", grade=True)["metadata"]["nbgrader"]
+    if how == "points not a number":
+        graded["points"] = "ten"
+    elif how == "no points":
+        del graded["points"]
+    elif how == "no grade id":
+        del graded["grade_id"]
+    elif how == "empty grade id":
+        graded["grade_id"] = ""
+    elif how == "old schema":
+        graded["schema_version"] = 1
+    elif how == "new schema":
+        graded["schema_version"] = 99
+    elif how == "unknown key type":
+        graded["locked"] = "yes"
+    elif how == "written answer not a solution":
+        written["solution"] = False
+    elif how == "two cells, one grade id":
+        second = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")][1]
+        second["metadata"]["nbgrader"]["grade_id"] = graded["grade_id"]
+    return nb
+
+
+SPOILT = [
+    "intact",
+    "points not a number",
+    "no points",
+    "no grade id",
+    "empty grade id",
+    "old schema",
+    "new schema",
+    "unknown key type",
+    "written answer not a solution",
+    "two cells, one grade id",
+]
+
+
+def _verdict(check, nb: nbformat.NotebookNode) -> tuple[str, str]:
+    try:
+        check(nb)
+    except Exception as error:
+        return type(error).__name__, str(error).splitlines()[0]
+    return "passes", ""
+
+
+@pytest.mark.parametrize("how", SPOILT)
+def test_the_metadata_check_decides_as_nbgraders(how: str) -> None:
+    theirs = _verdict(MetadataValidator().validate_nb, _spoil(how))
+    mine = _verdict(_validator().validate_nb, _spoil(how))
+    assert mine == theirs
+    assert (theirs[0] == "passes") == (how == "intact")
+    # the preprocessor that stands in nbgrader's place refuses the same notebooks
+    step = CheckCellMetadata()
+    assert (_verdict(lambda nb: step.preprocess(nb, {}), _spoil(how))[0] == "passes") == (
+        how == "intact"
+    )
+
+
+def test_unanswered_questions_print_nothing_on_the_graders_terminal(capfd) -> None:
+    outcomes = check_answers(load_exercise(SOURCE), {})
+    assert outcomes and not any(o.passed for o in outcomes.values())
+    reported = {test: {} for test in load_exercise(SOURCE).tests}  # reached, nothing answered
+    outcomes = check_answers(load_exercise(SOURCE), reported)
+    assert not any(o.passed for o in outcomes.values())
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_one_warm_sandbox_holds_every_exercise_of_the_run(
+    released_course: dict[str, Path], tmp_path: Path
+) -> None:
+    source = released_course["root"] / "source"
+    paths = [
+        source / "bias-en" / "bias.ipynb",
+        source / "bias-fr" / "bias.ipynb",
+        source / "reading-performance-en" / "reading-performance.ipynb",
+    ]
+    broken = tmp_path / "broken" / "x.ipynb"
+    broken.parent.mkdir()
+    broken.write_text("{not json", encoding="utf-8")
+    exercise = load_exercise(paths[0])
+    modules, warm = _warm_parts(exercise, ":".join(map(str, [*paths, broken])))
+    everyone = [load_exercise(p) for p in paths]
+    assert set(modules) == {m for e in everyone for m in e.modules}
+    assert warm == set_up_cells(everyone)
+    # Graded outside a run: this exercise's own modules and set-up cells only.
+    assert _warm_parts(exercise, "") == (tuple(sorted(exercise.modules)), set_up_cells([exercise]))
+
+
+def test_set_up_cells_are_the_releases_never_an_answer_or_a_check(
+    released_course: dict[str, Path],
+) -> None:
+    root = released_course["root"]
+    exercise = load_exercise(root / "source" / "bias-en" / "bias.ipynb")
+    cells = set_up_cells([exercise])
+    assert cells, "the released set-up cells run in the warm parent"
+    release = json.loads((root / "release" / "bias-en" / "bias.ipynb").read_text("utf-8"))
+    locked = {
+        "".join(c["source"])
+        for c in release["cells"]
+        if c["cell_type"] == "code"
+        and c["metadata"].get("nbgrader", {}).get("locked")
+        and not c["metadata"]["nbgrader"].get("grade")
+        and not c["metadata"]["nbgrader"].get("solution")
+    }
+    assert set(cells) == locked
+    assert not any("BEGIN SOLUTION" in cell or "HIDDEN TESTS" in cell for cell in cells)
+
+
+def test_a_series_made_once_cannot_be_changed_by_whoever_reads_it() -> None:
+    series = make_series(7)
+    assert make_series(7) is series
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        series.cases[0].problem = not series.cases[0].problem  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        series.cases[0].facts[0].values["value"] = 0  # type: ignore[index]
+    assert make_series.__wrapped__(7) == series  # made afresh: the same cases
