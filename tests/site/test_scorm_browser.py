@@ -118,12 +118,18 @@ def course_frame(page):
     return page.frame_locator("#sco").frame_locator("iframe")
 
 
+def launch(page, lms_url: str, stored: dict | None = None):
+    """Open the LMS page and launch the course, afresh or with what the LMS ``stored``; the
+    course's frame."""
+    page.goto(lms_url)
+    page.evaluate("stored => launch(stored)", stored)
+    return course_frame(page)
+
+
 def test_the_lms_receives_completion_score_and_progress_across_devices(
     page, lms_url: str, offsite_requests: list[str]
 ) -> None:
-    page.goto(lms_url)
-    page.evaluate("launch(null)")
-    course = course_frame(page)
+    course = launch(page, lms_url)
 
     # Read module 1: its page's "I have read this module" box.
     course.locator('a[href="modules/what-ai-is.html"]:visible').first.click()
@@ -186,9 +192,7 @@ def test_the_lms_receives_completion_score_and_progress_across_devices(
             "score": {"raw": got["raw"], "min": got["min"], "max": got["max"]},
         },
     }
-    page.goto(lms_url)
-    page.evaluate("stored => launch(stored)", stored)
-    course = course_frame(page)
+    course = launch(page, lms_url, stored)
     # It opens where the learner left, with the assessment's result shown from its answers.
     expect(course.locator(".aimed-assessment__score")).to_have_attribute(
         "data-passed", "yes", timeout=WAIT
@@ -235,9 +239,7 @@ def test_suspend_data_that_is_not_the_courses_starts_afresh(
 def test_progress_beyond_4096_characters_keeps_the_final_assessment(
     page, lms_url: str, offsite_requests: list[str]
 ) -> None:
-    page.goto(lms_url)
-    page.evaluate("launch(null)")
-    expect(course_frame(page).locator(".aimed-progress")).to_be_visible(timeout=WAIT)
+    expect(launch(page, lms_url).locator(".aimed-progress")).to_be_visible(timeout=WAIT)
     # A course grown well past today's (150 more pages of quizzes), answered in another tab.
     page.evaluate(
         """() => {
@@ -269,9 +271,7 @@ def test_the_automation_bias_check_travels_in_the_suspend_data(
     page, lms_url: str, offsite_requests: list[str]
 ) -> None:
     """The check's first attempt, taken in the LMS, is on the record on another device."""
-    page.goto(lms_url)
-    page.evaluate("launch(null)")
-    course = course_frame(page)
+    course = launch(page, lms_url)
     course.locator('a[href="automation-bias-before.html"]:visible').first.click()
     cases = course.locator(".aimed-bias-check__case")
     expect(cases).to_have_count(20, timeout=WAIT)
@@ -290,9 +290,7 @@ def test_the_automation_bias_check_travels_in_the_suspend_data(
     page.wait_for_function("lms.finished")
     suspend = page.evaluate("received().suspend")
     page.evaluate("localStorage.clear()")
-    page.goto(lms_url)
-    page.evaluate("stored => launch(stored)", {"suspend_data": suspend, "core": {}})
-    course = course_frame(page)
+    course = launch(page, lms_url, {"suspend_data": suspend, "core": {}})
     course.locator('a[href="my-record.html"]:visible').first.click()
     row = course.locator(".aimed-record__bias tr[data-stage=before]")
     expect(row.locator(".aimed-record__bias-commission")).to_have_text(f"{hits} / 4", timeout=WAIT)

@@ -310,15 +310,23 @@ def test_manual_grades_count_in_the_export_once_entered(course) -> None:
 # ---------------------------------------------------------------- cohort gain (returned records)
 
 
-def _returned(placement: dict, final: dict, bias: dict) -> str:
-    """A results file as the record page's download writes it (record.js resultsFile)."""
+def _returned(
+    placement: dict,
+    final: dict,
+    bias: dict,
+    name: str = "Dr A",
+    started: str = "2026-12-01T10:00:00.000Z",
+    exported: str = "2026-12-07T09:00:00.000Z",
+) -> str:
+    """A results file as the record page's download writes it (record.js resultsFile):
+    ``started`` is the date of the learner's first attempt of each kind."""
 
     def attempt(modules: dict) -> dict | None:
         right = sum(pair[0] for pair in modules.values())
         asked = sum(pair[1] for pair in modules.values())
         return (
             {
-                "date": "2026-12-01T10:00:00.000Z",
+                "date": started,
                 "correct": right,
                 "total": asked,
                 "modules": modules,
@@ -332,13 +340,13 @@ def _returned(placement: dict, final: dict, bias: dict) -> str:
             "format": "aimed-record",
             "version": 1,
             "course_version": "1.0",
-            "exported": "2026-12-07T09:00:00.000Z",
-            "name": "Dr A",
+            "exported": exported,
+            "name": name,
             "placement": attempt(placement),
             "final": attempt(final),
             "automation_bias": {
                 stage: {
-                    "date": "2026-12-02T10:00:00.000Z",
+                    "date": started,
                     "series": 2026,
                     "commission": c,
                     "omission": o,
@@ -367,6 +375,8 @@ def test_gain_reports_the_cohort_per_module_and_leaves_out_malformed_files(
             {"bias": [1, 1]},
             {"bias": [2, 3]},
             {"before": ([2, 4], [1, 2])},
+            name="Dr B",
+            started="2026-12-03T08:15:00.000Z",
         )
     )
     (folder / "[bold]broken.json").write_text('{"format": "aimed-record", "version": 1,')
@@ -404,6 +414,37 @@ def test_gain_reports_the_cohort_per_module_and_leaves_out_malformed_files(
         "change_points": "-50.0",
     }
     assert rows["automation-bias-omission"]["change_points"] == "-50.0"
+
+
+def test_gain_counts_a_learner_who_returned_two_files_once(tmp_path: Path) -> None:
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    placement = {"bias": [0, 1]}
+    (folder / "z-monday.json").write_text(
+        _returned(placement, {"bias": [1, 3]}, {}, exported="2026-12-07T09:00:00Z")
+    )
+    # the same browser a day later: the same first attempt, the final taken again
+    (folder / "a-tuesday.json").write_text(
+        _returned(placement, {"bias": [3, 3]}, {}, name="  dr a ", exported="2026-12-08T09:00:00Z")
+    )
+    # another physician of the same name, who started on another day
+    (folder / "namesake.json").write_text(
+        _returned({"bias": [1, 1]}, {"bias": [1, 1]}, {}, started="2026-12-02T11:00:00.000Z")
+    )
+    # a file with no attempt date cannot be matched with anyone: it counts
+    (folder / "final-only.json").write_text(_returned({}, {"bias": [2, 3]}, {}))
+    out = tmp_path / "gain.csv"
+    result = run("gain", folder, "--out", out)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "z-monday.json: the same learner's results again" in said
+    assert "a-tuesday.json, counts" in said
+    assert "3 files read, 1 left out" in said
+    rows = {row["module"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    # Dr A (0 -> 100) and the namesake (100 -> 100): the later file's final counts
+    assert rows["bias"]["learners"] == "2"
+    assert rows["bias"]["before_percent"] == "50.0"
+    assert rows["bias"]["after_percent"] == "100.0"
 
 
 def test_gain_without_a_readable_file_is_one_clear_line(tmp_path: Path) -> None:

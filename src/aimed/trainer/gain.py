@@ -4,7 +4,8 @@ A learner downloads their results from the record page ("Download my results for
 course/assets/javascripts/record.js): the placement check and the last final attempt, each
 with its score per module, and the automation-bias check's two attempts. The trainer puts the
 files in a folder; :func:`read_records` reads every ``*.json`` there, refusing each malformed
-one with the reason (a learner's file is untrusted input), and :func:`gain_table` gives, per
+one with the reason (a learner's file is untrusted input) and each older file of a learner who
+returned several (same name, same first attempt), and :func:`gain_table` gives, per
 module, the learners with both results, their mean share right before and after, and the mean
 change; the automation-bias check gives two rows, commission and omission errors (a negative
 change is fewer errors). :func:`write_gain` writes it as CSV, made safe for spreadsheets as
@@ -16,6 +17,7 @@ to return their file, and no group who did not take the course.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -51,6 +53,8 @@ class LearnerResults:
     placement: dict[str, tuple[int, int]] = field(default_factory=dict)
     final: dict[str, tuple[int, int]] = field(default_factory=dict)
     bias: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    learner: tuple[str, str] | None = None  # the name and the date of the first attempt
+    exported: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,24 @@ def parse_record(data: object) -> LearnerResults:
         placement=_modules(data.get("placement"), "placement"),
         final=_modules(data.get("final"), "final"),
         bias=bias,
+        learner=_learner(data),
+        exported=_text(data.get("exported")),
     )
+
+
+def _text(value: object, limit: int = 200) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _learner(data: dict) -> tuple[str, str] | None:
+    """Who a file is from, as far as it says: the name typed on the record page and the date
+    of the learner's first attempt (the placement check, else the first automation-bias
+    check), which one browser keeps from file to file. None where there is no date."""
+    first = data.get("placement") or (data.get("automation_bias") or {}).get("before") or {}
+    date = _text(first.get("date")) if isinstance(first, dict) else ""
+    if not date:
+        return None
+    return " ".join(_text(data.get("name")).casefold().split()), date
 
 
 def read_records(folder: Path) -> tuple[list[LearnerResults], list[tuple[str, str]]]:
@@ -146,8 +167,34 @@ def read_records(folder: Path) -> tuple[list[LearnerResults], list[tuple[str, st
         except (RecordError, OSError) as error:
             problems.append((path.name, str(error)))
             continue
-        records.append(LearnerResults(path.name, record.placement, record.final, record.bias))
-    return records, problems
+        records.append(dataclasses.replace(record, source=path.name))
+    return _one_per_learner(records, problems)
+
+
+def _one_per_learner(
+    records: list[LearnerResults], problems: list[tuple[str, str]]
+) -> tuple[list[LearnerResults], list[tuple[str, str]]]:
+    """A learner who returned several files counts once, with the one exported last."""
+    latest: dict[tuple[str, str], LearnerResults] = {}
+    for record in records:
+        if record.learner is None:
+            continue
+        kept = latest.get(record.learner)
+        if kept is None or (record.exported, record.source) > (kept.exported, kept.source):
+            latest[record.learner] = record
+    kept_files = {r.source for r in latest.values()}
+    for record in records:
+        if record.learner is not None and record.source not in kept_files:
+            newer = latest[record.learner].source
+            problems.append(
+                (
+                    record.source,
+                    f"the same learner's results again (same name and first "
+                    f"attempt): the later file, {newer}, counts",
+                )
+            )
+    counted = [r for r in records if r.learner is None or r.source in kept_files]
+    return counted, sorted(problems)
 
 
 def _mean(values: list[float]) -> float | None:
