@@ -17,8 +17,8 @@ from nbgrader.nbgraderformat import MetadataValidator
 from aimed.engines.automation_bias.series import make_series
 from aimed.trainer.checks import check_answers, load_exercise, set_up_cells
 from aimed.trainer.course import default_course_dir
-from aimed.trainer.execute import _warm_parts
-from aimed.trainer.metadata_check import CheckCellMetadata, _validator
+from aimed.trainer.execute import warm_parts
+from aimed.trainer.metadata_check import CheckCellMetadata, compiled_validator
 
 COURSE = default_course_dir()
 SOURCE = COURSE / "source" / "bias-en" / "bias.ipynb"
@@ -86,7 +86,7 @@ def _verdict(check, nb: nbformat.NotebookNode) -> tuple[str, str]:
 @pytest.mark.parametrize("how", SPOILT)
 def test_the_metadata_check_decides_as_nbgraders(how: str) -> None:
     theirs = _verdict(MetadataValidator().validate_nb, _spoil(how))
-    mine = _verdict(_validator().validate_nb, _spoil(how))
+    mine = _verdict(compiled_validator().validate_nb, _spoil(how))
     assert mine == theirs
     assert (theirs[0] == "passes") == (how == "intact")
     # the preprocessor that stands in nbgrader's place refuses the same notebooks
@@ -119,12 +119,12 @@ def test_one_warm_sandbox_holds_every_exercise_of_the_run(
     broken.parent.mkdir()
     broken.write_text("{not json", encoding="utf-8")
     exercise = load_exercise(paths[0])
-    modules, warm = _warm_parts(exercise, ":".join(map(str, [*paths, broken])))
+    modules, warm = warm_parts(exercise, ":".join(map(str, [*paths, broken])))
     everyone = [load_exercise(p) for p in paths]
     assert set(modules) == {m for e in everyone for m in e.modules}
     assert warm == set_up_cells(everyone)
     # Graded outside a run: this exercise's own modules and set-up cells only.
-    assert _warm_parts(exercise, "") == (tuple(sorted(exercise.modules)), set_up_cells([exercise]))
+    assert warm_parts(exercise, "") == (tuple(sorted(exercise.modules)), set_up_cells([exercise]))
 
 
 def test_set_up_cells_are_the_releases_never_an_answer_or_a_check(

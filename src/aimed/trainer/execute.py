@@ -238,7 +238,7 @@ def _run_exercises(sources: str) -> tuple[Exercise, ...]:
     return tuple(found)
 
 
-def _warm_parts(exercise: Exercise, sources: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def warm_parts(exercise: Exercise, sources: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The modules a sandbox preloads and the set-up cells its warm parent runs: the run's
     exercises' (``RUN_SOURCES_ENV``) where it names them, else this exercise's."""
     exercises = [*_run_exercises(sources)] or [exercise]
@@ -265,7 +265,7 @@ class BoundaryExecute(NbGraderPreprocessor):
         plan, tests = build_plan(nb, exercise)
         _forget_unknown_grading(nb, exercise, tests)
         secrets = [Path(coursedir.root), *_database_files(coursedir)]
-        modules, warm_code = _warm_parts(exercise, os.environ.get(RUN_SOURCES_ENV, ""))
+        modules, warm_code = warm_parts(exercise, os.environ.get(RUN_SOURCES_ENV, ""))
         sandbox = sandbox_for(modules, secrets, warm_code)
         report = Report(sandbox.run(submitted, plan, float(self.timeout)))
         reported = {tests[i]: v for i, v in report.values.items() if i in tests}

@@ -68,7 +68,7 @@ class _Validator(MetadataValidator, _CompiledSchema):
 
 
 @functools.cache
-def _validator() -> _Validator:
+def compiled_validator() -> _Validator:
     return _Validator()
 
 
@@ -77,7 +77,7 @@ class CheckCellMetadata(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         try:
-            _validator().validate_nb(nb)
+            compiled_validator().validate_nb(nb)
         except ValidationError:
             self.log.error(traceback.format_exc())
             message = "Notebook failed to validate; the nbgrader metadata may be corrupted."
