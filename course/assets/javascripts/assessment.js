@@ -726,11 +726,5 @@
   window.aimedAssessmentStore = { CURRENT_KEY: CURRENT_KEY, HISTORY_KEY: HISTORY_KEY,
                                   history: history };
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.aimedProgress.onPage(start);
 })();

@@ -258,11 +258,5 @@
   // For record.js: the checked results of both stages.
   window.aimedBiasCheck = { KEY: KEY, STAGES: STAGES, result: result, signed: signed };
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.aimedProgress.onPage(start);
 })();

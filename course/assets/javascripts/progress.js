@@ -320,7 +320,20 @@
     });
   }
 
+  // Run ``start`` on every page shown: at load, and after each page change of material's
+  // instant navigation where it is on. The scripts after this one use it too.
+  function onPage(start) {
+    if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+      window.document$.subscribe(start);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
+  }
+
   window.aimedProgress = {
+    onPage: onPage,
     language: language,
     load: load,
     save: save,
@@ -345,14 +358,7 @@
     setUpProgressTables();
   }
 
-  // Works with and without material's instant navigation.
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  onPage(start);
   // mkdocs-quiz reports every answer on this page: a quiz may just have been passed.
   window.addEventListener("quizProgressUpdate", notePassedQuiz);
   // Another tab (e.g. a quiz answered elsewhere) changed the stored progress.

@@ -214,13 +214,7 @@
   function later() {
     window.setTimeout(start, 0);
   }
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(later);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", later);
-  } else {
-    later();
-  }
+  window.aimedProgress.onPage(later);
   window.addEventListener("quizProgressUpdate", function () {
     window.setTimeout(syncAll, 0);
   });

@@ -438,13 +438,7 @@
     document.querySelectorAll(".aimed-record").forEach(setUpRecord);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.aimedProgress.onPage(start);
   // Another tab changed the stored progress (or cleared it): the record follows.
   window.addEventListener("storage", function () {
     document.querySelectorAll(".aimed-record").forEach(setUpRecord);
