@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+CHROMIUM_HEADLESS_SHELL ?= /usr/bin/chromium-headless-shell
 # Ports, addresses and folders have their defaults in one place, src/aimed/settings.py
 # (`aimed serve --help` lists them). `make serve SANDBOX_PORT=8502` still works: each of these
 # names, given on make's command line, becomes the AIMED_* variable the `aimed` command reads
@@ -104,11 +105,12 @@ scorm-runtime:
 hub-proxy:
 	npm ci --prefix tests/hub --no-audit --no-fund --silent
 
-# Browser tests run Debian's Chromium: Playwright cannot download its own here.
+# Browser tests run Debian's Chromium headless shell, the benchmark Debian's Chromium:
+# Playwright cannot download its own here.
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMIUM_HEADLESS_SHELL)" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-headless-shell chromium-driver; \
 	fi
 
 # Autograding runs learner code in a bubblewrap sandbox (exercises/README.md).

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aimed.servers.chromium import launch_args
+from aimed.servers.chromium import HEADLESS_SHELL, launch_args
 from aimed.servers.sandbox import running_sandbox
 from aimed.servers.static import serve_in_thread
 from support import built_once
@@ -89,8 +89,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """Launch Debian's Chromium with its background traffic off (it cannot reach out here)."""
-    return {**browser_type_launch_args, **launch_args()}
+    """Launch Debian's Chromium headless shell with its background traffic off (it cannot
+    reach out here)."""
+    return {**browser_type_launch_args, **launch_args(HEADLESS_SHELL)}
 
 
 @pytest.fixture(scope="session")

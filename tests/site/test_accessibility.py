@@ -1,4 +1,5 @@
-"""axe-core scan of every course page in both languages: no serious or critical violation.
+"""Every course page in both languages, visited once: no serious or critical violation in
+axe-core's scan, and no request off this machine until the network is idle.
 
 Pages are scanned as a reader meets them (progress table shown by its script) and once more
 after a quiz question is answered, since the feedback and explanation appear only then.
@@ -30,16 +31,33 @@ def page_paths() -> list[str]:
     return paths
 
 
+def built_paths(built_site: Path) -> list[str]:
+    """Every page of the built site (an ``index.html``), as an address."""
+    paths = []
+    for html in sorted(built_site.rglob("index.html")):
+        relative = html.parent.relative_to(built_site).as_posix()
+        paths.append("/" if relative == "." else f"/{relative}/")
+    return paths
+
+
+def test_every_built_page_is_visited(built_site: Path) -> None:
+    """The pages below are every page the build wrote: none escapes the two checks."""
+    assert "/" in page_paths() and "/fr/" in page_paths()
+    assert sorted(built_paths(built_site)) == sorted(page_paths())
+
+
 @pytest.mark.parametrize("path", page_paths())
-def test_page_has_no_serious_accessibility_violation(
+def test_page_is_accessible_and_requests_no_other_host(
     page: Page, site_url: str, path: str, offsite_requests: list[str]
 ) -> None:
     # "load": the page's scripts have run (the progress table is filled at DOMContentLoaded);
-    # what the network does later (the search index) changes nothing axe reads.
+    # what the network does later (the search index) changes nothing axe reads, but every
+    # request until the network is idle must stay on this machine.
     response = page.goto(site_url + path, wait_until="load")
     assert response is not None and response.ok, f"{path} is not served"
     assert blocking_violations(page) == []
-    assert offsite_requests == []
+    page.wait_for_load_state("networkidle")
+    assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
 
 
 @pytest.mark.parametrize("path", ["/modules/what-ai-is/", "/fr/modules/what-ai-is/"])

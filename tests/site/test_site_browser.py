@@ -1,5 +1,8 @@
-"""The course site in Chromium: quizzes, progress, language switch, sandbox button, no request off
-this machine."""
+"""The course site in Chromium: quizzes, progress, language switch, sandbox button.
+
+That no page requests another host is checked on every page by ``test_accessibility.py``,
+which visits each one.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +15,6 @@ from playwright.sync_api import Locator, Page, expect
 from aimed.course_manifest import load_manifest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def site_paths(built_site: Path) -> list[str]:
-    paths = []
-    for html in sorted(built_site.rglob("index.html")):
-        relative = html.parent.relative_to(built_site).as_posix()
-        paths.append("/" if relative == "." else f"/{relative}/")
-    return paths
-
-
-def test_no_page_requests_another_host(
-    page: Page, site_url: str, built_site: Path, offsite_requests: list[str]
-) -> None:
-    paths = site_paths(built_site)
-    assert "/" in paths and "/fr/" in paths
-    for path in paths:
-        page.goto(site_url + path, wait_until="networkidle")
-    assert offsite_requests == [], f"requests left localhost: {offsite_requests}"
 
 
 def test_language_switch_lands_on_the_same_page(page: Page, site_url: str) -> None:
