@@ -138,8 +138,10 @@ def learner_python(released: dict[str, Path]) -> Path:
     env = released["base"] / "env"
     venv.EnvBuilder(with_pip=True).create(env)
     python = env / "bin" / "python"
+    # --no-compile: Python compiles what it imports on first use; compiling all of NumPy,
+    # pandas, SciPy and scikit-learn up front is half of pip's time here and proves nothing.
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-compile",
          "-c", str(ROOT / "constraints.txt"), wheel.name, "nbclient", "ipykernel"],
         capture_output=True, text=True, cwd=folder,
     )  # fmt: skip
@@ -147,59 +149,87 @@ def learner_python(released: dict[str, Path]) -> Path:
     return python
 
 
+WRONG = "reading-performance"  # the exercise answered in the wrong form, in each language
+
+
+def unzip(zip_path: Path, folder: Path) -> Path:
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def notebooks(released: dict[str, Path], learner_python: Path) -> dict[str, dict]:
+    """Every notebook of the tests below, run by the learner's Python in one kernel (one start
+    for all): each zip's notebook answered, and in each language one answered in the wrong
+    form and one as released. Keyed by file; each entry has the release and its ``run``."""
+    root, base = released["root"], released["base"]
+    made: dict[str, dict] = {}
+
+    def add(key: str, path: Path, release: dict, notebook: dict) -> None:
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        made[key] = {"path": path, "release": release}
+
+    for zip_path in sorted(released["downloads"].glob("*.zip")):
+        assignment = zip_path.stem
+        exercise = assignment.rsplit("-", 1)[0]
+        folder = unzip(zip_path, base / "unzipped" / assignment)
+        release = json.loads((folder / f"{exercise}.ipynb").read_text("utf-8"))
+        answers = solutions(root / "source" / assignment / f"{exercise}.ipynb")
+        add(assignment, folder / "answered.ipynb", release, filled(release, answers))
+    for lang in ("en", "fr"):
+        assignment = f"{WRONG}-{lang}"
+        folder = unzip(released["downloads"] / f"{assignment}.zip", base / f"wrong-{lang}")
+        release = json.loads((folder / f"{WRONG}.ipynb").read_text("utf-8"))
+        answers = solutions(root / "source" / assignment / f"{WRONG}.ipynb")
+        add(
+            f"wrong-{lang}",
+            folder / "wrong.ipynb",
+            release,
+            filled(release, answers, answer_q2="9.2"),
+        )
+        add(f"blank-{lang}", folder / "blank.ipynb", release, release)
+    runs = run_notebooks(learner_python, *(entry["path"] for entry in made.values()))
+    for entry, run in zip(made.values(), runs, strict=True):
+        entry["run"] = run
+    return made
+
+
 @pytest.mark.slow
 def test_each_zip_installs_and_runs_with_python_alone(
-    released: dict[str, Path], learner_python: Path
+    released: dict[str, Path], notebooks: dict[str, dict]
 ) -> None:
     root, downloads = released["root"], released["downloads"]
     zips = sorted(downloads.glob("*.zip"))
     assert [z.stem for z in zips] == sorted(
         p.name for p in (root / "source").iterdir() if p.is_dir()
     )
-    wheels, answered, checks = set(), {}, {}
+    wheels = set()
     for zip_path in zips:
         assignment = zip_path.stem
         exercise, lang = assignment.rsplit("-", 1)
         folder = released["base"] / "unzipped" / assignment
-        with zipfile.ZipFile(zip_path) as archive:
-            archive.extractall(folder)
         (wheel,) = folder.glob("aimed-*.whl")
         wheels.add(wheel.read_bytes())
         readme = (folder / t("trainer.readme_name", lang)).read_text("utf-8")
         assert f"pip install {wheel.name} jupyterlab" in readme
         assert f"jupyter lab {exercise}.ipynb" in readme
         assert ("Décompressez" in readme) == (lang == "fr")
-        release = json.loads((folder / f"{exercise}.ipynb").read_text("utf-8"))
-        answers = solutions(root / "source" / assignment / f"{exercise}.ipynb")
-        answered[assignment] = folder / "answered.ipynb"
-        answered[assignment].write_text(json.dumps(filled(release, answers)), encoding="utf-8")
-        checks[assignment] = [
-            c.get("id") for c in release["cells"] if grade_id(c).startswith("test_")
-        ]
-    # the wheel the learner's Python holds (from one zip) is the very wheel of every zip
-    assert len(wheels) == 1, "every zip carries the same wheel"
-    runs = run_notebooks(learner_python, *answered.values())
-    for assignment, run in zip(answered, runs, strict=True):
+        release, run = notebooks[assignment]["release"], notebooks[assignment]["run"]
+        checks = [c.get("id") for c in release["cells"] if grade_id(c).startswith("test_")]
         assert run["errors"] == [], f"{assignment}: a cell failed"
         assert run["ran"] == run["cells"], f"{assignment}: every cell ran"
-        assert not any(run["said"][c] for c in checks[assignment]), f"{assignment}: a check spoke"
+        assert not any(run["said"][c] for c in checks), f"{assignment}: a check spoke"
+    # the wheel the learner's Python holds (from one zip) is the very wheel of every zip
+    assert len(wheels) == 1, "every zip carries the same wheel"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_wrong_form_answer_gets_the_visible_checks_message(
-    released: dict[str, Path], learner_python: Path, lang: str, capsys: pytest.CaptureFixture[str]
+    notebooks: dict[str, dict], lang: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assignment = f"reading-performance-{lang}"
-    folder = released["base"] / "unzipped" / f"wrong-{lang}"
-    with zipfile.ZipFile(released["downloads"] / f"{assignment}.zip") as archive:
-        archive.extractall(folder)
-    release = json.loads((folder / "reading-performance.ipynb").read_text("utf-8"))
-    answers = solutions(released["root"] / "source" / assignment / "reading-performance.ipynb")
-    wrong = folder / "wrong.ipynb"
-    wrong.write_text(json.dumps(filled(release, answers, answer_q2="9.2")), encoding="utf-8")
-    (run,) = run_notebooks(learner_python, wrong)
-
+    release, run = notebooks[f"wrong-{lang}"]["release"], notebooks[f"wrong-{lang}"]["run"]
     check = next(c for c in release["cells"] if grade_id(c) == "test_q2")
     helpers.set_language(lang)
     try:
@@ -212,9 +242,7 @@ def test_a_wrong_form_answer_gets_the_visible_checks_message(
     assert run["errors"] == [] and run["ran"] == run["cells"]
 
     # the notebook as released, nothing answered: it runs to its end, each check saying so
-    blank = folder / "blank.ipynb"
-    blank.write_text(json.dumps(release), encoding="utf-8")
-    (run,) = run_notebooks(learner_python, blank)
+    run = notebooks[f"blank-{lang}"]["run"]
     assert run["errors"] == [] and run["ran"] == run["cells"]
     checks = [c.get("id") for c in release["cells"] if grade_id(c).startswith("test_")]
     missing = {"en": "has no answer yet", "fr": "n'a pas encore de réponse"}[lang]
