@@ -14,7 +14,7 @@ import pytest
 from aimed.servers.chromium import HEADLESS_SHELL, launch_args
 from aimed.servers.sandbox import running_sandbox
 from aimed.servers.static import serve_in_thread
-from support import built_once
+from support import built_once, shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -92,6 +92,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Launch Debian's Chromium headless shell with its background traffic off (it cannot
     reach out here)."""
     return {**browser_type_launch_args, **launch_args(HEADLESS_SHELL)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The run's site builds draw each figure once: the first keeps what it drew in a folder
+    every worker shares (``AIMED_FIGURE_CACHE``), the others read it back. The wheel's test
+    builds without it (its environment has no AIMED_* variable)."""
+    folder = shared_folder(tmp_path_factory) / "figure-cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIMED_FIGURE_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

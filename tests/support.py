@@ -67,6 +67,14 @@ def blocking_violations(page) -> list[str]:
     ]
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """This run's temporary folder that every pytest-xdist worker sees (beside their own)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 def built_once(tmp_path_factory, name: str, build) -> Path:
     """``build(folder)`` run once per test session, however many pytest-xdist workers run it.
 
@@ -75,11 +83,9 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
     change what was built work on a copy.
     """
     import fcntl
-    import os
     import shutil
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = shared_folder(tmp_path_factory)
     folder, done = shared / name, shared / f"{name}.built"
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

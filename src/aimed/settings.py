@@ -34,6 +34,10 @@ servers bind to every address (0.0.0.0 or ::).
 ``AIMED_SELF_CHECK`` (read through :func:`self_check`, default ``on``): whether the exercise
 server offers "Check my answers" (``aimed.lab``). A trainer sets it to ``off`` for a graded
 release: the check page then says that answers are checked by the trainer.
+``AIMED_FIGURE_CACHE`` (read through :func:`figure_cache`, default unset: every build draws
+every figure): a folder where the site's build keeps the figures it drew, each under a digest
+of the code that draws it, so a later build with the same code reads them instead of drawing
+them again (the test suite builds the site several times).
 """
 
 from __future__ import annotations
@@ -279,3 +283,15 @@ def self_check(environ: Mapping[str, str] | None = None) -> bool:
             "(off for a graded release: answers are then checked by the trainer only)"
         )
     return SWITCH[value]
+
+
+def figure_cache(environ: Mapping[str, str] | None = None) -> Path | None:
+    """``AIMED_FIGURE_CACHE``: the folder where site builds keep drawn figures, if set."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("AIMED_FIGURE_CACHE", "").strip()
+    if not value:
+        return None
+    folder = Path(value).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise SettingError(f"AIMED_FIGURE_CACHE={value!r}: this is a file; give a folder")
+    return folder
