@@ -117,3 +117,44 @@ def test_each_rubric_banner_is_in_its_notebooks_language(tmp_path: Path) -> None
                 assert "Trainer only" not in banner
             else:
                 assert banner.startswith("> **Trainer only: model answer and rubric")
+
+
+def _notebook(folder: Path, *sources: str) -> Path:
+    import nbformat
+
+    folder.mkdir(parents=True)
+    path = folder / "exercise.ipynb"
+    cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+@pytest.mark.slow
+def test_notebooks_share_a_kernel_but_not_their_names(tmp_path: Path) -> None:
+    """One kernel for all: each notebook starts with no name left by the one before, in its own
+    folder, and a failing cell stops the build naming its notebook."""
+    import nbformat
+
+    from aimed.trainer.course import TrainerError
+    from aimed.trainer.guide import execute_in_one_kernel
+
+    first = _notebook(tmp_path / "first-en", "left_behind = 1", "import os; print(os.getcwd())")
+    second = _notebook(tmp_path / "second-fr", "print('left_behind' in dir())", "print(2 + 2)")
+    said: list[str] = []
+    execute_in_one_kernel([first, second], timeout=60, say=said.append)
+    assert said == [
+        "executing 1/2: first-en/exercise.ipynb",
+        "executing 2/2: second-fr/exercise.ipynb",
+    ]
+
+    def printed(path: Path) -> list[str]:
+        cells = nbformat.read(path, as_version=4).cells
+        return ["".join(o.get("text", "") for o in c.outputs).strip() for c in cells]
+
+    assert printed(first) == ["", str(first.parent)]  # no cell added, each ran in its folder
+    assert printed(second) == ["False", "4"]
+    broken = _notebook(tmp_path / "broken-en", "print('fine')", "1 / 0", "print('never')")
+    with pytest.raises(
+        TrainerError, match=r"broken-en/exercise.ipynb: a cell failed:[\s\S]*ZeroDivisionError"
+    ):
+        execute_in_one_kernel([second, broken], timeout=60)

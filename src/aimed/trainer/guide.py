@@ -4,6 +4,13 @@ jupyter-book 1.x (Sphinx) builds it offline; jupyter-book 2 fetches its theme fr
 web at build time, so the project pins ``jupyter-book<2``. The book's settings and
 introduction live in ``exercises/guide/``; the table of contents is made from the
 course's assignments at each build, so a new exercise appears without editing it.
+
+The notebooks are executed before jupyter-book renders them (its own execution is off in
+``_config.yml``), one after the other in one kernel, its names cleared and its folder changed
+before each (``%reset -f``, ``%cd``), as a learner's "Run All" starts: one kernel start and
+one import of the libraries instead of one per notebook. Every notebook sets its language
+and imports what it uses in its first cell, so none depends on the one before; each also
+runs alone in the grading and exercise tests.
 """
 
 from __future__ import annotations
@@ -126,6 +133,45 @@ def off_host_loads(site: Path) -> list[str]:
 
 
 _STEP = re.compile(r"\[\s*\d+%\]|Executing|executing")
+_RESET = "%reset -f\n%cd {folder!r}"
+
+
+def execute_in_one_kernel(
+    notebooks: list[Path], timeout: int, say: Callable[[str], None] | None = None
+) -> None:
+    """Execute each notebook in place, in turn, in one kernel (see the module's text).
+
+    A cell that fails stops with the notebook's name and the error, as jupyter-book's
+    ``allow_errors: false`` would; ``timeout`` is each cell's limit, in seconds.
+    """
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    say = say or (lambda line: None)
+    # Unix sockets in a folder of this user's, not TCP on loopback, which every user of a
+    # shared machine can reach.
+    sockets = Path(tempfile.mkdtemp(prefix="aimed-kernel-"))
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+    kernel.start_kernel()
+    try:
+        for number, path in enumerate(notebooks, start=1):
+            say(f"executing {number}/{len(notebooks)}: {path.parent.name}/{path.name}")
+            notebook = nbformat.read(path, as_version=4)
+            fresh = nbformat.v4.new_code_cell(_RESET.format(folder=str(path.parent)))
+            notebook.cells.insert(0, fresh)
+            try:
+                NotebookClient(notebook, km=kernel, timeout=timeout, allow_errors=False).execute()
+            except (CellExecutionError, CellTimeoutError) as error:
+                raise TrainerError(
+                    f"{path.parent.name}/{path.name}: a cell failed:\n{error}"
+                ) from error
+            del notebook.cells[0]
+            nbformat.write(notebook, path)
+    finally:
+        kernel.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def build_guide(
@@ -146,6 +192,10 @@ def build_guide(
         stage(course, book)
         count = len(course.assignments())
         say(f"building the trainer's guide: {count} notebooks to execute, then the pages")
+        config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+        timeout = int((config.get("execute") or {}).get("timeout", 120))
+        staged = [book / a.name / a.notebook for a in course.assignments()]
+        execute_in_one_kernel(staged, timeout, say)
         command = [
             sys.executable,
             "-c",
