@@ -24,6 +24,7 @@ from aimed.trainer.export import (
     read_roster,
 )
 from aimed.trainer.synthetic import copy_course, solutions, submission_for
+from support import built_once
 
 ENGLISH = "reading-performance-en"
 FRENCH = "reading-performance-fr"
@@ -52,14 +53,22 @@ def _notebook(root: Path, assignment: str, kind: str) -> bytes:
     return content
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The cohort, collected, graded and exported once per run (``built_once``: the
+    attestation tests read the same one). Read only: a test writes its exports elsewhere."""
+    base = built_once(tmp_path_factory, "exports-cohort", _grade_the_cohort)
+    root = Path((base / "root.txt").read_text(encoding="utf-8"))
+    output = (base / "export-output.txt").read_text(encoding="utf-8")
+    return {"root": root, "reports": root / "reports", "output": output, "base": base}
+
+
+def _grade_the_cohort(base: Path) -> None:
     from nbgrader.api import Gradebook
 
     from aimed.trainer.grading import autograde_all
     from aimed.trainer.release import generate_releases
 
-    base = tmp_path_factory.mktemp("exports")
     course = copy_course(base / "course")
     root = course.root
     generate_releases(course, [ENGLISH, FRENCH])
@@ -109,7 +118,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     result = run("export", "--course", root, "--roster", roster)
     assert result.exit_code == 0, result.output
-    return {"root": root, "reports": root / "reports", "output": result.output, "base": base}
+    (base / "export-output.txt").write_text(result.output, encoding="utf-8")
+    (base / "root.txt").write_text(str(root), encoding="utf-8")
 
 
 @pytest.mark.slow
