@@ -155,3 +155,29 @@ def test_a_series_made_once_cannot_be_changed_by_whoever_reads_it() -> None:
     with pytest.raises(TypeError):
         series.cases[0].facts[0].values["value"] = 0  # type: ignore[index]
     assert make_series.__wrapped__(7) == series  # made afresh: the same cases
+
+
+def test_a_new_gradebook_records_the_migration_alembic_names(tmp_path: Path) -> None:
+    """The gradebook a release creates carries the revision ``alembic heads`` prints for
+    nbgrader's migrations, read in this process rather than by another Python."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    from aimed.trainer.nbgrader_api import alembic_head
+    from aimed.trainer.release import generate_releases
+    from aimed.trainer.synthetic import copy_course
+
+    alembic = Path(sys.executable).parent / "alembic"
+    with _temp_alembic_ini(f"sqlite:///{tmp_path / 'unused.db'}") as ini:
+        printed = subprocess.run(
+            [str(alembic), "-c", ini, "heads"], capture_output=True, text=True, check=True
+        ).stdout
+    assert alembic_head() == printed.split("\n")[0].split(" ")[0]
+    course = copy_course(tmp_path / "course")
+    generate_releases(course, ["reading-performance-en"])
+    with sqlite3.connect(course.root / "gradebook.db") as db:
+        (version,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version == alembic_head()
