@@ -86,6 +86,7 @@ def test_a_core_module_importing_a_surface_breaks_the_rules(tmp_path: Path) -> N
 CORE = ("aimed.engines", "aimed.texts", "aimed.notebooks", "aimed.validation")
 
 
+@pytest.mark.slow
 def test_the_package_type_checks() -> None:
     """mypy on src/aimed, sandbox/ and site/ together, as `make lint` runs it."""
     result = subprocess.run(

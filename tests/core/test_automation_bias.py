@@ -439,8 +439,8 @@ def test_pair_refuses_what_it_cannot_match():
 
     series = make_series(5)
     assert shared_cases(series, series) == list(range(1, SERIES_LENGTH + 1))
-    with pytest.raises(ValueError, match="no series within"):
-        paired_series(5, tolerance=-1.0)
+    with pytest.raises(ValueError, match="no series within -1.0 of series 5 in 40 seeds"):
+        paired_series(5, tolerance=-1.0, search=40)  # the default search: 2,000 seeds
     with pytest.raises(InputError):
         paired_series(MAX_SEED + 1)
 

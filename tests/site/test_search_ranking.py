@@ -19,6 +19,7 @@ from support import search_result_links
 MODULE_7 = "/fr/modules/trust-responsibility/"
 
 
+@pytest.mark.slow
 def test_the_french_index_splits_words_at_apostrophes(built_site: Path) -> None:
     index = json.loads((built_site / "fr" / "search" / "search_index.json").read_text("utf-8"))
     separator = re.compile(index["config"]["separator"])

@@ -212,6 +212,7 @@ def test_without_a_roster_the_moodle_file_maps_lti_learners_by_moodles_user_id(
     assert "no roster given" in " ".join(result.output.split())
 
 
+@pytest.mark.slow
 def test_without_a_roster_or_an_lti_learner_the_moodle_file_has_its_header_and_no_row(
     graded,
 ) -> None:

@@ -106,6 +106,7 @@ def test_unanswered_questions_print_nothing_on_the_graders_terminal(capfd) -> No
     assert out == "" and err == ""
 
 
+@pytest.mark.slow
 def test_one_warm_sandbox_holds_every_exercise_of_the_run(
     released_course: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -157,6 +158,7 @@ def test_a_series_made_once_cannot_be_changed_by_whoever_reads_it() -> None:
     assert make_series.__wrapped__(7) == series  # made afresh: the same cases
 
 
+@pytest.mark.slow
 def test_a_new_gradebook_records_the_migration_alembic_names(tmp_path: Path) -> None:
     """The gradebook a release creates carries the revision ``alembic heads`` prints for
     nbgrader's migrations, read in this process rather than by another Python."""

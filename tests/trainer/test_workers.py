@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from aimed.trainer import workers
 from aimed.trainer.course import Course
 from aimed.trainer.workers import Pool
@@ -24,6 +26,7 @@ def serve_or_die(root, database, overrides, run_dir, connection) -> None:
         connection.send((job, True, ""))
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_or_hangs_costs_only_its_own_submission(
     tmp_path: Path, monkeypatch
 ) -> None:

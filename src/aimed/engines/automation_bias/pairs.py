@@ -95,14 +95,17 @@ def shared_cases(first: Series, second: Series) -> list[int]:
     return [case.number for case in second.cases if case_identity(case) in seen]
 
 
-def paired_series(seed: int = CHECK_SEED, tolerance: float = TOLERANCE) -> tuple[Series, Series]:
+def paired_series(
+    seed: int = CHECK_SEED, tolerance: float = TOLERANCE, search: int = SEARCH
+) -> tuple[Series, Series]:
     """The series of ``seed`` and the first later one (wrapping past ``MAX_SEED``) that shares
-    no case with it and is as hard within ``tolerance``; the same seed, the same pair."""
+    no case with it and is as hard within ``tolerance``; the same seed, the same pair. Gives up
+    after ``search`` seeds."""
     seed = check_seed(seed)
     first = make_series(seed)
     measured = difficulty(first)
-    for step in range(1, SEARCH + 1):
+    for step in range(1, search + 1):
         second = make_series((seed + step) % (MAX_SEED + 1))
         if not shared_cases(first, second) and measured.gap(difficulty(second)) <= tolerance:
             return first, second
-    raise ValueError(f"no series within {tolerance} of series {seed} in {SEARCH} seeds")
+    raise ValueError(f"no series within {tolerance} of series {seed} in {search} seeds")
