@@ -36,15 +36,26 @@ def xdist_group_of(path: str) -> str:
 # the others follow in collection order (``--no-loadscope-reorder``: xdist would otherwise put
 # the files with most tests first, whatever their length).
 LONGEST_FIRST = (
+    "tests/site/test_accessibility.py",
+    "tests/site/test_record_browser.py",
     "tests/hub/test_cycle.py",
-    "tests/trainer/test_every_exercise_graded.py",
-    "tests/trainer/test_trainer_cycle.py",
-    "tests/trainer/test_trainer_guide.py",
-    "tests/trainer/test_zip_alone.py",
     "tests/test_lint.py",
+    "tests/servers/test_wheel.py",
+    "tests/site/test_module_links_browser.py",
+    "tests/trainer/test_zip_alone.py",
     "tests/trainer/test_trainer_hostile.py",
-    "tests/hub/test_lti.py",
+    "tests/trainer/test_every_exercise_graded.py",
+    "tests/site/test_lab_browser.py",
+    "tests/sandbox/test_symptom_checker_page.py",
+    "tests/site/test_selfcheck_browser.py",
+    "tests/trainer/test_selfcheck.py",
+    "tests/hub/test_front_door.py",
+    "tests/sandbox/test_model_pages_browser.py",
     "tests/trainer/test_exercises.py",
+    # the longest of the fast tier (-m "not slow and not browser") after these
+    "tests/sandbox/test_biased_data_page.py",
+    "tests/trainer/test_attest.py",
+    "tests/sandbox/test_number_ranges.py",
 )
 
 

@@ -15,6 +15,7 @@ import http.server
 import io
 import json
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -104,11 +105,26 @@ def publish(folder: Path, issuer: A.Issuer) -> None:
         (folder / "badges" / name).write_text(json.dumps(document), encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Two institutions' keys made by ``create_key`` once for the file (an RSA key takes up to
+    a second to make); a test takes its own copy with ``key_copy``."""
+    folder = tmp_path_factory.mktemp("keys")
+    return [A.create_key(folder / "institution.pem"), A.create_key(folder / "other.pem")]
+
+
+def key_copy(key: Path, where: Path) -> Path:
+    where.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(key, where)  # the owner-only mode too
+    return where
+
+
 @pytest.fixture
-def issued(tmp_path: Path, publisher) -> dict:
+def issued(tmp_path: Path, publisher, keys: list[Path]) -> dict:
     """One learner's badge and attestations, with the issuer's files published."""
     folder, url = publisher
-    issuer = A.load_issuer("CHU de Test", "Dr Anne Formatrice", url, A.create_key(tmp_path / "k"))
+    key = key_copy(keys[0], tmp_path / "k")
+    issuer = A.load_issuer("CHU de Test", "Dr Anne Formatrice", url, key)
     publish(folder, issuer)
     exercises = table(
         {
@@ -161,9 +177,9 @@ def test_a_changed_name_date_or_score_fails_verification(issued, change) -> None
         verify(tampered(issued["png"], change))
 
 
-def test_a_badge_signed_with_another_key_fails(issued, tmp_path) -> None:
+def test_a_badge_signed_with_another_key_fails(issued, keys, tmp_path) -> None:
     other = A.load_issuer(
-        "CHU de Test", "Dr X", issued["issuer"].url, A.create_key(tmp_path / "other")
+        "CHU de Test", "Dr X", issued["issuer"].url, key_copy(keys[1], tmp_path / "other")
     )
     document = A.assertion(issued["person"], edition(), other, datetime.now(UTC), "en")
     forged = A.baked(A.sign(document, other.key_pem), A.badge_image())
@@ -259,8 +275,8 @@ def test_the_evidence_file_carries_the_content_s_review_date() -> None:
         (["--lang", "de"], "languages are en and fr"),
     ],
 )
-def test_bad_input_gets_a_clear_message(tmp_path, args, message) -> None:
-    key = A.create_key(tmp_path / "key.pem")
+def test_bad_input_gets_a_clear_message(tmp_path, keys, args, message) -> None:
+    key = key_copy(keys[0], tmp_path / "key.pem")
     base = [
         "attest",
         "--institution",

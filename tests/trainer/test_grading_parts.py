@@ -128,6 +128,7 @@ def test_one_warm_sandbox_holds_every_exercise_of_the_run(
     assert warm_parts(exercise, "") == (tuple(sorted(exercise.modules)), set_up_cells([exercise]))
 
 
+@pytest.mark.slow
 def test_set_up_cells_are_the_releases_never_an_answer_or_a_check(
     released_course: dict[str, Path],
 ) -> None:

@@ -92,6 +92,7 @@ def assert_teaches_without_giving_away(result_text: str, source: Path) -> None:
         assert word not in result_text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_some_right_some_wrong_some_blank(released_course, tmp_path: Path, lang: str) -> None:
     course = released_course["root"]
@@ -124,6 +125,7 @@ def test_some_right_some_wrong_some_blank(released_course, tmp_path: Path, lang:
         assert not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text), number
 
 
+@pytest.mark.slow
 def test_both_languages_point_to_the_same_section(released_course, tmp_path: Path) -> None:
     course = released_course["root"]
     hints = {}
@@ -141,6 +143,7 @@ def test_both_languages_point_to_the_same_section(released_course, tmp_path: Pat
     assert len(english) == len(french) >= 2  # the same sections, named in each language
 
 
+@pytest.mark.slow
 def test_an_answer_left_as_none_is_not_answered(released_course, tmp_path: Path) -> None:
     course = released_course["root"]
     source, release = paths(course, "world-changes-en")
@@ -169,6 +172,7 @@ def test_every_exercise_all_right_and_all_blank(
         assert all(q.part and q.hint for q in blank.questions)
 
 
+@pytest.mark.slow
 def test_what_is_not_a_notebook_or_has_no_checks_is_said(released_course, tmp_path: Path) -> None:
     course = released_course["root"]
     source, release = paths(course, "reading-performance-en")
@@ -185,6 +189,7 @@ def test_what_is_not_a_notebook_or_has_no_checks_is_said(released_course, tmp_pa
     assert caught.value.reason == "no_source"
 
 
+@pytest.mark.slow
 def test_the_exercise_servers_worker_answers_and_survives_bad_requests(
     released_course, tmp_path: Path
 ) -> None:
@@ -225,6 +230,7 @@ def descendants(pid: int) -> dict[int, str]:
     return {pid: command.decode("utf-8", "replace") for pid, command in found.items()}
 
 
+@pytest.mark.slow
 def test_the_exercise_server_answers_only_with_its_checker_warm(
     released_course, tmp_path: Path
 ) -> None:
