@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -103,6 +104,19 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Launch Debian's Chromium headless shell with its background traffic off (it cannot
     reach out here)."""
     return {**browser_type_launch_args, **launch_args(HEADLESS_SHELL)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Each new AppTest has Streamlit read the metadata of every installed package in search
+    of custom components (about a third of a second; the sandbox uses none, and what is
+    installed does not change during a run): read once per run."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = functools.cache(manifest_scanner.scan_component_manifests)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
