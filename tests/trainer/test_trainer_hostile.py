@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing.util
 import os
 import random
 import re
@@ -154,6 +155,10 @@ def _grade(root: Path, temp: Path, seed: int) -> tuple[dict, Summary]:
     stale = temp / "aimed-grading-999999999-killed"  # left by a run killed mid-way
     stale.mkdir()
     (stale / "worker-1.db").write_bytes(b"")
+    # This process's own multiprocessing folder (where the grading fork server, shared by every
+    # run of the process, keeps its socket; removed when the process exits) is made first, in
+    # the usual place: it is not the run's, whichever run of the process starts the server.
+    multiprocessing.util.get_temp_dir()
     saved = tempfile.tempdir, os.environ.get("TMPDIR")
     tempfile.tempdir, os.environ["TMPDIR"] = str(temp), str(temp)
     try:
