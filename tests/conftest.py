@@ -38,8 +38,8 @@ def xdist_group_of(path: str) -> str:
 # the files with most tests first, whatever their length).
 LONGEST_FIRST = (
     "tests/site/test_accessibility.py",
+    "tests/hub/test_cycle.py",  # second: the other worker's first file waits for no site build
     "tests/site/test_record_browser.py",
-    "tests/hub/test_cycle.py",
     "tests/test_lint.py",
     "tests/servers/test_wheel.py",
     "tests/site/test_module_links_browser.py",
