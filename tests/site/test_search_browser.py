@@ -1,8 +1,9 @@
 """The course site in Chromium, for what a physician's review found only a browser shows.
 
-Search answers in the page's language with or without accents; the language switch keeps the
-section being read; no request goes to a missing sitemap; quiz tallies and abbreviations read
-right before any answer and on a touch screen.
+Search answers in the page's language with or without accents, its index built at the first
+search rather than at each page load; the language switch keeps the section being read; no
+request goes to a missing sitemap; quiz tallies and abbreviations read right before any answer
+and on a touch screen.
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ def test_english_search_lists_no_french_page(page: Page, site_url: str) -> None:
     assert any("/modules/reading-performance/" in link for link in links), links
     french = [link for link in links if link.startswith(f"{site_url}/fr/")]
     assert french == [], f"French pages in English search results: {french}"
+
+
+def test_the_index_is_built_at_the_first_search_not_at_each_page_load(
+    page: Page, site_url: str
+) -> None:
+    """Building the French index loads Lunr's French stemmer: not before a search is made."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site_url}/fr/modules/bias/", wait_until="networkidle")
+    assert any(url.endswith("/fr/search/search_index.json") for url in requested), requested
+    assert not [url for url in requested if "/lunr/" in url], "the index was built at page load"
+    links = search_result_links(page, "biais")
+    assert any("/fr/modules/bias/" in link for link in links), links
+    assert any(url.endswith("/lunr/min/lunr.fr.min.js") for url in requested), requested
 
 
 MODULE = "/modules/what-ai-is/"
