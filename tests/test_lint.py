@@ -107,6 +107,28 @@ def test_the_core_is_never_excused_from_type_checking() -> None:
     assert not [m for m in excused if m.startswith(CORE)]
 
 
+def test_no_library_left_out_of_type_checking_is_imported_by_the_package() -> None:
+    """Libraries mypy skips (follow_imports = "skip") are reached only through others'
+    signatures: an import of one in the package would go unchecked, so none may appear."""
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        overrides = tomllib.load(handle)["tool"]["mypy"]["overrides"]
+    skipped = {
+        m.removesuffix(".*")
+        for o in overrides
+        if o.get("follow_imports") == "skip"
+        for m in o["module"]
+    }
+    assert skipped, "the list this test guards"
+    pattern = re.compile(rf"^\s*(?:import|from)\s+({'|'.join(map(re.escape, skipped))})\b", re.M)
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for folder in (ROOT / "src" / "aimed", ROOT / "sandbox", ROOT / "site")
+        for path in folder.rglob("*.py")
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
+
+
 def test_every_type_ignore_names_its_error_and_says_why() -> None:
     """`# type: ignore[code]  # reason`: a bare ignore would hide any error on the line."""
     folders = [ROOT / "src" / "aimed", ROOT / "sandbox", ROOT / "site"]
