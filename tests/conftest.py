@@ -20,7 +20,8 @@ from support import built_once, shared_folder
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-# The suite runs on two pytest-xdist workers (`-n 2`, pyproject.toml). The tests of one file go
+# The suite runs on three pytest-xdist workers (`-n 3`, pyproject.toml: on two cores a third
+# worker runs while the others wait for a server or a browser). The tests of one file go
 # to one worker, so a module's fixtures are made once, and so do the files of a group:
 # "site-with-sandbox", the site built to link to this run's sandbox server, made once.
 # Grading runs may go side by side: each learner's code is capped in its own control group,
@@ -38,7 +39,7 @@ def xdist_group_of(path: str) -> str:
 # the files with most tests first, whatever their length).
 LONGEST_FIRST = (
     "tests/site/test_accessibility.py",
-    "tests/hub/test_cycle.py",  # second: the other worker's first file waits for no site build
+    "tests/hub/test_cycle.py",  # second: another worker's first file waits for no site build
     "tests/site/test_record_browser.py",
     "tests/test_lint.py",
     "tests/servers/test_wheel.py",
