@@ -46,7 +46,6 @@ LONGEST_FIRST = (
     "tests/site/test_module_links_browser.py",
     "tests/trainer/test_zip_alone.py",
     "tests/trainer/test_trainer_hostile.py",
-    "tests/trainer/test_every_exercise_graded.py",
     "tests/site/test_lab_browser.py",
     "tests/sandbox/test_symptom_checker_page.py",
     "tests/site/test_selfcheck_browser.py",

@@ -288,7 +288,7 @@ def course(released_course: dict[str, Path]) -> Path:
 
 # Stock nbgrader, as a trainer without aimed-trainer would run it: one exercise per language.
 # Every notebook's full, partial and blank scores through the trainer's grader are in
-# test_every_exercise_graded.py; these check that stock nbgrader reads our notebooks alike.
+# test_trainer_hostile.py; these check that stock nbgrader reads our notebooks alike.
 STOCK = ("reading-performance-en", "bias-fr")
 
 

@@ -2,11 +2,13 @@
 
 One autograde run (two workers) grades every kind of learner of ``aimed.trainer.synthetic``
 (``hostile.py`` for the attacks) on the real release of the reading-performance exercise,
-and, beside them, an honest notebook of every other assignment of the course (each from a
-learner of the same cohort); the run never stops for one. Then: honest learners score in
-every assignment as honest learners alone do (``test_every_exercise_graded.py``), the
-gradebook's schema is nbgrader's, no process and no temporary file of the run is left, and
-no line of a hidden test or a solution reaches any feedback page.
+and, beside them, a learner who answers everything as the solutions do, one who answers the
+first half and one who answers nothing in every other assignment of the course, both
+languages (each a learner of the same cohort); the run never stops for one. Then: every
+exercise gives its honest learners their exact scores, the gradebook's schema is nbgrader's,
+no process and no temporary file of the run is left, and no line of a hidden test or a
+solution reaches any feedback page. This is the course's one graded cohort of every exercise;
+the stock-nbgrader round trip (one exercise per language) is in ``test_exercises.py``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from aimed.course_manifest import load_manifest
 from aimed.trainer.course import Course, open_course
 from aimed.trainer.export import question_grades
 from aimed.trainer.feedback import MAX_PAGE_BYTES, generate_feedback, own_lines
@@ -43,6 +46,7 @@ from aimed.trainer.synthetic import (
     submit,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "reading-performance-en"
 NOTEBOOK = "reading-performance.ipynb"
 
@@ -73,17 +77,19 @@ def _points(course_root: Path) -> tuple[list[str], dict[str, float]]:
 
 
 def _honest_elsewhere(course: Course) -> dict[tuple[str, str], str]:
-    """One honest submission of every other assignment: ``(learner, assignment) -> kind``.
+    """Every honest kind (right, half, blank) in every other assignment:
+    ``(learner, assignment) -> kind``.
 
-    Each comes from a learner of the cohort (the n-th by id), so honest notebooks of other
-    exercises are graded between hostile ones; in each exercise one language is answered
-    fully and the other by half.
+    Each comes from a learner of the cohort (``learner-001`` to one per kind of ``KINDS``),
+    three different learners per assignment, so honest notebooks of other exercises are
+    graded between hostile ones.
     """
     others = [a for a in course.assignments() if a.name != ASSIGNMENT]
-    exercises = sorted({a.exercise for a in others})
+    spread = len(KINDS) // len(FAIR_KINDS)
     return {
-        (f"learner-{n:03d}", a.name): FAIR_KINDS[(exercises.index(a.exercise) + n) % 2]
-        for n, a in enumerate(others, start=1)
+        (f"learner-{(n + k * spread) % len(KINDS) + 1:03d}", a.name): kind
+        for n, a in enumerate(others)
+        for k, kind in enumerate(FAIR_KINDS)
     }
 
 
@@ -354,28 +360,39 @@ def test_a_second_check_reports_the_same_repairs(graded) -> None:
             ], kind
 
 
-def _alone(root: Path, assignment: str, kind: str) -> dict[str, float]:
-    """Each autograded question's score of an honest ``kind`` learner graded alone: all its
-    points where answered, none elsewhere (``test_every_exercise_graded.py`` checks it)."""
+def _expected(root: Path, assignment: str, kind: str) -> dict[str, float]:
+    """Each autograded question's score of an honest ``kind`` learner: all its points where
+    answered, none elsewhere."""
     answers, tests = _tests(root, assignment)
     answered = {"correct": answers, "partial": answers[: len(answers) // 2], "blank": []}[kind]
     return {test: (value if answer in answered else 0.0) for test, (answer, value) in tests.items()}
 
 
 @pytest.mark.slow
-def test_honest_learners_score_as_alone_in_every_assignment(graded) -> None:
+def test_each_exercise_gives_honest_learners_their_exact_scores(graded) -> None:
     root, cohort, _ = graded
     course = open_course(root)
+    exercises = load_manifest(ROOT / "course" / "course.toml").exercises
+    assert sorted(a.name for a in course.assignments()) == sorted(
+        f"{exercise}-{lang}" for exercise in exercises for lang in ("en", "fr")
+    )
     honest = {(learner, ASSIGNMENT): kind for learner, kind in cohort.items() if kind in FAIR_KINDS}
     honest |= _honest_elsewhere(course)
-    assert {name for _, name in honest} == {a.name for a in course.assignments()}
-    assert len(course.assignments()) == 20
+    assert sorted(kind for (_, name), kind in honest.items() if name == ASSIGNMENT) == sorted(
+        FAIR_KINDS
+    )
+    for assignment in course.assignments():
+        kinds = [kind for (_, name), kind in honest.items() if name == assignment.name]
+        assert sorted(kinds) == sorted(FAIR_KINDS), assignment.name
+        # every answer the grader grades is followed by its test cell, none forgotten
+        answers, tests = _tests(root, assignment.name)
+        assert {a.replace("answer_", "test_") for a in answers} == set(tests), assignment.name
     scores: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for grade in question_grades(course):
         if grade.kind == "auto" and (grade.learner, grade.assignment) in honest:
             scores[grade.learner, grade.assignment][grade.question] = grade.score
     for (learner, name), kind in sorted(honest.items(), key=lambda item: item[0][::-1]):
-        assert scores[learner, name] == _alone(root, name, kind), f"{name}, {kind} learner"
+        assert scores[learner, name] == _expected(root, name, kind), f"{name}, {kind} learner"
 
 
 def _schema(root: Path) -> list[tuple]:
