@@ -170,3 +170,59 @@ def wait_for_kernel(page: Page, server: Lab, path: str) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"no kernel connected to {path}")
+
+
+def requirement_closure(names: list[str]) -> set[str]:
+    """The named distributions of this environment and every one they require, recursively,
+    without extras: what ``pip install`` of them brings (names normalised)."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        found.add(name)
+        for text in distribution(name).requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return found
+
+
+def linked_environment(env: Path, distributions: set[str] | None = None) -> Path:
+    """A new virtual environment whose libraries are this environment's own, linked, not
+    installed: nothing is downloaded (the suite needs no network) and pip still sees each one
+    installed, with its version, so ``pip install --no-index`` of a wheel checks its
+    requirements against them. ``distributions``: only these (with pip), else every library
+    but ``aimed``. The links go in a folder beside ``env`` named by a ``.pth`` file, so
+    ``aimed`` can only come from what is installed into ``env``. Returns its Python."""
+    import sys
+    import sysconfig
+    import venv
+    from importlib.metadata import distribution
+
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(env)
+    ours = Path(sysconfig.get_path("purelib"))
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    theirs = env / "lib" / version / "site-packages"
+    if distributions is None:
+        entries = {e.name for e in ours.iterdir() if "aimed" not in e.name.lower()}
+        entries = {name for name in entries if not name.endswith(".pth")}
+    else:
+        entries = set()
+        for name in distributions | {"pip"}:
+            files = distribution(name).files
+            assert files, f"{name} lists no files (no RECORD): it cannot be linked"
+            entries |= {f.parts[0] for f in files if f.parts[0] != ".."}
+    libraries = env.parent / f"{env.name}-libraries"
+    libraries.mkdir()
+    for name in sorted(entries):
+        if (ours / name).exists():
+            (libraries / name).symlink_to(ours / name)
+    (theirs / "project-libraries.pth").write_text(f"{libraries}\n", encoding="utf-8")
+    return env / "bin" / "python"

@@ -7,11 +7,12 @@ written to. It must hold the learner-facing course and no solution or hidden tes
 The clean environment: a new virtual environment in a temporary folder, with the wheel
 installed by pip, ``pip install --no-index 'aimed[all]'``. Its third-party libraries are the
 ones already installed for the project: a ``.pth`` file points at a folder of links to the
-project environment's packages, every ``aimed`` entry left out, so nothing is downloaded
-(this runs with no network) while pip still checks that every dependency of every extra is
-there, and ``aimed`` itself can only come from the wheel. Jupyter's data files (JupyterLab's
-pages) and the libraries' programs (nbgrader runs ``alembic``) are linked in the same way,
-since they live beside a package, not inside it.
+project environment's packages, every ``aimed`` entry left out
+(``support.linked_environment``), so nothing is downloaded (this runs with no network) while
+pip still checks that every dependency of every extra is there, and ``aimed`` itself can only
+come from the wheel. Jupyter's data files (JupyterLab's pages) and the libraries' programs
+(nbgrader runs ``alembic``) are linked in the same way, since they live beside a package, not
+inside it.
 
 From a folder outside the repository, ``aimed serve`` then builds and serves the course the
 wheel ships (site, sandbox, exercises: each answers on loopback), and
@@ -29,13 +30,13 @@ import sys
 import threading
 import time
 import urllib.request
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from aimed.servers.sandbox import free_port
+from support import linked_environment
 
 pytestmark = pytest.mark.slow
 
@@ -123,16 +124,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``aimed`` command of a clean environment holding the wheel (see the module's doc)."""
     base = tmp_path_factory.mktemp("clean-env")
     env = base / "env"
-    venv.EnvBuilder(with_pip=False, symlinks=True).create(env)
-    ours = Path(sysconfig_purelib(Path(sys.prefix)))
-    theirs = Path(sysconfig_purelib(env))
-    libraries = base / "libraries"
-    libraries.mkdir()
-    for entry in ours.iterdir():
-        if "aimed" in entry.name.lower() or entry.name.endswith(".pth"):
-            continue
-        (libraries / entry.name).symlink_to(entry)
-    (theirs / "project-libraries.pth").write_text(f"{libraries}\n", encoding="utf-8")
+    python = linked_environment(env)
     # the libraries' programs too (nbgrader runs `alembic` from the interpreter's folder)
     for program in (Path(sys.prefix) / "bin").iterdir():
         ours_only = program.name.startswith(("python", "pip", "activate", "Activate", "aimed"))
@@ -142,7 +134,6 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         if (Path(sys.prefix) / data).is_dir():
             (env / data).parent.mkdir(parents=True, exist_ok=True)
             (env / data).symlink_to(Path(sys.prefix) / data)
-    python = env / "bin" / "python"
     probe = run(
         [str(python), "-c", "import importlib.util as u; print(u.find_spec('aimed'))"], base
     )
@@ -154,11 +145,6 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         clean_environment(),
     )  # fmt: skip
     return env / "bin" / "aimed"
-
-
-def sysconfig_purelib(prefix: Path) -> str:
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    return str(prefix / "lib" / version / "site-packages")
 
 
 def get(url: str) -> int:

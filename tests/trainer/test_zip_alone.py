@@ -2,7 +2,10 @@
 
 The zips are released from a copy of the course; each one is unzipped into its own folder. A
 clean virtual environment gets what one zip holds (the core's wheel; every zip carries the
-same bytes) plus what runs a notebook (nbclient, ipykernel), pinned by the constraints file.
+same bytes), installed by pip with no index: its libraries are the core's requirements and
+what runs a notebook (nbclient, ipykernel), linked from the project's environment
+(``support.linked_environment``: nothing is downloaded, pip checks each requirement is met,
+and no other library is there).
 Each release notebook then runs there with the source's answers filled in, and with a
 percentage typed for a proportion, where the visible check answers in the notebook's
 language.
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import venv
 import zipfile
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from aimed.notebooks import helpers as helpers
 from aimed.texts.i18n import t
 from aimed.trainer.learner_wheel import build_core_wheel, core_files, project_root
 from aimed.trainer.synthetic import solutions
-from support import told
+from support import linked_environment, requirement_closure, told
 
 ROOT = Path(__file__).resolve().parents[2]
 SURFACES = ("streamlit", "mkdocs", "nbgrader", "jupyter_book", "altair", "matplotlib", "jupyterlab")
@@ -135,14 +137,11 @@ def learner_python(released: dict[str, Path]) -> Path:
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(folder)
     (wheel,) = folder.glob("aimed-*.whl")
-    env = released["base"] / "env"
-    venv.EnvBuilder(with_pip=True).create(env)
-    python = env / "bin" / "python"
-    # --no-compile: Python compiles what it imports on first use; compiling all of NumPy,
-    # pandas, SciPy and scikit-learn up front is half of pip's time here and proves nothing.
+    libraries = requirement_closure(["aimed", "nbclient", "ipykernel"]) - {"aimed"}
+    python = linked_environment(released["base"] / "env", libraries)
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-compile",
-         "-c", str(ROOT / "constraints.txt"), wheel.name, "nbclient", "ipykernel"],
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-index",
+         wheel.name, "nbclient", "ipykernel"],
         capture_output=True, text=True, cwd=folder,
     )  # fmt: skip
     assert install.returncode == 0, install.stdout + install.stderr
