@@ -56,17 +56,21 @@ listen("message", (event) => {
     send({ type: RESULT, data: { items: [] } });
     return;
   }
-  queue = queue.then(async () => {
-    if (setup) {
-      const pending = setup;
-      setup = null;
-      building = true;
-      try {
-        await answer(pending);
-      } finally {
-        building = false;
+  queue = queue
+    .then(async () => {
+      if (setup) {
+        const pending = setup;
+        setup = null;
+        building = true;
+        try {
+          await answer(pending); // a failed build leaves Material's own "no result" below
+        } catch (error) {
+          console.warn(error);
+        } finally {
+          building = false;
+        }
       }
-    }
-    await answer(event);
-  });
+      await answer(event);
+    })
+    .catch((error) => console.warn(error)); // one failed answer does not stop the next
 });
