@@ -230,6 +230,14 @@ def descendants(pid: int) -> dict[int, str]:
     return {pid: command.decode("utf-8", "replace") for pid, command in found.items()}
 
 
+def topmost(pid: int, needle: str) -> list[int]:
+    """The processes below ``pid`` whose command holds ``needle``, without their descendants:
+    a child a process is starting shows its parent's command until it runs its own."""
+    matching = [p for p, command in descendants(pid).items() if needle in command]
+    below = {child for p in matching for child in descendants(p)}
+    return [p for p in matching if p not in below]
+
+
 @pytest.mark.slow
 def test_the_exercise_server_answers_only_with_its_checker_warm(
     released_course, tmp_path: Path
@@ -241,13 +249,10 @@ def test_the_exercise_server_answers_only_with_its_checker_warm(
     course = released_course["root"]
     with running_lab(tmp_path / "workspace", course / "release") as lab:
         port = f"--ServerApp.port={lab.url.rsplit(':', 1)[1]}"
-        servers = [p for p, command in descendants(os.getpid()).items() if port in command]
+        servers = topmost(os.getpid(), port)
         assert len(servers) == 1
-        below = descendants(servers[0])
-        workers = [
-            p for p, command in below.items() if "aimed.trainer.selfcheck --serve" in command
-        ]
-        assert len(workers) == 1, below
+        workers = topmost(servers[0], "aimed.trainer.selfcheck --serve")
+        assert len(workers) == 1, descendants(servers[0])
         inside = sorted(descendants(workers[0]).values())
         warm_parents = [
             c for c in inside if c.startswith(f"{sys.executable} -m aimed.trainer.inside")
