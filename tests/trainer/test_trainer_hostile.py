@@ -4,7 +4,9 @@ One autograde run (two workers) grades every kind of learner of ``aimed.trainer.
 (``hostile.py`` for the attacks) on the real release of the reading-performance exercise,
 and, beside them, a learner who answers everything as the solutions do, one who answers the
 first half and one who answers nothing in every other assignment of the course, both
-languages (each a learner of the same cohort); the run never stops for one. Then: every
+languages (each a learner of the same cohort), and a learner of each malformed shape the
+intake repairs or refuses (``malformed.py``, in the French version of the same exercise);
+the run never stops for one. Then: every
 exercise gives its honest learners their exact scores, the gradebook's schema is nbgrader's,
 no process and no temporary file of the run is left, and no line of a hidden test or a
 solution reaches any feedback page. This is the course's one graded cohort of every exercise;
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from malformed import malformed_cohort
 
 from aimed.course_manifest import load_manifest
 from aimed.trainer.course import Course, open_course
@@ -43,11 +46,13 @@ from aimed.trainer.synthetic import (
     OUTSIDE_FILE,
     autograded_answers,
     solutions,
+    submission_for,
     submit,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "reading-performance-en"
+MALFORMED_IN = "reading-performance-fr"
 NOTEBOOK = "reading-performance.ipynb"
 
 
@@ -142,11 +147,12 @@ def _left_behind(since: int) -> list[tuple[str, int]]:
     ]
 
 
-def _grade(root: Path, temp: Path, seed: int) -> tuple[dict, Summary]:
+def _grade(root: Path, temp: Path, seed: int, malformed: dict) -> tuple[dict, Summary]:
     """Submit and grade the cohort with temporary files in ``temp`` (checked empty after).
 
     ``root`` is a copy of the released course; every kind of ``KINDS`` is one learner of
-    ``ASSIGNMENT`` (``seed`` shuffles who is which), plus ``_honest_elsewhere``.
+    ``ASSIGNMENT`` (``seed`` shuffles who is which), plus ``_honest_elsewhere``, plus the
+    ``malformed`` learners of ``MALFORMED_IN``.
     """
     course = open_course(root)
     (target,) = course.select([ASSIGNMENT])
@@ -157,6 +163,10 @@ def _grade(root: Path, temp: Path, seed: int) -> tuple[dict, Summary]:
         submit(course, learner, target, kind)
     for (learner, name), kind in _honest_elsewhere(course).items():
         submit(course, learner, course.select([name])[0], kind)
+    for learner, (data, *_) in malformed.items():
+        folder = course.submitted / learner / MALFORMED_IN
+        folder.mkdir(parents=True)
+        (folder / NOTEBOOK).write_bytes(data)
     temp.mkdir()
     stale = temp / "aimed-grading-999999999-killed"  # left by a run killed mid-way
     stale.mkdir()
@@ -179,12 +189,25 @@ def _grade(root: Path, temp: Path, seed: int) -> tuple[dict, Summary]:
 
 
 @pytest.fixture(scope="module")
+def malformed(released_course: dict[str, Path]) -> dict[str, tuple]:
+    """Learner -> (file, status, note, score): one per malformed shape, of ``MALFORMED_IN``."""
+    root = released_course["root"]
+    release = json.loads((root / "release" / MALFORMED_IN / NOTEBOOK).read_text("utf-8"))
+    source = root / "source" / MALFORMED_IN / NOTEBOOK
+    _, correct = submission_for("correct", release, solutions(source))
+    cohort = malformed_cohort(release, json.loads(source.read_text("utf-8")), json.loads(correct))
+    return {f"malformed-{shape}": expected for shape, expected in cohort.items()}
+
+
+@pytest.fixture(scope="module")
 def graded(
-    tmp_path_factory: pytest.TempPathFactory, copy_released: Callable[[Path], Path]
+    tmp_path_factory: pytest.TempPathFactory,
+    copy_released: Callable[[Path], Path],
+    malformed: dict[str, tuple],
 ) -> tuple[Path, dict[str, str], Summary]:
     base = tmp_path_factory.mktemp("hostile")
     started = _STARTED["hostile"] = _ticks_now()
-    cohort, summary = _grade(copy_released(base / "course"), base / "temp", seed=7)
+    cohort, summary = _grade(copy_released(base / "course"), base / "temp", 7, malformed)
     deadline = time.monotonic() + 10  # the kernel ends a namespace's processes at once
     while _left_behind(started) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -258,6 +281,24 @@ def test_broken_submissions_are_reported_with_their_reason(graded) -> None:
         assert subs[kind].status == "graded" and subs[kind].notes == [], kind
     assert "ended Python" in " ".join(subs["forged_done"].notes)
     assert subs["deep_output"].notes == []
+
+
+@pytest.mark.slow
+def test_each_malformed_notebook_is_repaired_or_refused_for_its_learner_alone(
+    graded, malformed
+) -> None:
+    """A repaired notebook is graded (with a note saying what was repaired); a file no repair
+    can save is unreadable for that learner alone; the other learners' grading goes on."""
+    _, _, summary = graded
+    subs = {s.learner: s for s in summary.submissions if s.assignment == MALFORMED_IN}
+    for learner, (_, status, note, score) in malformed.items():
+        sub = subs[learner]
+        assert sub.status == status, (learner, sub)
+        assert note in " ".join(sub.notes), (learner, sub.notes)
+        assert sub.score == score, (learner, sub)
+    honest = [sub for learner, sub in subs.items() if learner not in malformed]
+    assert len(honest) == len(FAIR_KINDS)  # the French version's honest learners
+    assert all(sub.status == "graded" and sub.notes == [] for sub in honest), honest
 
 
 @pytest.mark.slow
