@@ -1,8 +1,13 @@
-"""The trainer's tests: the course released once per run, and a throwaway PostgreSQL server.
+"""The trainer's tests: the course released once per run, the trainer's cohort graded once
+per run, and a throwaway PostgreSQL server.
 
 ``released_course``: a copy of the course with every exercise released and zipped by
 ``aimed-trainer release``, made once for the whole run (every xdist worker reads the same);
 a test that adds submissions or grades works on ``copy_released``.
+
+``trainer_cohort``: the class of ``cohort.py`` collected, graded, hand-graded, given
+feedback, exported and reported by ``aimed-trainer``, once per run; the export, attestation,
+command and PostgreSQL tests read it.
 
 The PostgreSQL server of the gradebook tests runs on loopback and is gone after the run.
 
@@ -87,6 +92,15 @@ def released_course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 
     folder = built_once(tmp_path_factory, "released-course", build)
     return {"root": folder / "course", "downloads": folder / "downloads"}
+
+
+@pytest.fixture(scope="session")
+def trainer_cohort(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The trainer's cohort (``cohort.py``) through the whole cycle on SQLite, once per run
+    whatever the number of workers. Read only: a test that changes it works on a copy."""
+    from cohort import cohort_at, trainer_cycle
+
+    return cohort_at(built_once(tmp_path_factory, "trainer-cohort", trainer_cycle))
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,13 @@
 """Exports for the world outside: Moodle's grade import, and a record of exercises passed as
-AI-literacy training evidence. One small cohort, collected from a Moodle export, graded once.
+AI-literacy training evidence, read from the trainer's cohort (``cohort.py``: collected from
+a Moodle export and a folder, graded, hand-graded and exported with Moodle's participants
+list once per run).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,6 @@ from aimed.trainer.export import (
     read_roster,
 )
 from aimed.trainer.synthetic import copy_course, solutions, submission_for
-from support import built_once
 
 ENGLISH = "reading-performance-en"
 FRENCH = "reading-performance-fr"
@@ -53,73 +53,11 @@ def _notebook(root: Path, assignment: str, kind: str) -> bytes:
     return content
 
 
-@pytest.fixture(scope="session")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The cohort, collected, graded and exported once per run (``built_once``: the
-    attestation tests read the same one). Read only: a test writes its exports elsewhere."""
-    base = built_once(tmp_path_factory, "exports-cohort", _grade_the_cohort)
-    root = Path((base / "root.txt").read_text(encoding="utf-8"))
-    output = (base / "export-output.txt").read_text(encoding="utf-8")
-    return {"root": root, "reports": root / "reports", "output": output, "base": base}
-
-
-def _grade_the_cohort(base: Path) -> None:
-    from nbgrader.api import Gradebook
-
-    from aimed.trainer.grading import autograde_all
-    from aimed.trainer.release import generate_releases
-
-    course = copy_course(base / "course")
-    root = course.root
-    generate_releases(course, [ENGLISH, FRENCH])
-    export = base / "moodle.zip"
-    with zipfile.ZipFile(export, "w") as archive:
-        for who, kind in (("Alice Martin_11", "correct"), ("Bruno Petit_12", "partial")):
-            archive.writestr(f"{who}{MOODLE}/{NOTEBOOK}", _notebook(root, ENGLISH, kind))
-        archive.writestr(f"Denis Roy_13{MOODLE}/{NOTEBOOK}", _notebook(root, ENGLISH, "correct"))
-        archive.writestr(f"Fanny Vide_15{MOODLE}/{NOTEBOOK}", _notebook(root, ENGLISH, "blank"))
-        archive.writestr(f"Eve Blanc_14{MOODLE}/notes.txt", b"no notebook")
-    assert run("collect", ENGLISH, export, "--course", root).exit_code == 0
-    (root / "submitted" / "alice-martin-11" / ENGLISH / "timestamp.txt").write_text(
-        "2026-03-02 10:00:00 UTC"
-    )
-    inbox = base / "inbox" / "Chloé Durand"
-    inbox.mkdir(parents=True)
-    (inbox / NOTEBOOK).write_bytes(_notebook(root, FRENCH, "correct"))
-    assert run("collect", FRENCH, inbox.parent, "--course", root).exit_code == 0
-    # Moodle's user 42, who came in by LTI: the hub's nbgrader collects the account lti-42
-    lti = root / "submitted" / "lti-42" / FRENCH
-    lti.mkdir(parents=True)
-    (lti / NOTEBOOK).write_bytes(_notebook(root, FRENCH, "correct"))
-    (lti / "timestamp.txt").write_text("2026-03-03 09:00:00 UTC")
-    autograde_all(root, workers=2, progress=False, timeout=10)
-    # The trainer grades the free-text answers of all but Denis in the formgrader.
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for learner, assignment in (
-            ("alice-martin-11", ENGLISH),
-            ("bruno-petit-12", ENGLISH),
-            ("chloe-durand", FRENCH),
-        ):
-            notebook = gb.find_submission_notebook(NOTEBOOK[:-6], assignment, learner)
-            for grade in notebook.grades:
-                if grade.cell.cell_type == "markdown":
-                    grade.manual_score = grade.max_score
-                    grade.needs_manual_grade = False
-        gb.db.commit()
-    roster = base / "moodle-participants.csv"
-    roster.write_text(
-        "First name,Last name,ID number,Institution,Department,Email address\n"
-        "Alice,Martin,,CHU,,alice.martin@example.org\n"
-        "Bruno,Petit,,CHU,,bruno.petit@example.org\n"
-        "Chloe,Durand,,CHU,,chloe.durand@example.org\n"
-        "Denis,Roy,,CHU,,denis.roy@example.org\n"
-        "Zoé,Faure,,CHU,,zoe.faure@example.org\n",
-        encoding="utf-8",
-    )
-    result = run("export", "--course", root, "--roster", roster)
-    assert result.exit_code == 0, result.output
-    (base / "export-output.txt").write_text(result.output, encoding="utf-8")
-    (base / "root.txt").write_text(str(root), encoding="utf-8")
+@pytest.fixture
+def graded(trainer_cohort: dict) -> dict:
+    """The trainer's cohort (``cohort.py``), graded and exported once per run. Read only: a
+    test writes its exports elsewhere."""
+    return trainer_cohort
 
 
 @pytest.mark.slow
@@ -181,9 +119,19 @@ def test_the_evidence_file_lists_each_assessed_exercise_with_its_date(graded) ->
     path = graded["reports"] / "ai-literacy-evidence.csv"
     assert _header(path) == EVIDENCE_COLUMNS
     rows = {r["learner"]: r for r in _rows(path)}
-    # Denis's free text is not graded yet, Eve handed in no notebook and Fanny's is blank
-    # (whatever a check of a default value scored): not evidence.
-    assert sorted(rows) == ["alice-martin-11", "bruno-petit-12", "chloe-durand"]
+    # Not evidence: the free text of Denis, Éloïse, Gilles, Hugo and lti-42 is not graded yet,
+    # Eve, Zoé and Paul handed in no notebook, and Fanny's is blank (whatever a check of a
+    # default value scored). Inès, Jean and Léa left the free text as released: it scores
+    # nothing and waits for no one, so their exercise is assessed, and not passed.
+    assert sorted(rows) == [
+        "alice-martin-11",
+        "bruno-petit-12",
+        "chloe-durand",
+        "ines-moreau",
+        "jean-martin-18",
+        "lea-blanc",
+    ]
+    assert {rows[n]["passed"] for n in ("ines-moreau", "jean-martin-18", "lea-blanc")} == {"no"}
     by_exercise = {r["learner"]: r for r in _rows(graded["reports"] / "grades-by-exercise.csv")}
     assert "blank notebook: no answer written" in by_exercise["fanny-vide-15"]["notes"]
     alice, bruno, chloe = rows["alice-martin-11"], rows["bruno-petit-12"], rows["chloe-durand"]

@@ -1,34 +1,31 @@
 """The trainer's whole cycle on a PostgreSQL gradebook gives the grades of the SQLite one.
 
-One cohort (right, half-right, blank, a crash, an error, no notebook; both languages) goes
-through release, collect, autograde with two workers, feedback, export and report twice:
-once with the gradebook in the course folder (SQLite), once with ``AIMED_GRADEBOOK_URL``
-naming a database on a throwaway PostgreSQL server (``conftest.py``).
+The trainer's cohort (``cohort.py``: right, half-right, blank, wrong, an error, a crash, no
+notebook, a PDF; a Moodle export and a folder; both languages; hand grades) goes through
+release, collect, autograde with two workers, hand grading, feedback, export and report
+once with ``AIMED_GRADEBOOK_URL`` naming a database on a throwaway PostgreSQL server
+(``conftest.py``), and is compared with the same cycle on SQLite, the gradebook in the
+course folder (``trainer_cohort``, graded once per run).
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
+from cohort import LEARNERS, NOTEBOOK, trainer_cycle
 from typer.testing import CliRunner
 
 from aimed.trainer.cli import app
-from aimed.trainer.synthetic import copy_course, solutions, submission_for
 
 EXERCISE = "reading-performance"
-NOTEBOOK = "reading-performance.ipynb"
-# Learners per language: every outcome in English, the French assignment counted beside it.
-KINDS = {
-    "en": ("correct", "partial", "blank", "exception", "kernel_crash", "missing"),
-    "fr": ("correct", "partial", "missing"),
-}
 REPORTS = (
     "grades-by-question.csv",
     "grades-by-exercise.csv",
     "grades-by-learner.csv",
+    "moodle-grades.csv",
+    "ai-literacy-evidence.csv",
     "cohort-report.csv",
 )
 runner = CliRunner()
@@ -38,40 +35,6 @@ def run(*args: object) -> str:
     result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def _inbox(root: Path, assignment: str, folder: Path) -> Path:
-    """A folder per learner, as a trainer downloads them: one of each kind, per language."""
-    release = json.loads((root / "release" / assignment / NOTEBOOK).read_text("utf-8"))
-    answers = solutions(root / "source" / assignment / NOTEBOOK)
-    for n, kind in enumerate(KINDS[assignment[-2:]], start=1):
-        learner = folder / f"Learner {assignment[-2:].upper()} {n}"
-        learner.mkdir(parents=True)
-        made = submission_for(kind, release, answers)
-        if made is None:
-            (learner / "notes.txt").write_text("I could not save my notebook.\n")
-        else:
-            (learner / f"{NOTEBOOK[:-6]}{made[0]}.ipynb").write_bytes(made[1])
-    return folder
-
-
-def _cycle(base: Path, gradebook_url: str | None) -> Path:
-    """Release, collect, autograde (2 workers), feedback, export, report; the course folder."""
-    with pytest.MonkeyPatch.context() as patch:
-        if gradebook_url:
-            patch.setenv("AIMED_GRADEBOOK_URL", gradebook_url)
-        else:
-            patch.delenv("AIMED_GRADEBOOK_URL", raising=False)
-        root = copy_course(base / "course").root
-        run("release", EXERCISE, "--course", root, "--downloads", base / "downloads")
-        for language in ("en", "fr"):
-            assignment = f"{EXERCISE}-{language}"
-            inbox = _inbox(root, assignment, base / f"inbox-{language}")
-            run("collect", assignment, inbox, "--course", root)
-        run("autograde", EXERCISE, "--course", root, "--workers", 2, "--timeout", 10)
-        for step in ("feedback", "export", "report"):
-            run(step, "--course", root)
-    return root
 
 
 def _grades(root: Path, gradebook_url: str | None) -> list:
@@ -87,15 +50,11 @@ def _grades(root: Path, gradebook_url: str | None) -> list:
 
 
 @pytest.fixture(scope="module")
-def both_runs(tmp_path_factory: pytest.TempPathFactory, postgres_server) -> dict:
-    """The same cohort through the whole cycle, on SQLite then on PostgreSQL."""
-    base = tmp_path_factory.mktemp("gradebooks")
+def both_runs(tmp_path_factory: pytest.TempPathFactory, postgres_server, trainer_cohort) -> dict:
+    """The same cohort through the whole cycle, on SQLite (once per run) and on PostgreSQL."""
     url = postgres_server.create_database("cycle")
-    return {
-        "sqlite": _cycle(base / "sqlite", None),
-        "postgres": _cycle(base / "postgres", url),
-        "url": url,
-    }
+    server = trainer_cycle(tmp_path_factory.mktemp("gradebooks") / "postgres", url)
+    return {"sqlite": trainer_cohort["root"], "postgres": server["root"], "url": url}
 
 
 @pytest.mark.slow
@@ -103,8 +62,8 @@ def test_postgres_gradebook_gives_the_sqlite_grades(both_runs: dict) -> None:
     sqlite_root, server_root = both_runs["sqlite"], both_runs["postgres"]
     sqlite_grades = _grades(sqlite_root, None)
     server_grades = _grades(server_root, both_runs["url"])
-    # Every learner with a notebook is in the gradebook, with real marks and real zeros.
-    assert len({g.learner for g in sqlite_grades}) == sum(map(len, KINDS.values()))
+    # Every learner is in the gradebook, with real marks and real zeros.
+    assert {g.learner for g in sqlite_grades} == {n for names in LEARNERS.values() for n in names}
     assert {g.score for g in sqlite_grades} != {0.0}
     assert server_grades == sqlite_grades
     for name in REPORTS:
@@ -125,7 +84,7 @@ def test_a_manual_grade_saved_on_the_server_counts_in_the_next_export(both_runs:
     from nbgrader.api import Gradebook
 
     root, url = both_runs["postgres"], both_runs["url"]
-    learner, assignment = "learner-en-1", f"{EXERCISE}-en"
+    learner, assignment = "denis-roy-13", f"{EXERCISE}-en"  # not hand-graded in the cycle
     with Gradebook(url) as gb:
         notebook = gb.find_submission_notebook(NOTEBOOK[:-6], assignment, learner)
         manual = [g for g in notebook.grades if g.cell.cell_type == "markdown"]

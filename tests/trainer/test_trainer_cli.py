@@ -1,6 +1,7 @@
-"""The trainer's command end to end on a copy of the course: release, collect, grade, report.
+"""The trainer's command end to end: release, collect, grade, feedback, export, report.
 
-One course folder per module: released once, a Moodle-style zip collected, graded once.
+The cohort is the trainer's (``cohort.py``): released, collected from a Moodle-style zip and
+a folder, and graded once per run; the tests here run the next commands on a copy.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ import csv
 import html
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from cohort import LEARNERS, WITHOUT_NOTEBOOK
 from typer.testing import CliRunner
 
 from aimed.trainer.cli import app
 from aimed.trainer.feedback import split_hidden
-from aimed.trainer.synthetic import copy_course, solutions
+from aimed.trainer.synthetic import copy_course
 
 EXERCISE = "reading-performance"
 ASSIGNMENT = "reading-performance-en"
@@ -34,54 +37,18 @@ def run(*args: str) -> object:
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-def _filled(release: dict, answers: dict[str, str], chosen: set[str], extra: dict) -> bytes:
-    nb = json.loads(json.dumps(release))
-    for cell in nb["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in extra:
-            cell["source"] = extra[grade_id]
-        elif grade_id in chosen:
-            cell["source"] = answers[grade_id]
-    return json.dumps(nb).encode()
-
-
 @pytest.fixture(scope="module")
-def course(tmp_path_factory, released_course, copy_released) -> dict[str, Path]:
-    """The run's course released by ``release`` (conftest.py), then collected and graded here."""
-    base = tmp_path_factory.mktemp("trainer")
-    root = copy_released(base / "course")
-    downloads = released_course["downloads"]
-    release = json.loads((root / "release" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
-    answers = solutions(root / "source" / ASSIGNMENT / NOTEBOOK)
-    export = base / "moodle-export.zip"
-    with zipfile.ZipFile(export, "w") as archive:
-        prefix = "_assignsubmission_file_"
-        archive.writestr(
-            f"Éloïse Durand_17{prefix}/{NOTEBOOK}", _filled(release, answers, set(answers), {})
-        )
-        archive.writestr(
-            f"Jean Martin_18{prefix}/mes réponses.ipynb",
-            _filled(release, answers, set(), {"answer_q1": "answer_q1 = 50"}),
-        )
-        archive.writestr(f"Zoé Roy_19{prefix}/answers.pdf", b"%PDF-1.4 not a notebook")
-        archive.writestr("../escaped.txt", b"zip slip")
-    result = run("collect", ASSIGNMENT, export, "--course", root)
-    assert result.exit_code == 0, result.output
-    french = json.loads((root / "release" / FRENCH / NOTEBOOK).read_text("utf-8"))
-    (base / "inbox-fr" / "Léa Blanc").mkdir(parents=True)
-    (base / "inbox-fr" / "Léa Blanc" / NOTEBOOK).write_bytes(
-        _filled(french, answers, set(), {"answer_q1": "answer_q1 = 50"})
-    )
-    result = run("collect", FRENCH, base / "inbox-fr", "--course", root)
-    assert result.exit_code == 0, result.output
-    graded = run("autograde", EXERCISE, "--course", root, "--workers", 2, "--timeout", 10)
-    assert graded.exit_code == 0, graded.output
-    return {"root": root, "downloads": downloads, "base": base, "graded": graded.output}
+def course(tmp_path_factory, trainer_cohort: dict) -> dict:
+    """The trainer's cohort (``cohort.py``) as ``autograde`` left it, in a folder of this
+    module's own: the tests here run the next commands on it."""
+    root = tmp_path_factory.mktemp("trainer") / "course"
+    shutil.copytree(trainer_cohort["autograded"], root, symlinks=True)
+    return {**trainer_cohort, "root": root}
 
 
 @pytest.mark.slow
-def test_release_writes_a_zip_per_exercise_and_language(course) -> None:
-    root, downloads = course["root"], course["downloads"]
+def test_release_writes_a_zip_per_exercise_and_language(released_course) -> None:
+    root, downloads = released_course["root"], released_course["downloads"]
     assignments = sorted(p.name for p in (root / "source").iterdir() if p.is_dir())
     assert sorted(p.stem for p in downloads.glob("*.zip")) == assignments
     for name in assignments:
@@ -116,15 +83,14 @@ def test_release_zips_are_reproducible(course, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_collect_reads_a_moodle_zip_and_names_learners_safely(course) -> None:
     root = course["root"]
-    assert sorted(p.name for p in (root / "submitted").iterdir()) == [
-        "eloise-durand-17",
-        "jean-martin-18",
-        "lea-blanc",
-        "zoe-roy-19",
-    ]
+    # a folder per learner of both exports, the PDF's and the text file's owners included
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(
+        learner for learners in LEARNERS.values() for learner in learners
+    )
     assert (root / "submitted" / "jean-martin-18" / ASSIGNMENT / NOTEBOOK).is_file()
-    assert not (course["base"] / "escaped.txt").exists()
-    assert not list(root.rglob("escaped.txt"))
+    for folder in (course["base"], course["base"].parent):  # beside the export, above it
+        assert not (folder / "escaped.txt").exists()
+    assert not list(course["base"].rglob("escaped.txt"))
     with (root / "learners.csv").open(encoding="utf-8") as handle:
         names = {row["learner"]: row["name"] for row in csv.DictReader(handle)}
     assert names["eloise-durand-17"] == "Éloïse Durand"
@@ -158,7 +124,12 @@ def test_feedback_hides_hidden_tests_and_loads_nothing_from_the_web(course) -> N
     result = run("feedback", "--course", root)
     assert result.exit_code == 0, result.output
     pages = sorted((root / "feedback").glob(f"*/{EXERCISE}-*/*.html"))
-    assert [p.parts[-3] for p in pages] == ["eloise-durand-17", "jean-martin-18", "lea-blanc"]
+    assert [p.parts[-3] for p in pages] == sorted(
+        learner
+        for learners in LEARNERS.values()
+        for learner in learners
+        if learner not in WITHOUT_NOTEBOOK
+    )
     source = json.loads((root / "source" / ASSIGNMENT / NOTEBOOK).read_text("utf-8"))
     hidden_lines = set()
     for cell in source["cells"]:
@@ -209,30 +180,39 @@ def test_report_ranks_the_most_missed_questions(course) -> None:
     assert result.exit_code == 0, result.output
     with (root / "reports" / "cohort-report.csv").open(encoding="utf-8") as handle:
         rows = {r["question"]: r for r in csv.DictReader(handle)}
-    # Both languages count together; the learner with no notebook is counted apart.
-    assert rows["test_q2"]["learners"] == "3" and rows["test_q2"]["success_rate"] == "0.3333"
+    # Both languages count together (12 notebooks: 9 English, 3 French with the LTI learner's);
+    # the 3 learners with no notebook are counted apart. Question 2 is right in 8: Alice,
+    # Bruno and Inès (the first half), Chloé, Denis, Éloïse, Hugo (his crash is after it) and
+    # lti-42; not in Fanny's (blank), Gilles's (his error is before it), Jean's or Léa's.
+    assert rows["test_q2"]["learners"] == "12" and rows["test_q2"]["success_rate"] == "0.6667"
     page = (root / "reports" / "cohort-report.html").read_text("utf-8")
     assert "Most missed questions" in page and "Left out of the figures" in page
     assert OFF_HOST.findall(page) == []
 
 
 @pytest.mark.slow
-def test_serial_and_parallel_grading_give_the_same_gradebook(tmp_path: Path) -> None:
+def test_serial_and_parallel_grading_give_the_same_gradebook(
+    trainer_cohort: dict, tmp_path: Path
+) -> None:
+    """The cohort as collected, graded here by one worker, gives the gradebook that two
+    workers gave it (``autograde --workers 2``), the error and the crash included."""
     from aimed.trainer.course import open_course
     from aimed.trainer.export import question_grades
     from aimed.trainer.grading import autograde_all
-    from aimed.trainer.synthetic import FAIR_KINDS, build_cohort
 
-    grades = []
-    for workers in (1, 2):
-        root = tmp_path / f"w{workers}"
-        kinds = (*FAIR_KINDS, "exception", "kernel_crash")
-        build_cohort(root, learners=len(kinds), seed=3, kinds=kinds, assignments=[ASSIGNMENT])
-        autograde_all(root, workers=workers, progress=False)
-        grades.append(question_grades(open_course(root)))
-    assert grades[0] == grades[1]
-    assert len({g.learner for g in grades[0]}) == 5  # the crashed one is in the gradebook too
-    assert {g.score for g in grades[0]} != {0.0}
+    root = tmp_path / "course"
+    shutil.copytree(trainer_cohort["collected"], root, symlinks=True)
+    autograde_all(root, workers=1, progress=False, timeout=10)
+    serial = question_grades(open_course(root))
+    assert serial == question_grades(open_course(trainer_cohort["autograded"]))
+    with_notebook = {
+        learner
+        for learners in LEARNERS.values()
+        for learner in learners
+        if learner not in WITHOUT_NOTEBOOK
+    }
+    assert {g.learner for g in serial} >= with_notebook  # the crashed one is there too
+    assert {g.score for g in serial} != {0.0}
 
 
 def test_missing_course_folder_is_one_clear_line(tmp_path: Path) -> None:
