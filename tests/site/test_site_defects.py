@@ -96,6 +96,19 @@ def test_index_leaves_out_the_quiz_sidebar() -> None:
     )
     index = {"config": {"lang": ["en"]}, "docs": [{"location": "x/", "title": "X", "text": text}]}
     assert split_index(index, "en", [])["en"]["docs"][0]["text"] == "<p>Last paragraph.</p>"
+    # Text that only quotes the counter, or has no sidebar, is left whole.
+    for kept in (
+        "<p>Answered: 0 / 0 (0%) is what a new reader sees.</p>",
+        "<ul><li>one</li></ul> Answered: 0 / 0 (0%)",
+        "<p>" + "no tag in a long run of text " * 2000 + "</p>",
+    ):
+        index["docs"][0]["text"] = kept
+        assert split_index(index, "en", [])["en"]["docs"][0]["text"] == kept
+    # An earlier list of the page is kept; the sidebar's goes.
+    index["docs"][0]["text"] = "<ul><li>a</li></ul>" + text
+    assert split_index(index, "en", [])["en"]["docs"][0]["text"] == (
+        "<ul><li>a</li></ul><p>Last paragraph.</p>"
+    )
 
 
 @pytest.mark.slow
