@@ -45,8 +45,11 @@ HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang=
 
 
 def fold(text: str) -> str:
-    """Text without accents: compatibility decomposition, combining marks dropped."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """Text without accents: compatibility decomposition, combining marks dropped (each
+    distinct character looked up once: the whole index is folded at each build)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 def without_quiz_sidebar(text: str) -> str:
