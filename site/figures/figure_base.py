@@ -9,7 +9,6 @@ into the built site and gives it the alternative text.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import matplotlib
 
@@ -20,6 +19,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from aimed.site.figures import Figure  # noqa: E402, F401  (the figure modules import it from here)
 from aimed.texts.numbers import percent  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -49,14 +49,6 @@ plt.rcParams.update(
         "axes.spines.right": False,
     }
 )
-
-
-@dataclass(frozen=True)
-class Figure:
-    """An SVG and the text a screen reader says instead of it."""
-
-    svg: str
-    alt: str
 
 
 def new_figure(width: float = 6.4, height: float = 3.6) -> tuple[MplFigure, Axes]:

@@ -55,7 +55,7 @@ def draw(name: str, lang: str) -> Any:
     folder = settings.figure_cache()
     kept = folder / f"{name}.{lang}.{code_digest()}.json" if folder else None
     if kept is not None and kept.is_file():
-        from aimed.site.figures.figure_base import Figure
+        from aimed.site.figures import Figure
 
         return Figure(**json.loads(kept.read_text(encoding="utf-8")))
     figures = registry()

@@ -54,3 +54,20 @@ def test_without_the_setting_nothing_is_kept(monkeypatch, tmp_path: Path) -> Non
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(SettingError, match="AIMED_FIGURE_CACHE=.*give a folder"):
         figure_cache({"AIMED_FIGURE_CACHE": str(tmp_path / "a-file")})
+
+
+def test_reading_a_figure_back_imports_no_drawing_library(fresh: Path) -> None:
+    """A build whose figures are all in the cache never loads matplotlib (a second a build)."""
+    import subprocess
+    import sys
+
+    course_figures.draw(NAME, "en")
+    code = (
+        "import sys\n"
+        "from aimed.site.hooks import course_figures\n"
+        f"figure = course_figures.draw({NAME!r}, 'en')\n"
+        "assert figure.svg.startswith('<?xml') or '<svg' in figure.svg\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
