@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -58,6 +60,25 @@ class AimedConfig(base.Config):
     manifest = c.Optional(c.File(exists=True))
 
 
+class InProcessTemplates(BytecodeCache):
+    """Jinja2's compiled templates kept in this process: static-i18n builds the site once per
+    language, each with a new template environment that would compile the theme's templates
+    again (half a second a language). Jinja2 checks each template's source before reusing."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = InProcessTemplates()
+
+
 class AimedPlugin(BasePlugin[AimedConfig]):
     """The site's hooks, given the course manifest and the plugin's settings."""
 
@@ -87,6 +108,10 @@ class AimedPlugin(BasePlugin[AimedConfig]):
         self.manifest = self.load(config)  # read again at every build (mkdocs serve)
         self.urls = self.read_urls()
         return course_features.on_config(config, self.manifest)
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        env.bytecode_cache = TEMPLATES
+        return env
 
     @event_priority(100)
     def on_files(self, files: Any, config: Any) -> Any:

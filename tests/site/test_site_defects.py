@@ -363,3 +363,24 @@ def test_mammography_sentence_gives_the_right_answer_and_who_chose_it() -> None:
     for name, sentence in sentences.items():
         text = re.sub(r"[ \n]+", " ", (COURSE / "modules" / name).read_text(encoding="utf-8"))
         assert sentence in text, f"{name}: the mammography result is not stated as reviewed"
+
+
+def test_a_template_is_compiled_once_for_every_language_built() -> None:
+    """Each language's build has its own template environment; the plugin's bytecode cache
+    lets the second reuse what the first compiled, and never a template that changed."""
+    from jinja2 import DictLoader, Environment
+
+    from aimed.site.plugin import InProcessTemplates
+
+    compiled: list[str] = []
+
+    class Counting(Environment):
+        def compile(self, source, *args, **kwargs):
+            compiled.append(source)
+            return super().compile(source, *args, **kwargs)
+
+    kept = InProcessTemplates()
+    for source in ("{{ x }} one", "{{ x }} one", "{{ x }} two"):
+        env = Counting(loader=DictLoader({"t.html": source}), bytecode_cache=kept)
+        assert env.get_template("t.html").render(x=1) == "1 " + source.split()[-1]
+    assert compiled == ["{{ x }} one", "{{ x }} two"]
