@@ -6,11 +6,12 @@ and, beside them, a learner who answers everything as the solutions do, one who 
 first half and one who answers nothing in every other assignment of the course, both
 languages (each a learner of the same cohort), and a learner of each malformed shape the
 intake repairs or refuses (``malformed.py``, in the French version of the same exercise);
-the run never stops for one. Then: every
-exercise gives its honest learners their exact scores, the gradebook's schema is nbgrader's,
-no process and no temporary file of the run is left, and no line of a hidden test or a
-solution reaches any feedback page. This is the course's one graded cohort of every exercise;
-the stock-nbgrader round trip (one exercise per language) is in ``test_exercises.py``.
+the run never stops for one. Then: every exercise gives its honest learners their exact
+scores, every malformed notebook its repair or refusal, the gradebook's schema is
+nbgrader's, no process and no temporary file of the run is left, and no line of a hidden
+test or a solution reaches any feedback page. This is the course's one graded cohort of
+every exercise; the stock-nbgrader round trip (one exercise per language) is in
+``test_exercises.py``, the trainer's cycle with its commands in ``cohort.py``.
 """
 
 from __future__ import annotations
