@@ -96,6 +96,36 @@ def test_the_metadata_check_decides_as_nbgraders(how: str) -> None:
     )
 
 
+def test_the_release_runs_nbgraders_steps_with_the_metadata_check_compiled_once(
+    tmp_path: Path,
+) -> None:
+    """generate_assignment's own steps in its order, only its two metadata checks replaced;
+    a source notebook whose grading metadata is spoilt is still refused at release."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import CheckCellMetadata as Stock
+    from traitlets.utils.importstring import import_item
+
+    from aimed.trainer.course import TrainerError
+    from aimed.trainer.metadata_check import release_steps
+    from aimed.trainer.release import generate_releases
+    from aimed.trainer.synthetic import copy_course
+
+    stock = GenerateAssignment.class_traits()["preprocessors"].default()
+    steps = release_steps()
+    assert [import_item(step) for step in steps] == [
+        CheckCellMetadata if step is Stock else step for step in stock
+    ]
+    assert stock.count(Stock) == 2
+    course = copy_course(tmp_path / "course")
+    source = course.source / "reading-performance-en" / "reading-performance.ipynb"
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    graded = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade"))
+    graded["metadata"]["nbgrader"]["points"] = "two"  # a string where nbgrader wants a number
+    source.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(TrainerError, match="could not release reading-performance-en"):
+        generate_releases(course, ["reading-performance-en"])
+
+
 def test_unanswered_questions_print_nothing_on_the_graders_terminal(capfd) -> None:
     outcomes = check_answers(load_exercise(SOURCE), {})
     assert outcomes and not any(o.passed for o in outcomes.values())

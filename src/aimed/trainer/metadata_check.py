@@ -5,7 +5,8 @@ nbgrader's own schema against JSON Schema's before every use: about a tenth of t
 grader's time per notebook. ``CheckCellMetadata`` here runs the same checks (schema
 version, the schema, grade ids, points, cell types) with the schema checked once per
 process. It stands where nbgrader's stood in ``Autograde.sanitize_preprocessors``
-(``grading.py``).
+(``grading.py``) and in ``GenerateAssignment.preprocessors`` (``release_steps``, read by
+``release.py``: there it was a quarter of a release's time).
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ SANITIZE_STEPS = [
     "nbgrader.preprocessors.OverwriteCells",
     "aimed.trainer.metadata_check.CheckCellMetadata",
 ]  # nbgrader's own list, its last step replaced
+
+
+def release_steps() -> list[str]:
+    """nbgrader's own steps of ``generate_assignment``, in its order, each metadata check
+    replaced by the one here."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import CheckCellMetadata as Stock
+
+    ours = f"{__name__}.CheckCellMetadata"
+    steps = GenerateAssignment.class_traits()["preprocessors"].default()
+    return [ours if step is Stock else f"{step.__module__}.{step.__qualname__}" for step in steps]
 
 
 class _CompiledSchema(BaseMetadataValidator):

@@ -20,9 +20,10 @@ from aimed.trainer.learner_wheel import ZIP_TIME, build_core_wheel, supported_py
 
 def generate_releases(course: Course, names: list[str]) -> list[Path]:
     """Run nbgrader's generate_assignment for each assignment; return the release notebooks."""
+    from aimed.trainer.metadata_check import release_steps
     from aimed.trainer.nbgrader_api import last_line, make_api
 
-    api = make_api(course)
+    api = make_api(course, **{"GenerateAssignment.preprocessors": release_steps()})
     made: list[Path] = []
     for name in names:
         result = api.generate_assignment(name, force=True, create=True)
