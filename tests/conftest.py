@@ -67,7 +67,6 @@ LONGEST_FIRST = (
     "tests/sandbox/test_letter_check_page.py",
     "tests/site/test_print_browser.py",
     "tests/sandbox/test_before_you_paste_page.py",
-    "tests/trainer/test_intake.py",
     "tests/sandbox/test_automation_bias_page.py",
     "tests/trainer/test_attest.py",
     "tests/trainer/test_workers.py",

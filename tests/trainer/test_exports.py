@@ -7,7 +7,6 @@ list once per run).
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from aimed.trainer.export import (
     moodle_table,
     read_roster,
 )
-from aimed.trainer.synthetic import copy_course, solutions, submission_for
+from aimed.trainer.synthetic import copy_course
 
 ENGLISH = "reading-performance-en"
 FRENCH = "reading-performance-fr"
@@ -45,12 +44,6 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _header(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as handle:
         return next(csv.reader(handle))
-
-
-def _notebook(root: Path, assignment: str, kind: str) -> bytes:
-    release = json.loads((root / "release" / assignment / NOTEBOOK).read_text("utf-8"))
-    _, content = submission_for(kind, release, solutions(root / "source" / assignment / NOTEBOOK))
-    return content
 
 
 @pytest.fixture

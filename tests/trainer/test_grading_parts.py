@@ -101,12 +101,12 @@ def test_the_release_runs_nbgraders_steps_with_the_metadata_check_compiled_once(
 ) -> None:
     """generate_assignment's own steps in its order, only its two metadata checks replaced;
     a source notebook whose grading metadata is spoilt is still refused at release."""
-    from nbgrader.converters import GenerateAssignment
+    from nbgrader.converters import Autograde, GenerateAssignment
     from nbgrader.preprocessors import CheckCellMetadata as Stock
     from traitlets.utils.importstring import import_item
 
     from aimed.trainer.course import TrainerError
-    from aimed.trainer.metadata_check import release_steps
+    from aimed.trainer.metadata_check import release_steps, sanitize_steps
     from aimed.trainer.release import generate_releases
     from aimed.trainer.synthetic import copy_course
 
@@ -116,6 +116,12 @@ def test_the_release_runs_nbgraders_steps_with_the_metadata_check_compiled_once(
         CheckCellMetadata if step is Stock else step for step in stock
     ]
     assert stock.count(Stock) == 2
+    # the grader's sanitizing steps are made the same way: nbgrader's, its one check replaced
+    stock = Autograde.class_traits()["sanitize_preprocessors"].default()
+    assert [import_item(step) for step in sanitize_steps()] == [
+        CheckCellMetadata if step is Stock else step for step in stock
+    ]
+    assert stock.count(Stock) == 1
     course = copy_course(tmp_path / "course")
     source = course.source / "reading-performance-en" / "reading-performance.ipynb"
     nb = json.loads(source.read_text(encoding="utf-8"))

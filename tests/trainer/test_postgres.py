@@ -14,12 +14,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from cohort import LEARNERS, NOTEBOOK, trainer_cycle
-from typer.testing import CliRunner
+from cohort import EXERCISE, LEARNERS, NOTEBOOK, run, trainer_cycle
 
-from aimed.trainer.cli import app
-
-EXERCISE = "reading-performance"
 REPORTS = (
     "grades-by-question.csv",
     "grades-by-exercise.csv",
@@ -28,13 +24,6 @@ REPORTS = (
     "ai-literacy-evidence.csv",
     "cohort-report.csv",
 )
-runner = CliRunner()
-
-
-def run(*args: object) -> str:
-    result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _grades(root: Path, gradebook_url: str | None) -> list:

@@ -28,7 +28,7 @@ from aimed.trainer.course import Assignment, Course, TrainerError, open_course
 from aimed.trainer.execute import METADATA_KEY, RUN_SOURCES_ENV
 from aimed.trainer.handgrades import after_regrade, before_regrade
 from aimed.trainer.intake import check_submission
-from aimed.trainer.metadata_check import SANITIZE_STEPS
+from aimed.trainer.metadata_check import sanitize_steps
 from aimed.trainer.nbgrader_api import ensure_tools_on_path, last_line, make_api
 from aimed.trainer.workers import Outcome, Pool
 
@@ -81,7 +81,7 @@ AUTOGRADE_STEPS = [
 def _overrides(timeout: int | None) -> dict[str, object]:
     """Grading settings that hold whatever the course's nbgrader_config.py says."""
     values: dict[str, object] = {
-        "Autograde.sanitize_preprocessors": SANITIZE_STEPS,
+        "Autograde.sanitize_preprocessors": sanitize_steps(),
         "Autograde.autograde_preprocessors": AUTOGRADE_STEPS,
         "OverwriteCells.add_missing_cells": False,  # the intake puts deleted cells back, once
         "AssignLatePenalties.plugin_class": "aimed.trainer.deadlines.LatePenalty",  # the rule set

@@ -5,8 +5,8 @@ nbgrader's own schema against JSON Schema's before every use: about a tenth of t
 grader's time per notebook. ``CheckCellMetadata`` here runs the same checks (schema
 version, the schema, grade ids, points, cell types) with the schema checked once per
 process. It stands where nbgrader's stood in ``Autograde.sanitize_preprocessors``
-(``grading.py``) and in ``GenerateAssignment.preprocessors`` (``release_steps``, read by
-``release.py``: there it was a quarter of a release's time).
+(``sanitize_steps``, read by ``grading.py``) and in ``GenerateAssignment.preprocessors``
+(``release_steps``, read by ``release.py``: there it was a quarter of a release's time).
 """
 
 from __future__ import annotations
@@ -24,25 +24,33 @@ from nbgrader.nbgraderformat.common import (
     SchemaTooOldError,
 )
 from nbgrader.preprocessors import NbGraderPreprocessor
-
-SANITIZE_STEPS = [
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
-    "aimed.trainer.metadata_check.CheckCellMetadata",
-]  # nbgrader's own list, its last step replaced
+from traitlets import HasTraits
 
 
-def release_steps() -> list[str]:
-    """nbgrader's own steps of ``generate_assignment``, in its order, each metadata check
-    replaced by the one here."""
-    from nbgrader.converters import GenerateAssignment
+def with_our_check(converter: type[HasTraits], trait: str) -> list[str]:
+    """nbgrader's own default steps of ``converter.trait``, in its order, each of its
+    metadata checks replaced by the one here."""
     from nbgrader.preprocessors import CheckCellMetadata as Stock
 
     ours = f"{__name__}.CheckCellMetadata"
-    steps = GenerateAssignment.class_traits()["preprocessors"].default()
+    steps = converter.class_traits()[trait].default()
+    if not steps:  # never so far: say it rather than run no step
+        raise RuntimeError(f"nbgrader's {converter.__name__}.{trait} lists no step")
     return [ours if step is Stock else f"{step.__module__}.{step.__qualname__}" for step in steps]
+
+
+def sanitize_steps() -> list[str]:
+    """What ``autograde`` does to a submission before running it (``grading.py``)."""
+    from nbgrader.converters import Autograde
+
+    return with_our_check(Autograde, "sanitize_preprocessors")
+
+
+def release_steps() -> list[str]:
+    """What ``generate_assignment`` does to a source notebook (``release.py``)."""
+    from nbgrader.converters import GenerateAssignment
+
+    return with_our_check(GenerateAssignment, "preprocessors")
 
 
 class _CompiledSchema(BaseMetadataValidator):
