@@ -291,21 +291,38 @@ class Hub:
         self.stop()
         raise HubError(f"the hub did not answer in {timeout:g} s: {self.log_tail()}")
 
-    def log_tail(self, lines: int = 30) -> str:
+    def log_tail(self, lines: int = 40) -> str:
+        """The log's last lines, without the API's answers to our own polling of a user."""
         path = self.folder / "jupyterhub.log"
         text = path.read_text("utf-8", "replace") if path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        kept = [line for line in text.splitlines() if not _POLLING.search(line)]
+        return "\n".join(kept[-lines:])
 
-    def stop(self, timeout: float = 30) -> None:
-        """Stop the hub; it stops the learners' servers and its proxy first (cleanup_servers)."""
+    def stop(self, timeout: float = 60) -> None:
+        """Stop the hub; it stops the learners' servers and its proxy first (cleanup_servers).
+
+        Whatever the hub started and did not stop is then killed, each server with its
+        process group (its kernels). A learner's server was seen stuck at exit, waiting on a
+        thread: the hub gives a server 30 s after SIGINT, 30 more after SIGTERM, before it
+        kills it (JupyterHub's defaults), and a hub stopped after 30 s left it running, with
+        its port; the next hub, which remembered it, waited two minutes for it to answer.
+        """
         if self.process is None or self.process.poll() is not None:
             return
+        started = {pid: _start_time(pid) for pid in children(self.process.pid)}
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
+        for pid, since in started.items():
+            if since is not None and _start_time(pid) == since:  # the same process, not a reuse
+                with contextlib.suppress(ProcessLookupError):
+                    if os.getpgid(pid) == pid:  # a server leads its own group
+                        os.killpg(pid, signal.SIGKILL)
+                    else:
+                        os.kill(pid, signal.SIGKILL)
 
     def run_as(
         self, user: str, *args: str, cwd: Path | None = None, check: bool = True
@@ -373,6 +390,18 @@ class Hub:
 def children(pid: int) -> list[int]:
     done = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
     return [int(line) for line in done.stdout.split()]
+
+
+_POLLING = re.compile(r" 200 GET /hub/api/users/[^/ ]+ \(")
+
+
+def _start_time(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot), None once it has ended."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the command's name
 
 
 @contextlib.contextmanager
