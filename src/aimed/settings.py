@@ -56,6 +56,15 @@ PACKAGE = Path(__file__).resolve().parent
 SHIPPED_COURSE = PACKAGE / "_course"  # filled by setup.py when a wheel is built
 ANY_ADDRESS = {"0.0.0.0", "::", ""}
 
+# JupyterLab's settings that keep it from asking another host, wherever it runs (the exercise
+# server, the trainer's formgrader, a learner's server on the hub): no news feed, no update
+# check, and the extension manager that lists what is installed instead of searching PyPI.
+JUPYTERLAB_OFFLINE = (
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.extension_manager=readonly",
+)
+
 
 class SettingError(ValueError):
     """A setting holds a value the platform cannot use; the message names the setting."""

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,6 +71,19 @@ def _answer(hub, course, user, token, assignment, kind) -> str:
     return rel
 
 
+def _lab_page_config(hub, user: str, token: str) -> dict:
+    """The settings JupyterLab's page of ``user``'s server gives the browser."""
+    page = urllib.request.Request(
+        f"{hub.url}/user/{user}/lab", headers={"Authorization": f"token {token}"}
+    )
+    with urllib.request.urlopen(page, timeout=120) as answer:
+        html = answer.read().decode("utf-8")
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                      html, re.S)  # fmt: skip
+    assert found, html[:500]
+    return json.loads(found.group(1))
+
+
 def _cannot_read(hub, user: str, path: Path) -> bool:
     done = hub.run_as(user, "-c", f"open({str(path)!r}).read()", check=False)
     return done.returncode != 0 and "PermissionError" in done.stderr
@@ -92,6 +107,12 @@ def test_a_cohort_on_the_hub(accounts, cohort_hub):
     for user in (one, two):
         hub.start_server(user)
         tokens[user] = hub.user_token(user)
+        # the learner's JupyterLab asks no other host: no news feed, and an extension manager
+        # that lists what is installed instead of searching PyPI
+        config = _lab_page_config(hub, user, tokens[user])
+        assert config["news"] == {"disabled": True}
+        assert config["extensionManager"]["name"] == "read-only"
+        assert config["extensionManager"]["can_install"] is False
         listed = _assignments(hub, user, tokens[user])
         assert {EN, FR} <= set(listed)
         assert listed[EN]["status"] == "released"

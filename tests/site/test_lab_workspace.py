@@ -14,6 +14,7 @@ import pytest
 
 from aimed.lab.workspace import UnknownExercise, Workspace, language_of
 from aimed.servers.lab import lab_command, lab_environment, login_token
+from aimed.settings import JUPYTERLAB_OFFLINE
 from aimed.site.hooks.course_features import exercise_block
 
 RELEASED = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
@@ -104,7 +105,6 @@ def test_the_server_never_runs_without_a_token_on_any_address(tmp_path: Path) ->
         "--ServerApp.password=",
         "--ServerApp.allow_remote_access=False",
         "--ServerApp.disable_check_xsrf=False",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *JUPYTERLAB_OFFLINE,
     ):
         assert setting in command

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aimed.settings import JUPYTERLAB_OFFLINE
+
 if TYPE_CHECKING:
     from aimed.hub.lti import Platform
 
@@ -177,7 +179,7 @@ def hub_config(
     """
     release = exchange / COURSE / "outbound"
     cmd = [str(python), "-m", "jupyterhub.singleuser"]
-    args = [f"--AimedLab.release_dir={release}"]
+    args = [f"--AimedLab.release_dir={release}", *JUPYTERLAB_OFFLINE]
     env = {
         # the exchange's settings and the exercise extension (config_dir), then this
         # environment's own (nbgrader's extensions, JupyterLab's assets, kernels)

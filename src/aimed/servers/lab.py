@@ -31,6 +31,7 @@ from typing import IO
 
 import aimed.lab
 from aimed.servers.sandbox import free_port, stop, wait_healthy
+from aimed.settings import JUPYTERLAB_OFFLINE
 
 CONFIG_DIR = Path(aimed.lab.__file__).parent / "config"  # labconfig/page_config.json
 NBGRADER_EXTENSIONS = tuple(
@@ -73,9 +74,7 @@ def lab_command(host: str, port: int, workspace: Path, release: Path) -> list[st
         # nbgrader's trainer tools (formgrader, course list) are installed beside: not here
         *(f"--ServerApp.jpserver_extensions={name}=False" for name in NBGRADER_EXTENSIONS),
         f"--AimedLab.release_dir={release}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
+        *JUPYTERLAB_OFFLINE,
         f"--LabApp.user_settings_dir={state / 'user-settings'}",
         f"--LabApp.workspaces_dir={state / 'workspaces'}",
         *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),  # CI runs as root

@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from aimed.settings import JUPYTERLAB_OFFLINE
 from aimed.texts.i18n import t
 from aimed.trainer.course import Assignment, Course, TrainerError
 
@@ -121,8 +122,7 @@ def command(course: Course, port: int, token: str) -> list[str]:
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={course.root}",
         f"--IdentityProvider.token={token}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *JUPYTERLAB_OFFLINE,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
