@@ -57,6 +57,10 @@ c.JupyterHub.services = [
     }
 ]
 
-# Learners' servers: one process per learner on this machine.
+# Learners' servers: one process per learner on this machine, with a JupyterLab that asks no
+# other host and without nbgrader's trainer tools (aimed.hub.LEARNER_SERVER_ARGS).
+from aimed.hub import LEARNER_SERVER_ARGS  # noqa: E402
+
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
+c.Spawner.args = list(LEARNER_SERVER_ARGS)

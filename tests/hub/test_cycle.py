@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,13 +72,22 @@ def _answer(hub, course, user, token, assignment, kind) -> str:
     return rel
 
 
+def _page(hub, user: str, token: str, path: str) -> tuple[int, str]:
+    """A page of ``user``'s server as a browser gets it: its status and text."""
+    page = urllib.request.Request(
+        f"{hub.url}/user/{user}{path}", headers={"Authorization": f"token {token}"}
+    )
+    try:
+        with urllib.request.urlopen(page, timeout=120) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
 def _lab_page_config(hub, user: str, token: str) -> dict:
     """The settings JupyterLab's page of ``user``'s server gives the browser."""
-    page = urllib.request.Request(
-        f"{hub.url}/user/{user}/lab", headers={"Authorization": f"token {token}"}
-    )
-    with urllib.request.urlopen(page, timeout=120) as answer:
-        html = answer.read().decode("utf-8")
+    status, html = _page(hub, user, token, "/lab")
+    assert status == 200, html[:500]
     found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
                       html, re.S)  # fmt: skip
     assert found, html[:500]
@@ -135,8 +145,13 @@ def test_a_cohort_on_the_hub(accounts, cohort_hub):
     # Learner one answers everything and submits; learner two answers half, then the hub
     # restarts in the middle of the cohort.
     for assignment in (EN, FR):
-        _answer(hub, course, one, tokens[one], assignment, "correct")
+        answered = _answer(hub, course, one, tokens[one], assignment, "correct")
         assert _action(hub, one, tokens[one], "submit", assignment)["success"]
+        # JupyterLab's "Save and Export Notebook As" HTML works (nbconvert finds its templates)
+        status, html = _page(hub, one, tokens[one], f"/nbconvert/html/{answered}?download=true")
+        assert status == 200 and "<html" in html[:2000].lower(), (status, html[-3000:])
+    # nbgrader's trainer tools are not in a learner's server
+    assert _page(hub, one, tokens[one], "/formgrader")[0] == 404
     saved = _answer(hub, course, two, tokens[two], EN, "partial")
     before = _server(hub, two, tokens[two], "GET", f"/api/contents/{saved}?content=1")
     hub.stop()

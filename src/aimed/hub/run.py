@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aimed.settings import JUPYTERLAB_OFFLINE
+from aimed.hub import LEARNER_SERVER_ARGS
 
 if TYPE_CHECKING:
     from aimed.hub.lti import Platform
@@ -179,12 +179,12 @@ def hub_config(
     """
     release = exchange / COURSE / "outbound"
     cmd = [str(python), "-m", "jupyterhub.singleuser"]
-    args = [f"--AimedLab.release_dir={release}", *JUPYTERLAB_OFFLINE]
+    args = [f"--AimedLab.release_dir={release}", *LEARNER_SERVER_ARGS]
     env = {
         # the exchange's settings and the exercise extension (config_dir), then this
         # environment's own (nbgrader's extensions, JupyterLab's assets, kernels)
         "JUPYTER_CONFIG_PATH": f"{config_dir}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
-        "JUPYTER_DATA_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
+        "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
         "PATH": f"{python.parent}:/usr/local/bin:/usr/bin:/bin",
     }
     return f"""# Written by aimed.hub.run: a hub on loopback for a cohort of local accounts.
@@ -335,7 +335,7 @@ class Hub:
             f"HOME={Path('~' + user).expanduser()}",
             f"PATH={self.python.parent}:/usr/local/bin:/usr/bin:/bin",
             f"JUPYTER_CONFIG_PATH={self.folder / 'jupyter'}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
-            f"JUPYTER_DATA_PATH={Path(sys.prefix) / 'share' / 'jupyter'}",
+            f"JUPYTER_PATH={Path(sys.prefix) / 'share' / 'jupyter'}",
             "LANG=C.UTF-8",
         ]
         command = ["runuser", "-u", user, "--", "env", "-i", *env, str(self.python), *args]
