@@ -64,6 +64,15 @@ JUPYTERLAB_OFFLINE = (
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     "--LabApp.extension_manager=readonly",
 )
+# nbgrader's trainer tools, installed beside its learners' tools: never in a learner's server.
+NBGRADER_TRAINER_TOOLS = ("formgrader", "course_list")
+
+
+def without_nbgrader(*names: str) -> tuple[str, ...]:
+    """A Jupyter server's flags that leave out nbgrader's server extensions ``names``."""
+    return tuple(
+        f"--ServerApp.jpserver_extensions=nbgrader.server_extensions.{name}=False" for name in names
+    )
 
 
 class SettingError(ValueError):

@@ -8,13 +8,9 @@ Needs the ``hub`` extra (jupyterhub, jupyterhub-ltiauthenticator) and Node's
 configurable-http-proxy (``make hub-proxy``).
 """
 
-from aimed.settings import JUPYTERLAB_OFFLINE
+from aimed.settings import JUPYTERLAB_OFFLINE, NBGRADER_TRAINER_TOOLS, without_nbgrader
 
 # What every learner's server on a hub runs with (deploy/jupyterhub/jupyterhub_config.py and
 # aimed.hub.run): a JupyterLab that asks no other host, and none of nbgrader's trainer tools
 # (the formgrader, the course list), which trainers reach in their grading service.
-LEARNER_SERVER_ARGS = (
-    *JUPYTERLAB_OFFLINE,
-    "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False",
-    "--ServerApp.jpserver_extensions=nbgrader.server_extensions.course_list=False",
-)
+LEARNER_SERVER_ARGS = (*JUPYTERLAB_OFFLINE, *without_nbgrader(*NBGRADER_TRAINER_TOOLS))

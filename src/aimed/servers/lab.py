@@ -31,13 +31,9 @@ from typing import IO
 
 import aimed.lab
 from aimed.servers.sandbox import free_port, stop, wait_healthy
-from aimed.settings import JUPYTERLAB_OFFLINE
+from aimed.settings import JUPYTERLAB_OFFLINE, NBGRADER_TRAINER_TOOLS, without_nbgrader
 
 CONFIG_DIR = Path(aimed.lab.__file__).parent / "config"  # labconfig/page_config.json
-NBGRADER_EXTENSIONS = tuple(
-    f"nbgrader.server_extensions.{name}"
-    for name in ("formgrader", "validate_assignment", "assignment_list", "course_list")
-)
 
 
 def is_loopback(host: str) -> bool:
@@ -71,8 +67,8 @@ def lab_command(host: str, port: int, workspace: Path, release: Path) -> list[st
         "--ServerApp.disable_check_xsrf=False",
         "--ServerApp.terminals_enabled=False",
         "--ServerApp.jpserver_extensions=aimed.lab=True",
-        # nbgrader's trainer tools (formgrader, course list) are installed beside: not here
-        *(f"--ServerApp.jpserver_extensions={name}=False" for name in NBGRADER_EXTENSIONS),
+        # nbgrader's trainer tools are installed beside: not here, nor its exchange's (no hub)
+        *without_nbgrader(*NBGRADER_TRAINER_TOOLS, "validate_assignment", "assignment_list"),
         f"--AimedLab.release_dir={release}",
         *JUPYTERLAB_OFFLINE,
         f"--LabApp.user_settings_dir={state / 'user-settings'}",
